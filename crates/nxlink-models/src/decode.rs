@@ -1,0 +1,81 @@
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+/// A response body that could not be decoded, with the JSON path of the offending value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    path: String,
+    message: String,
+    line: usize,
+    column: usize,
+    eof: bool,
+}
+
+impl DecodeError {
+    /// The JSON path of the value that failed, e.g. `data.list[3].callStatus`; `.` for
+    /// the document itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What was wrong and what was expected.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// 1-based line of the failure in the body (0 when unknown).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// 1-based column of the failure in the body (0 when unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// True when the body ended early: the mark of a truncated response, which is worth
+    /// retrying, unlike a body that is complete but wrong.
+    pub fn is_eof(&self) -> bool {
+        self.eof
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot decode `{}`: {} (line {}, column {})", self.path, self.message, self.line, self.column)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes a JSON body into a generated type.
+///
+/// The first pass is plain `serde_json`, as fast as it gets. Only when it fails is the
+/// body decoded again with path tracking, so the error can name the field
+/// (`data.list[3].callStatus`) at no cost to the common case.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(err) => err,
+                // Unreachable in practice: the same bytes failed a moment ago.
+                Ok(_) => return Err(from_serde(".".to_owned(), &first)),
+            };
+            let path = err.path().to_string();
+            Err(from_serde(path, err.inner()))
+        }
+    }
+}
+
+fn from_serde(path: String, err: &serde_json::Error) -> DecodeError {
+    let text = err.to_string();
+    // serde_json appends " at line L column C"; we report those as fields instead.
+    let message = match text.rfind(" at line ") {
+        Some(cut) if err.line() > 0 => text[..cut].to_owned(),
+        _ => text,
+    };
+    DecodeError { path, message, line: err.line(), column: err.column(), eof: err.is_eof() }
+}

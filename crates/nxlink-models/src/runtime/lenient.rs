@@ -1,0 +1,355 @@
+//! Field-by-field lenient decoding, used by the generated `Deserialize` impls.
+//!
+//! The vendor's own docs send `""` for an Integer field and the service is known to send
+//! `null`, `""` and numbers as strings. One odd field must not cost the caller a whole
+//! page, so every optional field goes through [`option`]: `null`, `""`, a missing field
+//! and whitespace decode as `None`; a number sent as a string (or a string field sent as
+//! a number) is coerced. Only a value that cannot be coerced at all is an error, and
+//! serde reports it against the field, which [`crate::decode`] turns into a JSON path.
+//!
+//! Everything here is a serde `Visitor`: no intermediate `serde_json::Value`, no
+//! allocation beyond the decoded value itself.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+/// A scalar the lenient decoder can build from whatever JSON scalar the server sent.
+///
+/// Each constructor returns `None` when the value cannot be represented (an integer
+/// out of range, a non-numeric string for a number), which becomes a decode error
+/// naming the field.
+pub trait Scalar: Sized {
+    /// What the field holds, for error messages ("an integer", "a string").
+    const EXPECTED: &'static str;
+    /// From a JSON integer.
+    fn from_i64(value: i64) -> Option<Self>;
+    /// From a JSON integer above `i64::MAX`.
+    fn from_u64(value: u64) -> Option<Self>;
+    /// From a JSON number with a fraction or exponent.
+    fn from_f64(value: f64) -> Option<Self>;
+    /// From a JSON `true` / `false`.
+    fn from_bool(value: bool) -> Option<Self>;
+    /// From a non-empty JSON string, already trimmed.
+    fn from_text(value: &str) -> Option<Self>;
+}
+
+impl Scalar for String {
+    const EXPECTED: &'static str = "a string";
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value.to_string())
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value.to_string())
+    }
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(value.to_string())
+    }
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(value.to_string())
+    }
+    fn from_text(value: &str) -> Option<Self> {
+        Some(value.to_owned())
+    }
+}
+
+impl Scalar for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value)
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::try_from(value).ok()
+    }
+    fn from_f64(value: f64) -> Option<Self> {
+        // 1.7e9 or 12.0 are integers written oddly; 12.5 is not an integer.
+        let in_range = value >= i64::MIN as f64 && value < i64::MAX as f64;
+        (value.fract() == 0.0 && in_range).then_some(value as i64)
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_text(value: &str) -> Option<Self> {
+        value.parse::<i64>().ok().or_else(|| value.parse::<f64>().ok().and_then(Self::from_f64))
+    }
+}
+
+impl Scalar for i32 {
+    const EXPECTED: &'static str = "a 32-bit integer";
+    fn from_i64(value: i64) -> Option<Self> {
+        i32::try_from(value).ok()
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        i32::try_from(value).ok()
+    }
+    fn from_f64(value: f64) -> Option<Self> {
+        i64::from_f64(value).and_then(Self::from_i64)
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_text(value: &str) -> Option<Self> {
+        i64::from_text(value).and_then(Self::from_i64)
+    }
+}
+
+impl Scalar for bool {
+    const EXPECTED: &'static str = "a boolean";
+    fn from_i64(value: i64) -> Option<Self> {
+        match value {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::try_from(value).ok().and_then(Self::from_i64)
+    }
+    fn from_f64(_: f64) -> Option<Self> {
+        None
+    }
+    fn from_bool(value: bool) -> Option<Self> {
+        Some(value)
+    }
+    fn from_text(value: &str) -> Option<Self> {
+        match value {
+            "true" | "TRUE" | "True" | "1" => Some(true),
+            "false" | "FALSE" | "False" | "0" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl Scalar for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value as f64)
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value as f64)
+    }
+    fn from_f64(value: f64) -> Option<Self> {
+        Some(value)
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_text(value: &str) -> Option<Self> {
+        value.parse().ok().filter(|v: &f64| v.is_finite())
+    }
+}
+
+/// Builds an error that says what arrived and what the field expects; the field path is
+/// added by [`crate::decode`].
+fn invalid<E: de::Error, T: Scalar>(found: de::Unexpected<'_>) -> E {
+    E::invalid_value(found, &T::EXPECTED)
+}
+
+struct OptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Scalar> Visitor<'de> for OptionVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, null or \"\"", T::EXPECTED)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::from_bool(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::from_i64(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Signed(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::from_u64(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Unsigned(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::from_f64(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Float(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let trimmed = v.trim();
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        T::from_text(trimmed).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Str(v)))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.visit_str(&v)
+    }
+}
+
+/// Decodes an optional scalar field: `null`, `""`, whitespace and (with
+/// `#[serde(default)]`) a missing field give `None`; numbers sent as strings and strings
+/// sent as numbers are coerced.
+pub fn option<'de, D: Deserializer<'de>, T: Scalar>(d: D) -> Result<Option<T>, D::Error> {
+    d.deserialize_option(OptionVisitor::<T>(PhantomData))
+}
+
+/// Decodes a required scalar field with the same coercions as [`option`]; `null` and
+/// `""` are errors because the field must carry a value.
+pub fn required<'de, D: Deserializer<'de>, T: Scalar>(d: D) -> Result<T, D::Error> {
+    option(d)?.ok_or_else(|| de::Error::invalid_value(de::Unexpected::Unit, &T::EXPECTED))
+}
+
+/// Decodes an optional field of a generated integer enum (any `T: From<i64>`), with the
+/// coercions of [`option`]; codes newer than the spec land in the enum's `Unknown`.
+pub fn enum_option<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(option::<D, i64>(d)?.map(T::from))
+}
+
+/// Decodes a required field of a generated integer enum.
+pub fn enum_required<'de, D: Deserializer<'de>, T: From<i64>>(d: D) -> Result<T, D::Error> {
+    required::<D, i64>(d).map(T::from)
+}
+
+/// Decodes an optional nested object: `null`, `""` or a missing field give `None`.
+pub fn object_option<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_option(ObjectOptionVisitor(PhantomData))
+}
+
+struct ObjectOptionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOptionVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object, null or \"\"")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            Ok(None)
+        } else {
+            Err(E::invalid_type(de::Unexpected::Str(v), &self))
+        }
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
+/// Decodes an array field: `null`, `""` or a missing field give an empty list, so a
+/// caller never has to tell "no list" from "empty list".
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_option(ListVisitor(PhantomData))
+}
+
+struct ListVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array, null or \"\"")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(E::invalid_type(de::Unexpected::Str(v), &self))
+        }
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Cap the pre-allocation: the size hint comes from the wire.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            out.push(item);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    struct Probe {
+        #[serde(default, deserialize_with = "option")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "option")]
+        small: Option<i32>,
+        #[serde(default, deserialize_with = "option")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "option")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "list")]
+        l: Vec<i64>,
+    }
+
+    fn probe(json: &str) -> Result<Probe, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn null_empty_and_missing_are_none() {
+        for json in [
+            r#"{"n":null,"s":null,"b":null,"l":null}"#,
+            r#"{"n":"","s":"","b":"","l":""}"#,
+            r#"{"n":"  ","s":" "}"#,
+            r#"{}"#,
+        ] {
+            let p = probe(json).unwrap();
+            assert_eq!((p.n, p.s, p.b), (None, None, None), "{json}");
+            assert!(p.l.is_empty(), "{json}");
+        }
+    }
+
+    #[test]
+    fn numbers_as_strings_and_strings_as_numbers_are_coerced() {
+        let p = probe(r#"{"n":"42","small":" 7 ","s":1742378340,"b":"1","l":[1,2]}"#).unwrap();
+        assert_eq!(p.n, Some(42));
+        assert_eq!(p.small, Some(7));
+        assert_eq!(p.s.as_deref(), Some("1742378340"));
+        assert_eq!(p.b, Some(true));
+        assert_eq!(p.l, vec![1, 2]);
+        assert_eq!(probe(r#"{"n":1.7e9}"#).unwrap().n, Some(1_700_000_000));
+    }
+
+    #[test]
+    fn uncoercible_values_are_errors_that_say_what_was_expected() {
+        let err = probe(r#"{"n":"abc"}"#).unwrap_err().to_string();
+        assert!(err.contains("an integer"), "{err}");
+        let err = probe(r#"{"small":4294967296}"#).unwrap_err().to_string();
+        assert!(err.contains("32-bit"), "{err}");
+        let err = probe(r#"{"n":12.5}"#).unwrap_err().to_string();
+        assert!(err.contains("an integer"), "{err}");
+        let err = probe(r#"{"l":{"a":1}}"#).unwrap_err().to_string();
+        assert!(err.contains("an array"), "{err}");
+    }
+}

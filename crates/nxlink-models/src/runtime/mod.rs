@@ -1,0 +1,24 @@
+//! The hand-written code that generated code calls. Generated files stay thin: they
+//! declare types and delegate behaviour here, so a fix lands once for every endpoint.
+//!
+//! Items here are public because generated code in other crates (the fixture crate that
+//! keeps generator snapshots compiling, and `nxlink-client`) calls them too; they are not
+//! meant to be used directly.
+
+pub mod lenient;
+
+mod enums;
+mod operation;
+mod redact;
+mod validate;
+
+pub use enums::{normalize_name, ParseEnumError};
+pub use operation::{Endpoint, Operation, PaginatedOperation, Pagination};
+pub use redact::{mask_personal, Masked};
+pub use validate::ValidationError;
+
+/// `skip_serializing_if` for optional request strings: an unset or empty string is left
+/// out of the body, because the service reads `""` as a filter value.
+pub fn is_none_or_empty(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(str::is_empty)
+}

@@ -1,0 +1,76 @@
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::ValidationError;
+
+/// Where and how an endpoint is called: generated from `spec/endpoints/*.json`, read by
+/// the client to build requests and by the mock to route them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The operation's name in the spec, e.g. `QueryCallRecords`.
+    pub name: &'static str,
+    /// The vendor's title for the page, e.g. "Query Call Records".
+    pub summary: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path below the region's API gateway, starting with `/`.
+    pub path: &'static str,
+    /// Value of the `bizType` header.
+    pub biz_type: &'static str,
+    /// Value of the `action` header.
+    pub action: &'static str,
+    /// How the endpoint pages, when it does.
+    pub pagination: Option<Pagination>,
+}
+
+/// The wire names of the fields that drive paging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    /// Request field with the 1-based page number.
+    pub page_number: &'static str,
+    /// Request field with the page size.
+    pub page_size: &'static str,
+    /// Response field with the number of matching records.
+    pub total: &'static str,
+    /// Response field with the page's items.
+    pub list: &'static str,
+    /// Item field that identifies an item across pages.
+    pub item_id: &'static str,
+}
+
+/// An endpoint as a type: its metadata, request and response payload.
+pub trait Operation {
+    /// Where and how it is called.
+    const ENDPOINT: Endpoint;
+    /// The request body.
+    type Request: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static;
+    /// The envelope's `data` on success.
+    type Data: Serialize + DeserializeOwned + Debug + Send + 'static;
+
+    /// Checks the request against the spec's constraints.
+    fn validate(request: &Self::Request) -> Result<(), ValidationError>;
+}
+
+/// An operation whose spec declares pagination.
+pub trait PaginatedOperation: Operation {
+    /// One element of the page's list.
+    type Item: Serialize + DeserializeOwned + Debug + Send + 'static;
+    /// The type of the item field that identifies an item.
+    type ItemId: Eq + Hash + Clone + Debug + Send + Sync + 'static;
+
+    /// The request's page number (1-based).
+    fn page_number(request: &Self::Request) -> i64;
+    /// Sets the request's page number.
+    fn set_page_number(request: &mut Self::Request, page_number: i64);
+    /// The request's page size.
+    fn page_size(request: &Self::Request) -> i64;
+    /// The response's count of all matching items, when sent.
+    fn total(data: &Self::Data) -> Option<i64>;
+    /// The page's items, in server order.
+    fn into_items(data: Self::Data) -> Vec<Self::Item>;
+    /// The item's identity, when sent.
+    fn item_id(item: &Self::Item) -> Option<Self::ItemId>;
+}

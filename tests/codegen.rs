@@ -1,0 +1,85 @@
+//! The generator's output: fresh on disk, deterministic, and as reviewed in snapshots.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use std::path::Path;
+
+use nxlink_tests::root;
+use xtask::codegen::{self, Stale};
+use xtask::emit::{self, Settings};
+
+#[test]
+fn checked_in_generated_files_are_fresh() {
+    let root = root();
+    let files = codegen::generate(&root).unwrap();
+    let stale = codegen::stale_files(&root, &files).unwrap();
+    assert!(stale.is_empty(), "{}", codegen::describe_stale(&stale));
+}
+
+#[test]
+fn generation_is_byte_for_byte_deterministic() {
+    let first = codegen::generate(&root()).unwrap();
+    let second = codegen::generate(&root()).unwrap();
+    assert_eq!(first, second);
+}
+
+#[test]
+fn every_generated_file_starts_with_the_do_not_edit_preamble() {
+    for (path, contents) in codegen::generate(&root()).unwrap() {
+        if path.extension().is_some_and(|e| e == "rs") {
+            assert!(contents.starts_with(emit::PREAMBLE), "{} lacks the preamble", path.display());
+        }
+    }
+}
+
+#[test]
+fn check_mode_names_stale_and_orphan_files_and_the_fix() {
+    let root = root();
+    let files = codegen::generate(&root).unwrap();
+    let scratch = std::env::temp_dir().join(format!("nxlink-codegen-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    codegen::write(&scratch, &files).unwrap();
+    assert!(codegen::stale_files(&scratch, &files).unwrap().is_empty());
+
+    let edited = Path::new("crates/nxlink-models/src/generated/call_result.rs");
+    std::fs::write(scratch.join(edited), "// edited by hand\n").unwrap();
+    let orphan = Path::new("crates/nxlink-models/src/generated/removed_enum.rs");
+    std::fs::write(scratch.join(orphan), "").unwrap();
+
+    let stale = codegen::stale_files(&scratch, &files).unwrap();
+    assert_eq!(stale, vec![Stale::Outdated(edited.to_path_buf()), Stale::Orphan(orphan.to_path_buf())]);
+    let message = codegen::describe_stale(&stale);
+    assert!(message.contains("crates/nxlink-models/src/generated/call_result.rs"), "{message}");
+    assert!(message.contains("removed_enum.rs"), "{message}");
+    assert!(message.contains("run `cargo xtask codegen`"), "{message}");
+
+    // Writing repairs both, and a second write changes nothing.
+    assert_eq!(codegen::write(&scratch, &files).unwrap().len(), 2);
+    assert!(codegen::write(&scratch, &files).unwrap().is_empty());
+    std::fs::remove_dir_all(&scratch).unwrap();
+}
+
+fn snapshot_all(prefix: &str, spec_dir: &str, settings: &Settings) {
+    let spec = xtask::spec::load_dir(&root().join(spec_dir)).unwrap_or_else(|errors| panic!("{errors}"));
+    let files = emit::models(&spec, settings).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, contents) in files {
+            insta::assert_snapshot!(format!("{prefix}__{}", name.trim_end_matches(".rs")), contents);
+        }
+    });
+}
+
+#[test]
+fn fixture_spec_output_snapshots() {
+    snapshot_all(
+        "fixture",
+        "tests/fixtures/spec",
+        &Settings::default().with_runtime_path("::nxlink_models::runtime").with_crate_name("nxlink_fixture_models"),
+    );
+}
+
+#[test]
+fn real_spec_output_snapshots() {
+    snapshot_all("models", "spec", &Settings::default());
+}

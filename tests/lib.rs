@@ -1,0 +1,53 @@
+//! Shared helpers for the workspace-level tests.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    xtask::codegen::workspace_root()
+}
+
+/// The fixture spec as in-memory files, named relative to the spec directory so error
+/// messages read `enums/color.json`.
+pub fn fixture_sources() -> Vec<(PathBuf, String)> {
+    let dir = root().join("tests/fixtures/spec");
+    let mut out = Vec::new();
+    collect(&dir, &dir, &mut out);
+    out.sort();
+    out
+}
+
+fn collect(base: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|err| panic!("cannot list {}: {err}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(base, &path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            let text =
+                std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+            let relative = path.strip_prefix(base).map(Path::to_path_buf).unwrap_or(path);
+            out.push((relative, text));
+        }
+    }
+}
+
+/// The fixture spec with one file's text changed by `edit`.
+#[track_caller]
+pub fn fixture_with(file: &str, edit: impl FnOnce(&str) -> String) -> Vec<(PathBuf, String)> {
+    let mut sources = fixture_sources();
+    let entry = sources
+        .iter_mut()
+        .find(|(path, _)| path == Path::new(file))
+        .unwrap_or_else(|| panic!("no fixture file {file}"));
+    entry.1 = edit(&entry.1);
+    sources
+}
+
+/// Replaces exactly one occurrence of `from` in `text`, so an edit that stops matching
+/// fails loudly instead of testing the unbroken spec.
+#[track_caller]
+pub fn replace_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur exactly once");
+    text.replacen(from, to, 1)
+}

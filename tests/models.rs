@@ -1,0 +1,295 @@
+//! The generated models of the real spec, as a user sees them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use std::str::FromStr;
+
+use nxlink_models::runtime::{Operation, PaginatedOperation};
+use nxlink_models::{
+    decode, header, signing, CallRecord, CallRecordPage, CallResult, CallStatus, Envelope, ErrorCode, QueryCallRecords,
+    QueryCallRecordsRequest, Region,
+};
+
+const VENDOR_RECORD: &str = r#"{
+  "id": 125279, "taskId": "972e65ad-bfa5-4f35-845f-1867009b2c34", "contactId": "fde45ccd-9902-43a4-8e2e-ca4dba5a93e0",
+  "autoFlowId": 207, "orderHead": 1, "orderTail": 1, "callerPhone": "00000", "calleePhone": "85238531065",
+  "realPhone": "85238531066", "callId": "fe90a9af-e14c-4330-8faa-2631e761124a", "callStatus": 10, "callResult": 17,
+  "createTs": 1742378329, "opTs": 1742378340, "callStart": 1742378340, "callAnswer": 1742378343, "callEnd": 1742378480,
+  "callRingTime": 3, "callElapsed": 137, "lineId": "lineID", "routeId": "routeID",
+  "callAudioUrl": "https://nxai-gz-1259196162.cos.ap-guangzhou.myqcloud.com/20250319/xxxxxx.wav", "userIntent": "",
+  "callSummary": "", "turnTime": 0, "manualCallStart": 0, "manualCallAnswer": 0, "manualCallEnd": 0,
+  "manualCallStatus": 0, "manualElapsed": 0, "agentName": "", "agentId": "", "agentGroupName": "", "agentGroupId": "",
+  "callCallbackUrl": "", "orderCallbackUrl": "", "sipAddr": "xxxxx", "sipCode": "200", "hangupReason": "NORMAL_CLEARING",
+  "attributes": [ { "name": "Name", "key": "sys.name", "value": "haier" },
+                  { "name": "Phone Number", "key": "sys.phoneNumber", "value": "85238531065" } ],
+  "autoFlowName": "test-ai agent"
+}"#;
+
+fn page_body(records: &str) -> String {
+    format!(
+        r#"{{"code":0,"message":"success","traceId":null,"data":{{"total":4,"pageNumber":1,"pageSize":10,"list":[{records}]}}}}"#
+    )
+}
+
+#[test]
+fn enum_tables_have_the_vendors_sizes() {
+    assert_eq!(CallStatus::ALL.len(), 27);
+    assert_eq!(CallResult::ALL.len(), 19);
+    assert_eq!(ErrorCode::ALL.len(), 7);
+    assert_eq!(Region::ALL.len(), 3);
+}
+
+#[test]
+fn every_known_code_round_trips_through_number_json_and_text() {
+    fn check<T>(all: &[T])
+    where
+        T: Copy
+            + PartialEq
+            + std::fmt::Debug
+            + From<i64>
+            + Into<i64>
+            + FromStr
+            + serde::Serialize
+            + serde::de::DeserializeOwned,
+        <T as FromStr>::Err: std::fmt::Debug,
+    {
+        for &value in all {
+            let code: i64 = value.into();
+            assert_eq!(T::from(code), value);
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(json, code.to_string());
+            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), value);
+            assert_eq!(serde_json::from_str::<T>(&format!("\"{code}\"")).unwrap(), value, "number as string");
+            assert_eq!(T::from_str(&code.to_string()).unwrap(), value);
+        }
+    }
+    check(CallStatus::ALL);
+    check(CallResult::ALL);
+    check(ErrorCode::ALL);
+}
+
+#[test]
+fn unknown_codes_keep_their_number_and_serialize_back() {
+    let status: CallStatus = serde_json::from_str("99").unwrap();
+    assert_eq!(status, CallStatus::Unknown(99));
+    assert!(status.is_unknown());
+    assert_eq!(status.code(), 99);
+    assert_eq!(serde_json::to_string(&status).unwrap(), "99");
+    assert_eq!(status.to_string(), "Unknown callStatus code 99");
+    assert_eq!(CallResult::from(4), CallResult::Unknown(4));
+    assert_eq!(ErrorCode::from(1006).name(), "Unknown");
+}
+
+#[test]
+fn names_descriptions_display_and_from_str() {
+    let r = CallResult::NormalEndUserHungUp;
+    assert_eq!(r.code(), 17);
+    assert_eq!(r.description(), "Normal End - User Hung Up");
+    assert_eq!(r.to_string(), "Normal End - User Hung Up");
+    assert_eq!(r.name(), "NormalEndUserHungUp");
+    for text in ["17", " 17 ", "NormalEndUserHungUp", "normal-end-user-hung-up", "NORMAL_END_USER_HUNG_UP"] {
+        assert_eq!(text.parse::<CallResult>().unwrap(), r, "{text}");
+    }
+    let err = "hung up".parse::<CallResult>().unwrap_err().to_string();
+    assert!(err.contains("`hung up` is not a CallResult"), "{err}");
+    assert_eq!(CallStatus::from(23).description(), "Invalid Number");
+    assert_eq!(CallStatus::from(23), CallStatus::InvalidNumber23);
+    assert_eq!(ErrorCode::from(1004), ErrorCode::TimestampExpired);
+}
+
+#[test]
+fn group_predicates_follow_the_spec() {
+    let members = |pred: fn(CallResult) -> bool| -> Vec<i64> {
+        CallResult::ALL.iter().copied().filter(|r| pred(*r)).map(CallResult::code).collect()
+    };
+    assert_eq!(members(CallResult::is_connected), [1, 3, 17]);
+    assert_eq!(members(CallResult::is_not_answered), [6, 7, 8, 9, 10, 11]);
+    assert_eq!(members(CallResult::is_unreachable), [12, 13, 14, 15, 16]);
+    assert_eq!(members(CallResult::is_intent_available), [1, 3, 17, 21]);
+    assert!(ErrorCode::InvalidSignature.is_authentication());
+    assert!(!ErrorCode::BusinessError.is_authentication());
+    assert!(
+        CallStatus::Ringing.is_in_progress()
+            && CallStatus::Completed.is_completed()
+            && CallStatus::from(27).is_failed()
+    );
+    assert!(!CallResult::Unknown(99).is_connected());
+}
+
+#[test]
+fn regions_parse_from_ids_and_vendor_codes() {
+    assert_eq!("hk".parse::<Region>().unwrap(), Region::Hk);
+    assert_eq!("AMER".parse::<Region>().unwrap(), Region::Amer);
+    assert_eq!("APAC (IDN)".parse::<Region>().unwrap(), Region::Idn);
+    assert_eq!(Region::Amer.api_gateway(), "https://api-westus.nxlink.ai");
+    assert_eq!(Region::Idn.api_gateway(), "https://api-hk.nxlink.ai");
+    assert_eq!(Region::Hk.to_string(), "hk");
+    let err = "eu".parse::<Region>().unwrap_err().to_string();
+    assert!(err.contains("`eu`") && err.contains("`hk`, `amer`, `idn`"), "{err}");
+}
+
+#[test]
+fn request_sends_required_fields_and_only_the_filters_that_are_set() {
+    let request = QueryCallRecordsRequest::new("task-1");
+    assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"taskId":"task-1","pageNumber":1,"pageSize":100}"#);
+
+    let request = QueryCallRecordsRequest::new("task-1")
+        .start_ts(1736238951)
+        .end_ts(1746606952)
+        .call_id("")
+        .phone("85238531065")
+        .call_result(17)
+        .user_intent("Interested")
+        .page_number(2)
+        .page_size(1000)
+        .min_elapsed(0)
+        .max_elapsed(3000);
+    assert_eq!(
+        serde_json::to_string(&request).unwrap(),
+        r#"{"taskId":"task-1","startTs":1736238951,"endTs":1746606952,"phone":"85238531065","callResult":17,"userIntent":"Interested","pageNumber":2,"pageSize":1000,"minElapsed":0,"maxElapsed":3000}"#,
+        "an empty callId is never sent"
+    );
+    request.validate().unwrap();
+    assert!(!format!("{request:?}").contains("85238531065"));
+    assert!(format!("{request:?}").contains("********065"));
+}
+
+#[test]
+fn validate_names_the_offending_field() {
+    let base = || QueryCallRecordsRequest::new("task-1");
+    let cases = [
+        (QueryCallRecordsRequest::new(" "), "taskId", "must not be empty"),
+        (base().page_number(0), "pageNumber", "must be at least 1, got 0"),
+        (base().page_size(0), "pageSize", "must be between 1 and 1000, got 0"),
+        (base().page_size(1001), "pageSize", "must be between 1 and 1000, got 1001"),
+        (base().start_ts(20).end_ts(10), "startTs", "must not be greater than `endTs` (20 > 10)"),
+        (base().min_elapsed(301).max_elapsed(300), "minElapsed", "must not be greater than `maxElapsed`"),
+        (base().min_elapsed(-1), "minElapsed", "must be at least 0"),
+        (
+            base().call_result(CallResult::NotAnsweredTimeout).user_intent("Interested"),
+            "userIntent",
+            "group `intentAvailable`, but `callResult` is 9",
+        ),
+    ];
+    for (request, field, message) in cases {
+        let err = request.validate().unwrap_err();
+        assert_eq!(err.field(), field, "{err}");
+        assert!(err.message().contains(message), "{err}");
+        assert!(err.to_string().starts_with(&format!("invalid request field `{field}`")), "{err}");
+    }
+    for ok in [base().user_intent("Interested"), base().call_result(21).user_intent("x"), base().start_ts(5).end_ts(5)]
+    {
+        ok.validate().unwrap();
+    }
+}
+
+#[test]
+fn requests_decode_leniently_for_servers() {
+    // The vendor's own request example sends "" for the Integer callResult.
+    let body = r#"{"taskId":"8bdf2a84","startTs":1736238951,"endTs":"1746606952","callId":"","phone":"","callResult":"","userIntent":"","pageNumber":1,"pageSize":10,"minElapsed":0,"maxElapsed":3000}"#;
+    let request: QueryCallRecordsRequest = decode(body.as_bytes()).unwrap();
+    assert_eq!(request.end_ts, Some(1746606952));
+    assert_eq!((request.call_result, request.call_id.as_deref()), (None, None));
+    let err = decode::<QueryCallRecordsRequest>(br#"{"pageNumber":1,"pageSize":10}"#).unwrap_err();
+    assert!(err.message().contains("missing field `taskId`"), "{err}");
+}
+
+#[test]
+fn the_vendors_example_record_decodes_with_every_field() {
+    let envelope: Envelope<CallRecordPage> = decode(page_body(VENDOR_RECORD).as_bytes()).unwrap();
+    assert!(envelope.is_success());
+    assert_eq!(envelope.trace_id, None);
+    let page = envelope.data.unwrap();
+    assert_eq!((page.total, page.page_number, page.page_size), (Some(4), Some(1), Some(10)));
+    let r = &page.list[0];
+    assert_eq!(r.id, Some(125279));
+    assert_eq!(r.call_status, Some(CallStatus::Completed));
+    assert_eq!(r.call_result, Some(CallResult::NormalEndUserHungUp));
+    assert_eq!(r.call_elapsed, Some(137));
+    assert_eq!(r.call_end.unwrap() - r.call_answer.unwrap(), 137);
+    assert_eq!(r.user_intent, None, "\"\" decodes as None");
+    assert_eq!(r.callee_phone.as_deref(), Some("85238531065"), "accessors keep phone numbers intact");
+    assert_eq!(r.attributes[1].key.as_deref(), Some("sys.phoneNumber"));
+    assert_eq!(r.auto_flow_name.as_deref(), Some("test-ai agent"));
+
+    // Serialization writes all 41 wire fields back, phone numbers intact.
+    let json = serde_json::to_value(r).unwrap();
+    assert_eq!(json.as_object().unwrap().len(), 41);
+    assert_eq!(json["calleePhone"], "85238531065");
+    assert_eq!(json["callResult"], 17);
+}
+
+#[test]
+fn debug_masks_phone_numbers_everywhere() {
+    let page: Envelope<CallRecordPage> = decode(page_body(VENDOR_RECORD).as_bytes()).unwrap();
+    let debug = format!("{page:?}");
+    for phone in ["85238531065", "85238531066"] {
+        assert!(!debug.contains(phone), "{phone} leaked in {debug}");
+    }
+    assert!(debug.contains("********065"), "{debug}");
+    assert!(debug.contains("id: Some(125279)"), "non-personal fields stay readable: {debug}");
+}
+
+#[test]
+fn quirks_never_fail_a_record() {
+    let quirky = r#"{"id":"125280","callStatus":"10","callResult":"","createTs":null,"callElapsed":"137","orderHead":"1",
+        "turnTime":null,"calleePhone":85238531065,"attributes":null,"brandNewField":{"x":[1,2]},"callRingTime":3.0,
+        "manualCallStatus":"","agentName":null}"#;
+    let envelope: Envelope<CallRecordPage> = decode(page_body(quirky).as_bytes()).unwrap();
+    let r = &envelope.data.unwrap().list[0];
+    assert_eq!(r.id, Some(125280));
+    assert_eq!(r.call_status, Some(CallStatus::Completed));
+    assert_eq!(r.call_result, None);
+    assert_eq!(r.create_ts, None);
+    assert_eq!(r.call_elapsed, Some(137));
+    assert_eq!(r.order_head, Some(1));
+    assert_eq!(r.callee_phone.as_deref(), Some("85238531065"));
+    assert!(r.attributes.is_empty());
+    assert_eq!(r.call_ring_time, Some(3));
+    assert_eq!(r.task_id, None, "missing field");
+
+    let empty: Envelope<CallRecordPage> =
+        decode(br#"{"code":"0","message":null,"traceId":"t-1","data":{"total":0,"list":null}}"#).unwrap();
+    assert!(empty.data.unwrap().list.is_empty());
+    let error: Envelope<CallRecordPage> =
+        decode(br#"{"code":1003,"message":"sign error","traceId":"t-2","data":null}"#).unwrap();
+    assert_eq!((error.code, error.data), (ErrorCode::InvalidSignature, None));
+}
+
+#[test]
+fn an_uncoercible_value_names_its_field_path() {
+    let bad = page_body(&format!("{VENDOR_RECORD},{}", r#"{"id":1,"callStatus":"ringing"}"#));
+    let err = decode::<Envelope<CallRecordPage>>(bad.as_bytes()).unwrap_err();
+    assert_eq!(err.path(), "data.list[1].callStatus");
+    assert!(err.message().contains("an integer"), "{err}");
+    assert!(!err.is_eof());
+
+    let truncated = &page_body(VENDOR_RECORD)[..300];
+    let err = decode::<Envelope<CallRecordPage>>(truncated.as_bytes()).unwrap_err();
+    assert!(err.is_eof(), "{err}");
+    let err = decode::<Envelope<CallRecordPage>>(br#"{"message":"x"}"#).unwrap_err();
+    assert!(err.message().contains("missing field `code`"), "{err}");
+}
+
+#[test]
+fn endpoint_metadata_is_generated_from_the_spec() {
+    let e = QueryCallRecords::ENDPOINT;
+    assert_eq!((e.method, e.path, e.biz_type, e.action), ("POST", "/openapi/aiagent/call/list", "100", "nxai"));
+    let p = e.pagination.unwrap();
+    assert_eq!(
+        (p.page_number, p.page_size, p.total, p.list, p.item_id),
+        ("pageNumber", "pageSize", "total", "list", "id")
+    );
+    assert_eq!(nxlink_models::ENDPOINTS, &[e]);
+    assert_eq!(header::ACCESS_KEY, "accessKey");
+    assert_eq!(signing::SIGNED_HEADERS, &["accessKey", "action", "bizType", "ts"]);
+    assert_eq!(signing::MAX_CLOCK_SKEW_MILLIS, 60_000);
+
+    let mut request = QueryCallRecordsRequest::new("t");
+    QueryCallRecords::set_page_number(&mut request, 7);
+    assert_eq!(QueryCallRecords::page_number(&request), 7);
+    QueryCallRecords::set_page_number(&mut request, i64::MAX);
+    assert_eq!(request.page_number, i32::MAX, "saturates instead of panicking");
+    let mut record = CallRecord::default();
+    record.id = Some(5);
+    assert_eq!(QueryCallRecords::item_id(&record), Some(5));
+}

@@ -1,0 +1,154 @@
+//! The spec says what the vendor's page says, word for word. The page is kept in
+//! `tests/data/query-call-records.txt` (a copy of the vendor's docs); when the vendor
+//! changes it, update the copy and this test shows what the spec must follow.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use xtask::spec::model::{FieldDef, FieldType, Spec};
+
+fn vendor_page() -> String {
+    std::fs::read_to_string(nxlink_tests::root().join("tests/data/query-call-records.txt")).unwrap()
+}
+
+fn spec() -> Spec {
+    xtask::spec::load_dir(&nxlink_tests::root().join("spec")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The vendor's tables are exported one cell per line: `| a |` opens a row, `b |`
+/// continues it. Returns the rows (without the header row) of the first table after
+/// the line `heading`.
+#[track_caller]
+fn table_after(page: &str, heading: &str) -> Vec<Vec<String>> {
+    let mut lines = page.lines().skip_while(|l| l.trim() != heading).skip(1).skip_while(|l| !l.starts_with('|'));
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for line in lines.by_ref() {
+        let Some(cell) = line.trim_end().strip_suffix('|') else { break };
+        match cell.strip_prefix('|') {
+            Some(first) => rows.push(vec![first.trim().to_owned()]),
+            None => rows.last_mut().unwrap().push(cell.trim().to_owned()),
+        }
+    }
+    assert!(rows.len() > 1, "no table after {heading}");
+    rows.remove(0);
+    rows
+}
+
+fn vendor_type(field: &FieldDef) -> &'static str {
+    match &field.ty {
+        FieldType::String => "String",
+        FieldType::Int32 | FieldType::Enum(_) => "Integer",
+        FieldType::Int64 => "Long",
+        FieldType::Array(_) => "Array",
+        FieldType::Object(_) => "Object",
+        FieldType::Float64 | FieldType::Bool => "?",
+    }
+}
+
+/// A field whose type is the vendor's, or a documented widening of an Integer.
+#[track_caller]
+fn assert_type(field: &FieldDef, vendor: &str) {
+    let widened = vendor == "Integer"
+        && field.ty == FieldType::Int64
+        && field.notes.as_deref().is_some_and(|n| n.contains("widened"));
+    assert!(vendor_type(field) == vendor || widened, "{}: spec {:?}, vendor {vendor}", field.wire, field.ty);
+}
+
+#[track_caller]
+fn assert_fields(fields: &[FieldDef], rows: &[Vec<String>]) {
+    assert_eq!(fields.len(), rows.len());
+    for (field, row) in fields.iter().zip(rows) {
+        assert_eq!(field.wire, row[0]);
+        assert_type(field, &row[1]);
+        assert_eq!(&field.description, row.last().unwrap(), "{}", field.wire);
+    }
+}
+
+#[test]
+fn enum_tables_match_word_for_word() {
+    let page = vendor_page();
+    let spec = spec();
+    for (heading, name) in
+        [("Call Status (callStatus) Reference", "CallStatus"), ("Call Result (callResult) Reference", "CallResult")]
+    {
+        let rows = table_after(&page, heading);
+        let values: Vec<_> =
+            spec.enums[name].values.iter().map(|v| vec![v.value.to_string(), v.description.clone()]).collect();
+        assert_eq!(values, rows, "{name}");
+    }
+    assert_eq!(table_after(&page, "Call Status (callStatus) Reference").len(), 27);
+    assert_eq!(table_after(&page, "Call Result (callResult) Reference").len(), 19);
+
+    let errors: Vec<_> = spec.enums["ErrorCode"]
+        .values
+        .iter()
+        .filter(|v| v.value != 0)
+        .map(|v| vec![v.value.to_string(), v.description.clone()])
+        .collect();
+    assert_eq!(errors, table_after(&page, "Error Codes"));
+}
+
+#[test]
+fn call_record_and_attribute_fields_match() {
+    let page = vendor_page();
+    let spec = spec();
+    let rows = table_after(&page, "list Element (Call Record)");
+    assert_eq!(rows.len(), 41);
+    assert_fields(&spec.objects["CallRecord"].fields, &rows);
+    assert_fields(&spec.objects["Attribute"].fields, &table_after(&page, "attributes Element (ParamsInfo)"));
+    assert_fields(&spec.objects["CallRecordPage"].fields, &table_after(&page, "data Object"));
+}
+
+#[test]
+fn request_fields_match_with_required_and_examples() {
+    let page = vendor_page();
+    let spec = spec();
+    let fields = &spec.endpoints["QueryCallRecords"].request.fields;
+    let rows = table_after(&page, "Body Parameters");
+    assert_eq!(rows.len(), 11);
+    assert_fields(fields, &rows.iter().map(|r| vec![r[0].clone(), r[1].clone(), r[4].clone()]).collect::<Vec<_>>());
+    for (field, row) in fields.iter().zip(&rows) {
+        assert_eq!(field.required, row[2] == "Yes", "{}", field.wire);
+        let example: serde_json::Value = serde_json::from_str(&row[3]).unwrap();
+        assert_eq!(field.example.as_ref(), Some(&example), "{}", field.wire);
+    }
+}
+
+#[test]
+fn headers_envelope_regions_and_endpoint_match() {
+    let page = vendor_page();
+    let spec = spec();
+    let s = &spec.service;
+    for (header, row) in s.auth.headers.iter().zip(table_after(&page, "Header Parameters")) {
+        assert_eq!(
+            [
+                header.name.as_str(),
+                "String",
+                if header.required { "Yes" } else { "No" },
+                &header.example,
+                &header.description
+            ],
+            row.as_slice()
+        );
+    }
+    let envelope = table_after(&page, "Response Parameters");
+    for (field, row) in s.envelope.fields.iter().zip(&envelope) {
+        assert_eq!((field.wire.as_str(), field.description.as_str()), (row[0].as_str(), row[2].as_str()));
+    }
+    assert_eq!(
+        (envelope[3][0].as_str(), envelope[3][2].as_str()),
+        (s.envelope.data_field.as_str(), s.envelope.data_description.as_str())
+    );
+    let regions = table_after(&page, "🌐 Service Endpoints");
+    let ours: Vec<_> = s
+        .regions
+        .iter()
+        .map(|r| vec![r.code.clone(), r.region.clone(), r.website.clone(), r.api_gateway.clone()])
+        .collect();
+    assert_eq!(ours, regions);
+
+    let e = &spec.endpoints["QueryCallRecords"];
+    assert!(page.contains(&format!("https://api-westus.nxlink.ai{}", e.path)));
+    assert!(page.contains("fixed value: 100") && e.biz_type == "100");
+    assert!(page.contains("fixed value: nxai") && e.action == "nxai");
+    assert_eq!(e.summary, page.lines().next().unwrap());
+    assert_eq!(e.description, page.lines().nth(1).unwrap());
+}

@@ -1,0 +1,128 @@
+//! What `cargo xtask codegen` writes, and the loop that writes it only when it changed
+//! (or, with `--check`, names what is stale and writes nothing).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::emit::{self, Settings};
+use crate::spec;
+
+/// The command that brings generated files up to date.
+pub const FIX_COMMAND: &str = "cargo xtask codegen";
+
+/// One generation target: a spec directory emitted into a `generated/` directory.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Spec directory, relative to the workspace root.
+    pub spec_dir: PathBuf,
+    /// Output directory, relative to the workspace root; the generator owns every `.rs`
+    /// file in it.
+    pub out_dir: PathBuf,
+    /// Emitter settings.
+    pub settings: Settings,
+}
+
+/// The targets of this workspace: the real spec into `nxlink-models`, and the fixture
+/// spec into the crate that keeps the generator's snapshots compiling.
+pub fn jobs() -> Vec<Job> {
+    vec![
+        Job {
+            spec_dir: "spec".into(),
+            out_dir: "crates/nxlink-models/src/generated".into(),
+            settings: Settings::default(),
+        },
+        Job {
+            spec_dir: "tests/fixtures/spec".into(),
+            out_dir: "tests/fixture-models/src/generated".into(),
+            settings: Settings::default()
+                .with_runtime_path("::nxlink_models::runtime")
+                .with_crate_name("nxlink_fixture_models"),
+        },
+    ]
+}
+
+/// Every file the generator owns, by path relative to the workspace root.
+pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
+    let mut files = BTreeMap::new();
+    for job in jobs() {
+        let spec = spec::load_dir(&root.join(&job.spec_dir)).map_err(|errors| errors.to_string())?;
+        for (name, contents) in emit::models(&spec, &job.settings)? {
+            files.insert(job.out_dir.join(name), contents);
+        }
+    }
+    files.insert(PathBuf::from("spec/spec.schema.json"), crate::spec_schema()?);
+    Ok(files)
+}
+
+/// A difference between what the generator produces and what is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// The file is missing or its contents differ.
+    Outdated(PathBuf),
+    /// The file is in a generated directory but the spec no longer produces it.
+    Orphan(PathBuf),
+}
+
+/// Compares generated output with the files under `root`.
+pub fn stale_files(root: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Vec<Stale>, String> {
+    let mut stale = Vec::new();
+    for (path, contents) in files {
+        // A file that cannot be read counts as stale: writing it is the fix.
+        let current = std::fs::read_to_string(root.join(path)).ok();
+        if current.as_deref() != Some(contents.as_str()) {
+            stale.push(Stale::Outdated(path.clone()));
+        }
+    }
+    for job in jobs() {
+        let dir = root.join(&job.out_dir);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut orphans: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| job.out_dir.join(entry.file_name()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "rs") && !files.contains_key(path))
+            .collect();
+        orphans.sort();
+        stale.extend(orphans.into_iter().map(Stale::Orphan));
+    }
+    Ok(stale)
+}
+
+/// Brings the files under `root` up to date; returns what it changed.
+pub fn write(root: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Vec<Stale>, String> {
+    let stale = stale_files(root, files)?;
+    for item in &stale {
+        match item {
+            Stale::Outdated(path) => {
+                let full = root.join(path);
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
+                }
+                std::fs::write(&full, &files[path]).map_err(|err| format!("cannot write {}: {err}", full.display()))?;
+            }
+            Stale::Orphan(path) => {
+                let full = root.join(path);
+                std::fs::remove_file(&full).map_err(|err| format!("cannot remove {}: {err}", full.display()))?;
+            }
+        }
+    }
+    Ok(stale)
+}
+
+/// The message for stale files: each file, and the command that fixes them.
+pub fn describe_stale(stale: &[Stale]) -> String {
+    let mut out = String::from("generated files are out of date:\n");
+    for item in stale {
+        match item {
+            Stale::Outdated(path) => out.push_str(&format!("  stale:  {}\n", path.display())),
+            Stale::Orphan(path) => out.push_str(&format!("  orphan: {} (no longer generated)\n", path.display())),
+        }
+    }
+    out.push_str(&format!("run `{FIX_COMMAND}` and commit the result"));
+    out
+}
+
+/// The workspace root, from this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}

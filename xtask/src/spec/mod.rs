@@ -1,0 +1,10 @@
+//! The spec: its format ([`model`]), reading it ([`load`]), checking it ([`validate`]).
+
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod validate;
+
+pub use error::{SpecError, SpecErrors};
+pub use load::{load_dir, load_sources};
+pub use model::Spec;

@@ -1,0 +1,448 @@
+//! The spec format: what `spec/*.json` may say. Serde reads it, schemars turns it into
+//! `spec/spec.schema.json` so editors validate and complete spec files.
+//!
+//! Every struct denies unknown keys: a typo in a spec file is an error, not a silently
+//! ignored setting.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Any spec file; the `kind` key says which. Only used for the JSON Schema: the loader
+/// reads `kind` first and then the matching file type, so errors keep their JSON path.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(title = "nxlink-rs spec file")]
+pub enum SpecFile {
+    /// `kind: "service"`.
+    Service(ServiceFile),
+    /// `kind: "enum"`.
+    Enum(EnumFile),
+    /// `kind: "object"`.
+    Object(ObjectFile),
+    /// `kind: "endpoint"`.
+    Endpoint(EndpointFile),
+}
+
+macro_rules! kind_tag {
+    ($name:ident, $wire:literal) => {
+        #[doc = concat!("The `kind` of a ", $wire, " file.")]
+        #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            #[doc = concat!("`", $wire, "`")]
+            #[serde(rename = $wire)]
+            Tag,
+        }
+    };
+}
+kind_tag!(ServiceKind, "service");
+kind_tag!(EnumKind, "enum");
+kind_tag!(ObjectKind, "object");
+kind_tag!(EndpointKind, "endpoint");
+
+/// `spec/service.json`: the service as a whole.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceFile {
+    /// Path or URL of this schema, for editors.
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// Always `service`.
+    pub kind: ServiceKind,
+    /// The service's name.
+    pub name: String,
+    /// What the service does.
+    pub description: String,
+    /// The vendor's regions and their API gateways.
+    pub regions: Vec<RegionDef>,
+    /// Common headers and the signing scheme.
+    pub auth: AuthDef,
+    /// The response envelope every endpoint shares.
+    pub envelope: EnvelopeDef,
+    /// Name of the enum holding the envelope's result codes.
+    pub error_codes: String,
+}
+
+/// One row of the vendor's "Service Endpoints" table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegionDef {
+    /// Rust variant name, UpperCamelCase.
+    pub name: String,
+    /// Short lower-case id for command lines and config files, e.g. `hk`.
+    pub id: String,
+    /// The vendor's code column, e.g. `APAC (IDN)`.
+    pub code: String,
+    /// The vendor's region column, e.g. `Hong Kong`.
+    pub region: String,
+    /// The vendor's website for the region.
+    pub website: String,
+    /// Base URL of the region's API gateway.
+    pub api_gateway: String,
+}
+
+/// The common authentication rules.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthDef {
+    /// The headers sent with every request.
+    pub headers: Vec<HeaderDef>,
+    /// The request's content type.
+    pub content_type: String,
+    /// How the `sign` header is computed.
+    pub signing: SigningDef,
+}
+
+/// A common request header.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HeaderDef {
+    /// Header name, as sent.
+    pub name: String,
+    /// Whether every request carries it.
+    pub required: bool,
+    /// The vendor's example value.
+    pub example: String,
+    /// The vendor's description.
+    pub description: String,
+    /// Unit of a time value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    /// Whether the value is a secret that must never be logged.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub secret: bool,
+}
+
+/// The signature scheme.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SigningDef {
+    /// Header carrying the signature.
+    pub sign_header: String,
+    /// Header selecting the hash.
+    pub algorithm_header: String,
+    /// Accepted values of the algorithm header.
+    pub algorithms: Vec<String>,
+    /// Algorithm used when the header is absent.
+    pub default_algorithm: String,
+    /// Headers that enter the string to sign, in ASCII order.
+    pub signed_headers: Vec<String>,
+    /// Text before the body bytes in the string to sign.
+    pub body_prefix: String,
+    /// Text before the secret in the string to sign.
+    pub secret_prefix: String,
+    /// Largest accepted distance between `ts` and the server's clock.
+    pub max_clock_skew_millis: i64,
+    /// The rule in prose.
+    pub description: String,
+}
+
+/// The response envelope.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnvelopeDef {
+    /// Rust type name.
+    pub name: String,
+    /// What the envelope is.
+    pub description: String,
+    /// Wire name of the payload field.
+    pub data_field: String,
+    /// The vendor's description of the payload field.
+    pub data_description: String,
+    /// The `code` that means success.
+    pub success_code: i64,
+    /// The envelope's fields besides the payload.
+    pub fields: Vec<FieldDef>,
+}
+
+/// `spec/enums/*.json`: an integer code table.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnumFile {
+    /// Path or URL of this schema, for editors.
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// Always `enum`.
+    pub kind: EnumKind,
+    /// Rust type name, UpperCamelCase.
+    pub name: String,
+    /// The vendor's name for the table's field, e.g. `callResult`.
+    pub wire: String,
+    /// The vendor's description.
+    pub description: String,
+    /// One entry per documented code.
+    pub values: Vec<EnumValueDef>,
+    /// Named sets of codes; each becomes an `is_<group>()` predicate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<EnumGroupDef>,
+}
+
+/// One documented code.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnumValueDef {
+    /// The number on the wire.
+    pub value: i64,
+    /// Rust variant name, UpperCamelCase.
+    pub name: String,
+    /// The vendor's description, word for word.
+    pub description: String,
+    /// What we add to the vendor's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// A named set of codes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnumGroupDef {
+    /// lowerCamelCase name; the predicate is `is_<snake_case name>`.
+    pub name: String,
+    /// Completes "True when ...".
+    pub description: String,
+    /// Member codes; each must be a value of the enum.
+    pub values: Vec<i64>,
+}
+
+/// `spec/objects/*.json`: a JSON object type.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ObjectFile {
+    /// Path or URL of this schema, for editors.
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// Always `object`.
+    pub kind: ObjectKind,
+    /// Rust type name, UpperCamelCase.
+    pub name: String,
+    /// The vendor's name for the object, where it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire: Option<String>,
+    /// The vendor's description.
+    pub description: String,
+    /// The fields, in wire order.
+    pub fields: Vec<FieldDef>,
+}
+
+/// `spec/endpoints/*.json`: one operation.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EndpointFile {
+    /// Path or URL of this schema, for editors.
+    #[serde(rename = "$schema")]
+    pub schema: String,
+    /// Always `endpoint`.
+    pub kind: EndpointKind,
+    /// Operation name, UpperCamelCase; the client method is its snake_case.
+    pub name: String,
+    /// The vendor's page title.
+    pub summary: String,
+    /// The vendor's description.
+    pub description: String,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path below the gateway, starting with `/`.
+    pub path: String,
+    /// The `bizType` header value.
+    pub biz_type: String,
+    /// The `action` header value.
+    pub action: String,
+    /// The request body.
+    pub request: RequestDef,
+    /// The response payload.
+    pub response: ResponseDef,
+    /// Present when the endpoint pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<PaginationDef>,
+    /// Rules across request fields, checked by the request's `validate()`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<ConstraintDef>,
+}
+
+/// HTTP methods the vendor uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum HttpMethod {
+    /// POST
+    #[serde(rename = "POST")]
+    Post,
+    /// GET
+    #[serde(rename = "GET")]
+    Get,
+}
+
+impl HttpMethod {
+    /// The method as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Post => "POST",
+            Self::Get => "GET",
+        }
+    }
+}
+
+/// The request body of an endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RequestDef {
+    /// Rust type name.
+    pub name: String,
+    /// The body's fields, in the order they are sent.
+    pub fields: Vec<FieldDef>,
+}
+
+/// The response payload of an endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResponseDef {
+    /// Name of the object in the envelope's `data`.
+    pub data: String,
+}
+
+/// Which fields drive paging.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaginationDef {
+    /// Request field with the 1-based page number (an integer).
+    pub page_number: String,
+    /// Request field with the page size (an integer).
+    pub page_size: String,
+    /// Response field with the number of matching items (an integer).
+    pub total: String,
+    /// Response field with the page's items (an array of objects).
+    pub list: String,
+    /// Item field identifying an item across pages.
+    pub item_id: String,
+}
+
+/// A rule across request fields.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum ConstraintDef {
+    /// When both are set, `first <= second`.
+    NotAfter {
+        /// The lower bound field.
+        first: String,
+        /// The upper bound field.
+        second: String,
+    },
+    /// When both are set, `field` is only allowed if `enumField` is in `group`.
+    #[serde(rename_all = "camelCase")]
+    OnlyWithGroup {
+        /// The dependent field.
+        field: String,
+        /// The enum-typed field it depends on.
+        enum_field: String,
+        /// A group of that enum.
+        group: String,
+    },
+}
+
+/// A field of an object, a request or the envelope.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FieldDef {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust field name, when the snake_case of `wire` will not do (a keyword, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The field's type.
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    /// Request: must be given. Response: a missing or null value fails decoding.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// The vendor's description, word for word.
+    pub description: String,
+    /// What we add to the vendor's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// The vendor's example value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
+    /// Unit of a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Unit>,
+    /// Personal data (phone numbers): masked in `Debug`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub personal_data: bool,
+    /// Smallest allowed value of an integer request field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+    /// Largest allowed value of an integer request field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<i64>,
+    /// Smallest allowed length of a string request field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// Value a required integer request field starts with, so it is not a constructor
+    /// argument.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<i64>,
+}
+
+/// A field's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum FieldType {
+    /// UTF-8 text.
+    String,
+    /// 32-bit signed integer.
+    Int32,
+    /// 64-bit signed integer.
+    Int64,
+    /// 64-bit float.
+    Float64,
+    /// `true`/`false` (also accepts 0/1 on decode).
+    Bool,
+    /// A code of the named enum.
+    Enum(String),
+    /// The named object.
+    Object(String),
+    /// A list.
+    Array(Box<FieldType>),
+}
+
+/// Units of numeric fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Unit {
+    /// Seconds since the Unix epoch.
+    UnixSeconds,
+    /// Milliseconds since the Unix epoch.
+    UnixMilliseconds,
+    /// A duration in seconds.
+    Seconds,
+    /// A duration in milliseconds.
+    Milliseconds,
+}
+
+impl Unit {
+    /// The sentence the generated docs add.
+    pub fn doc(self) -> &'static str {
+        match self {
+            Self::UnixSeconds => "Unit: seconds since the Unix epoch.",
+            Self::UnixMilliseconds => "Unit: milliseconds since the Unix epoch.",
+            Self::Seconds => "Unit: seconds.",
+            Self::Milliseconds => "Unit: milliseconds.",
+        }
+    }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// A loaded, validated spec: every name resolves, nothing is duplicated.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The service file.
+    pub service: ServiceFile,
+    /// Enums by Rust name.
+    pub enums: BTreeMap<String, EnumFile>,
+    /// Objects by Rust name.
+    pub objects: BTreeMap<String, ObjectFile>,
+    /// Endpoints by operation name.
+    pub endpoints: BTreeMap<String, EndpointFile>,
+}

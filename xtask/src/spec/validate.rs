@@ -1,0 +1,616 @@
+//! What serde cannot check: names resolve, nothing is duplicated, names are usable in
+//! Rust, pagination and constraints point at fields of the right type.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use super::error::{SpecError, SpecErrors};
+use super::load::Parsed;
+use super::model::{ConstraintDef, EndpointFile, EnumFile, FieldDef, FieldType, ObjectFile, ServiceFile, Spec};
+
+/// Names the generated code or the prelude already uses; a spec type with one of these
+/// names would shadow it.
+const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Unknown", "Endpoint", "Pagination"];
+
+/// Collects errors with their file so every problem is reported in one run.
+struct Checker {
+    errors: Vec<SpecError>,
+}
+
+impl Checker {
+    fn push(&mut self, error: SpecError) {
+        self.errors.push(error);
+    }
+}
+
+/// Checks the parsed files against each other and returns the spec they form.
+pub fn validate(files: Vec<(PathBuf, Parsed)>) -> Result<Spec, SpecErrors> {
+    let mut ck = Checker { errors: Vec::new() };
+    let mut service: Option<(PathBuf, ServiceFile)> = None;
+    let mut enums: BTreeMap<String, (PathBuf, EnumFile)> = BTreeMap::new();
+    let mut objects: BTreeMap<String, (PathBuf, ObjectFile)> = BTreeMap::new();
+    let mut endpoints: BTreeMap<String, (PathBuf, EndpointFile)> = BTreeMap::new();
+    // Every generated type lives in one module, so type names share one namespace.
+    let mut type_names: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut claim = |ck: &mut Checker, name: &str, file: &Path, path: &str| {
+        check_type_name(ck, name, file, path);
+        if let Some(first) = type_names.get(name) {
+            ck.push(
+                SpecError::new(file, path, format!("duplicate type name `{name}`"))
+                    .expected(format!("a name not already defined in {}", first.display())),
+            );
+        } else {
+            type_names.insert(name.to_owned(), file.to_owned());
+        }
+    };
+
+    for (file, parsed) in files {
+        match parsed {
+            Parsed::Service(s) => {
+                if let Some((first, _)) = &service {
+                    ck.push(
+                        SpecError::new(&file, "$.kind", "a second service file")
+                            .expected(format!("one service file; the first is {}", first.display())),
+                    );
+                } else {
+                    claim(&mut ck, &s.envelope.name, &file, "$.envelope.name");
+                    claim(&mut ck, "Region", &file, "$.regions");
+                    service = Some((file, s));
+                }
+            }
+            Parsed::Enum(e) => {
+                claim(&mut ck, &e.name, &file, "$.name");
+                enums.entry(e.name.clone()).or_insert((file, e));
+            }
+            Parsed::Object(o) => {
+                claim(&mut ck, &o.name, &file, "$.name");
+                objects.entry(o.name.clone()).or_insert((file, o));
+            }
+            Parsed::Endpoint(e) => {
+                claim(&mut ck, &e.name, &file, "$.name");
+                claim(&mut ck, &e.request.name, &file, "$.request.name");
+                endpoints.entry(e.name.clone()).or_insert((file, e));
+            }
+        }
+    }
+
+    let Some((service_file, service)) = service else {
+        ck.push(
+            SpecError::new("spec", "$", "no service file")
+                .expected("one file with `\"kind\": \"service\"` (spec/service.json)"),
+        );
+        return Err(SpecErrors(ck.errors));
+    };
+
+    let types = TypeTable {
+        enums: enums.iter().map(|(name, (_, e))| (name.clone(), e)).collect(),
+        objects: objects.iter().map(|(name, (_, o))| (name.clone(), o)).collect(),
+    };
+
+    check_service(&mut ck, &service_file, &service, &types);
+    for (file, e) in enums.values() {
+        check_enum(&mut ck, file, e);
+    }
+    for (file, o) in objects.values() {
+        check_fields(&mut ck, file, "$.fields", &o.fields, &types, FieldRole::Response);
+    }
+    check_recursion(&mut ck, &objects);
+    for (file, e) in endpoints.values() {
+        check_endpoint(&mut ck, file, e, &types);
+    }
+
+    if !ck.errors.is_empty() {
+        return Err(SpecErrors(ck.errors));
+    }
+    Ok(Spec {
+        service,
+        enums: enums.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        objects: objects.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        endpoints: endpoints.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+    })
+}
+
+struct TypeTable<'a> {
+    enums: BTreeMap<String, &'a EnumFile>,
+    objects: BTreeMap<String, &'a ObjectFile>,
+}
+
+impl TypeTable<'_> {
+    fn known(&self) -> String {
+        let enums: Vec<_> = self.enums.keys().map(|n| format!("`{n}`")).collect();
+        let objects: Vec<_> = self.objects.keys().map(|n| format!("`{n}`")).collect();
+        format!("an enum ({}) or an object ({})", enums.join(", "), objects.join(", "))
+    }
+}
+
+fn is_keyword(name: &str) -> bool {
+    // syn refuses keywords (and reserved words) as identifiers: the same rule rustc uses.
+    syn::parse_str::<syn::Ident>(name).is_err()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn is_identifier(name: &str) -> bool {
+    syn::parse_str::<syn::Ident>(name).is_ok()
+}
+
+fn check_type_name(ck: &mut Checker, name: &str, file: &Path, path: &str) {
+    if is_keyword(name) {
+        ck.push(
+            SpecError::new(file, path, format!("`{name}` is a Rust keyword"))
+                .expected("an UpperCamelCase name that is not a keyword"),
+        );
+    } else if !is_identifier(name) || name.to_upper_camel_case() != name {
+        ck.push(
+            SpecError::new(file, path, format!("`{name}` is not an UpperCamelCase Rust name"))
+                .expected(format!("an UpperCamelCase identifier such as `{}`", name.to_upper_camel_case())),
+        );
+    } else if RESERVED_TYPE_NAMES.contains(&name) {
+        ck.push(
+            SpecError::new(file, path, format!("`{name}` is reserved by the generated code")).expected("another name"),
+        );
+    }
+}
+
+fn check_service(ck: &mut Checker, file: &Path, s: &ServiceFile, types: &TypeTable<'_>) {
+    let mut ids = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for (i, region) in s.regions.iter().enumerate() {
+        let at = format!("$.regions[{i}]");
+        check_type_name(ck, &region.name, file, &format!("{at}.name"));
+        if !names.insert(region.name.as_str()) {
+            ck.push(
+                SpecError::new(file, format!("{at}.name"), format!("duplicate region name `{}`", region.name))
+                    .expected("each region once"),
+            );
+        }
+        if !ids.insert(region.id.as_str()) {
+            ck.push(
+                SpecError::new(file, format!("{at}.id"), format!("duplicate region id `{}`", region.id))
+                    .expected("each id once"),
+            );
+        }
+        if region.id.is_empty() || !region.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            ck.push(
+                SpecError::new(file, format!("{at}.id"), format!("region id `{}` is not a lower-case word", region.id))
+                    .expected("lower-case letters, digits and `-`, like `hk`"),
+            );
+        }
+        if !region.api_gateway.starts_with("https://") || region.api_gateway.ends_with('/') {
+            ck.push(
+                SpecError::new(
+                    file,
+                    format!("{at}.apiGateway"),
+                    format!("`{}` is not an https base URL", region.api_gateway),
+                )
+                .expected("`https://host` with no trailing slash"),
+            );
+        }
+    }
+    if s.regions.is_empty() {
+        ck.push(SpecError::new(file, "$.regions", "no regions").expected("at least one region"));
+    }
+    match types.enums.get(&s.error_codes) {
+        Some(_) => {}
+        None => ck.push(
+            SpecError::new(file, "$.errorCodes", format!("unknown enum `{}`", s.error_codes))
+                .expected(format!("one of the enums: {}", types.enums.keys().cloned().collect::<Vec<_>>().join(", "))),
+        ),
+    }
+    if s.envelope.fields.iter().any(|f| f.wire == s.envelope.data_field) {
+        ck.push(
+            SpecError::new(
+                file,
+                "$.envelope.fields",
+                format!("`{}` is both a field and the data field", s.envelope.data_field),
+            )
+            .expected("the payload only as `dataField`"),
+        );
+    }
+    check_fields(ck, file, "$.envelope.fields", &s.envelope.fields, types, FieldRole::Response);
+    let headers: BTreeSet<&str> = s.auth.headers.iter().map(|h| h.name.as_str()).collect();
+    for (i, name) in s.auth.signing.signed_headers.iter().enumerate() {
+        if !headers.contains(name.as_str()) {
+            ck.push(
+                SpecError::new(file, format!("$.auth.signing.signedHeaders[{i}]"), format!("unknown header `{name}`"))
+                    .expected("a header of `auth.headers`"),
+            );
+        }
+    }
+    let mut sorted = s.auth.signing.signed_headers.clone();
+    sorted.sort();
+    if sorted != s.auth.signing.signed_headers {
+        ck.push(
+            SpecError::new(file, "$.auth.signing.signedHeaders", "signed headers are not in ASCII order")
+                .expected(format!("{sorted:?}")),
+        );
+    }
+}
+
+fn check_enum(ck: &mut Checker, file: &Path, e: &EnumFile) {
+    let mut values: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    if e.values.is_empty() {
+        ck.push(SpecError::new(file, "$.values", "an enum without values").expected("at least one value"));
+    }
+    for (i, v) in e.values.iter().enumerate() {
+        if let Some(first) = values.insert(v.value, i) {
+            ck.push(
+                SpecError::new(file, format!("$.values[{i}].value"), format!("duplicate enum value {}", v.value))
+                    .expected(format!("each value once; {} is already at $.values[{first}]", v.value)),
+            );
+        }
+        check_type_name(ck, &v.name, file, &format!("$.values[{i}].name"));
+        if let Some(first) = names.insert(&v.name, i) {
+            ck.push(
+                SpecError::new(file, format!("$.values[{i}].name"), format!("duplicate variant name `{}`", v.name))
+                    .expected(format!("each name once; `{}` is already at $.values[{first}]", v.name)),
+            );
+        }
+        if v.description.trim().is_empty() {
+            ck.push(
+                SpecError::new(file, format!("$.values[{i}].description"), "empty description")
+                    .expected("the vendor's description, word for word"),
+            );
+        }
+    }
+    let mut groups = BTreeSet::new();
+    for (g, group) in e.groups.iter().enumerate() {
+        let at = format!("$.groups[{g}]");
+        let snake = group.name.to_snake_case();
+        if !is_identifier(&format!("is_{snake}"))
+            || heck::ToLowerCamelCase::to_lower_camel_case(group.name.as_str()) != group.name
+        {
+            ck.push(
+                SpecError::new(
+                    file,
+                    format!("{at}.name"),
+                    format!("`{}` is not a lowerCamelCase group name", group.name),
+                )
+                .expected("a lowerCamelCase name such as `notAnswered`"),
+            );
+        }
+        if !groups.insert(group.name.as_str()) {
+            ck.push(
+                SpecError::new(file, format!("{at}.name"), format!("duplicate group `{}`", group.name))
+                    .expected("each group once"),
+            );
+        }
+        for (j, value) in group.values.iter().enumerate() {
+            if !values.contains_key(value) {
+                ck.push(
+                    SpecError::new(
+                        file,
+                        format!("{at}.values[{j}]"),
+                        format!("{value} is not a value of `{}`", e.name),
+                    )
+                    .expected(format!("one of {:?}", values.keys().collect::<Vec<_>>())),
+                );
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FieldRole {
+    Request,
+    Response,
+}
+
+fn rust_field_name(field: &FieldDef) -> String {
+    field.name.clone().unwrap_or_else(|| field.wire.to_snake_case())
+}
+
+fn check_fields(ck: &mut Checker, file: &Path, at: &str, fields: &[FieldDef], types: &TypeTable<'_>, role: FieldRole) {
+    let mut wires: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, field) in fields.iter().enumerate() {
+        let here = format!("{at}[{i}]");
+        if let Some(first) = wires.insert(&field.wire, i) {
+            ck.push(
+                SpecError::new(file, format!("{here}.wire"), format!("duplicate wire name `{}`", field.wire))
+                    .expected(format!("each wire name once; `{}` is already at {at}[{first}]", field.wire)),
+            );
+        }
+        let name = rust_field_name(field);
+        let name_at = if field.name.is_some() { format!("{here}.name") } else { format!("{here}.wire") };
+        if is_keyword(&name) {
+            ck.push(
+                SpecError::new(file, &name_at, format!("`{name}` is a Rust keyword"))
+                    .expected(format!("a `name` for the field that is not a keyword, such as `{name}_value`")),
+            );
+        } else if !is_identifier(&name) || name.to_snake_case() != name {
+            ck.push(
+                SpecError::new(file, &name_at, format!("`{name}` is not a snake_case Rust field name"))
+                    .expected("a `name` in snake_case"),
+            );
+        } else if let Some(first) = names.insert(name.clone(), i) {
+            ck.push(
+                SpecError::new(file, &name_at, format!("duplicate Rust field name `{name}`"))
+                    .expected(format!("a distinct `name`; {at}[{first}] already uses it")),
+            );
+        }
+        check_type_ref(ck, file, &format!("{here}.type"), &field.ty, types);
+        let is_int = matches!(field.ty, FieldType::Int32 | FieldType::Int64);
+        let is_number = is_int || field.ty == FieldType::Float64;
+        if (field.minimum.is_some() || field.maximum.is_some()) && !is_int {
+            ck.push(
+                SpecError::new(file, &here, "`minimum`/`maximum` on a field that is not an integer")
+                    .expected("an int32 or int64 field"),
+            );
+        }
+        if let (Some(min), Some(max)) = (field.minimum, field.maximum) {
+            if min > max {
+                ck.push(
+                    SpecError::new(file, format!("{here}.minimum"), format!("minimum {min} is above maximum {max}"))
+                        .expected("minimum <= maximum"),
+                );
+            }
+        }
+        if field.min_length.is_some() && field.ty != FieldType::String {
+            ck.push(
+                SpecError::new(file, format!("{here}.minLength"), "`minLength` on a field that is not a string")
+                    .expected("a string field"),
+            );
+        }
+        if field.unit.is_some() && !is_number {
+            ck.push(
+                SpecError::new(file, format!("{here}.unit"), "`unit` on a field that is not a number")
+                    .expected("an int32, int64 or float64 field"),
+            );
+        }
+        if field.personal_data && field.ty != FieldType::String {
+            ck.push(
+                SpecError::new(file, format!("{here}.personalData"), "`personalData` on a field that is not a string")
+                    .expected("a string field"),
+            );
+        }
+        if let Some(default) = field.default {
+            if role != FieldRole::Request || !field.required || !is_int {
+                ck.push(
+                    SpecError::new(
+                        file,
+                        format!("{here}.default"),
+                        "`default` outside a required integer request field",
+                    )
+                    .expected("`default` only on required int32/int64 request fields"),
+                );
+            }
+            let in_range = field.minimum.is_none_or(|m| default >= m) && field.maximum.is_none_or(|m| default <= m);
+            if !in_range {
+                ck.push(
+                    SpecError::new(
+                        file,
+                        format!("{here}.default"),
+                        format!("default {default} breaks the field's own minimum/maximum"),
+                    )
+                    .expected("a default within range"),
+                );
+            }
+        }
+        if role == FieldRole::Response
+            && (field.minimum.is_some() || field.maximum.is_some() || field.min_length.is_some())
+        {
+            ck.push(
+                SpecError::new(file, &here, "a range on a response field")
+                    .expected("ranges only on request fields: responses are decoded leniently, never rejected"),
+            );
+        }
+        if role == FieldRole::Request && matches!(field.ty, FieldType::Object(_) | FieldType::Array(_)) {
+            ck.push(
+                SpecError::new(file, format!("{here}.type"), "an object or array in a request")
+                    .expected("a scalar or enum field (the generator does not emit nested request bodies yet)"),
+            );
+        }
+    }
+}
+
+fn check_type_ref(ck: &mut Checker, file: &Path, at: &str, ty: &FieldType, types: &TypeTable<'_>) {
+    match ty {
+        FieldType::Enum(name) if !types.enums.contains_key(name) => {
+            let hint = if types.objects.contains_key(name) {
+                format!("`{name}` is an object: write {{\"object\": \"{name}\"}}")
+            } else {
+                types.known()
+            };
+            ck.push(SpecError::new(file, at, format!("unknown type reference: enum `{name}`")).expected(hint));
+        }
+        FieldType::Object(name) if !types.objects.contains_key(name) => {
+            let hint = if types.enums.contains_key(name) {
+                format!("`{name}` is an enum: write {{\"enum\": \"{name}\"}}")
+            } else {
+                types.known()
+            };
+            ck.push(SpecError::new(file, at, format!("unknown type reference: object `{name}`")).expected(hint));
+        }
+        FieldType::Array(inner) => match inner.as_ref() {
+            FieldType::Array(_) => ck.push(
+                SpecError::new(file, at, "an array of arrays").expected("an array of a scalar, an enum or an object"),
+            ),
+            inner => check_type_ref(ck, file, &format!("{at}.array"), inner, types),
+        },
+        _ => {}
+    }
+}
+
+/// An object that holds itself by value (not through an array) would be infinitely large.
+fn check_recursion(ck: &mut Checker, objects: &BTreeMap<String, (PathBuf, ObjectFile)>) {
+    fn reaches(
+        objects: &BTreeMap<String, (PathBuf, ObjectFile)>,
+        from: &str,
+        target: &str,
+        seen: &mut BTreeSet<String>,
+    ) -> bool {
+        let Some((_, object)) = objects.get(from) else { return false };
+        object.fields.iter().any(|f| match &f.ty {
+            FieldType::Object(next) => {
+                next == target || (seen.insert(next.clone()) && reaches(objects, next, target, seen))
+            }
+            _ => false,
+        })
+    }
+    for (name, (file, _)) in objects {
+        if reaches(objects, name, name, &mut BTreeSet::new()) {
+            ck.push(
+                SpecError::new(file, "$.fields", format!("`{name}` contains itself by value"))
+                    .expected("recursion only through an array"),
+            );
+        }
+    }
+}
+
+fn check_endpoint(ck: &mut Checker, file: &Path, e: &EndpointFile, types: &TypeTable<'_>) {
+    if !e.path.starts_with('/') || e.path.contains(char::is_whitespace) {
+        ck.push(
+            SpecError::new(file, "$.path", format!("`{}` is not an absolute path", e.path))
+                .expected("a path starting with `/`"),
+        );
+    }
+    let method = e.name.to_snake_case();
+    if is_keyword(&method) {
+        ck.push(
+            SpecError::new(file, "$.name", format!("the method name `{method}` is a Rust keyword"))
+                .expected("another operation name"),
+        );
+    }
+    check_fields(ck, file, "$.request.fields", &e.request.fields, types, FieldRole::Request);
+    let data = types.objects.get(&e.response.data);
+    if data.is_none() {
+        ck.push(
+            SpecError::new(file, "$.response.data", format!("unknown type reference: object `{}`", e.response.data))
+                .expected(types.known()),
+        );
+    }
+    let request_field = |wire: &str| e.request.fields.iter().find(|f| f.wire == wire);
+    let is_int = |ty: &FieldType| matches!(ty, FieldType::Int32 | FieldType::Int64);
+
+    if let Some(p) = &e.pagination {
+        for (key, wire) in [("pageNumber", &p.page_number), ("pageSize", &p.page_size)] {
+            match request_field(wire) {
+                Some(f) if is_int(&f.ty) && f.required => {}
+                Some(_) => ck.push(
+                    SpecError::new(
+                        file,
+                        format!("$.pagination.{key}"),
+                        format!("request field `{wire}` is not a required integer"),
+                    )
+                    .expected("a required int32/int64 request field"),
+                ),
+                None => ck.push(
+                    SpecError::new(file, format!("$.pagination.{key}"), format!("no request field `{wire}`"))
+                        .expected("the wire name of a request field"),
+                ),
+            }
+        }
+        if let Some(data) = data {
+            let response_field = |wire: &str| data.fields.iter().find(|f| f.wire == wire);
+            match response_field(&p.total) {
+                Some(f) if is_int(&f.ty) => {}
+                _ => ck.push(
+                    SpecError::new(
+                        file,
+                        "$.pagination.total",
+                        format!("`{}` has no integer field `{}`", data.name, p.total),
+                    )
+                    .expected("the wire name of an integer field of the response"),
+                ),
+            }
+            match response_field(&p.list).map(|f| &f.ty) {
+                Some(FieldType::Array(item)) => match item.as_ref() {
+                    FieldType::Object(item) => {
+                        match types.objects.get(item).and_then(|o| o.fields.iter().find(|f| f.wire == p.item_id)) {
+                            Some(f) if matches!(f.ty, FieldType::Int64 | FieldType::Int32 | FieldType::String) => {}
+                            _ => ck.push(
+                                SpecError::new(
+                                    file,
+                                    "$.pagination.itemId",
+                                    format!("`{item}` has no integer or string field `{}`", p.item_id),
+                                )
+                                .expected("the wire name of the field that identifies an item"),
+                            ),
+                        }
+                    }
+                    _ => ck.push(
+                        SpecError::new(file, "$.pagination.list", format!("`{}` is not a list of objects", p.list))
+                            .expected("an array of objects"),
+                    ),
+                },
+                _ => ck.push(
+                    SpecError::new(
+                        file,
+                        "$.pagination.list",
+                        format!(
+                            "paginated endpoint without a list field: `{}` has no array field `{}`",
+                            data.name, p.list
+                        ),
+                    )
+                    .expected("the wire name of an array field of the response payload"),
+                ),
+            }
+        }
+    }
+
+    for (i, c) in e.constraints.iter().enumerate() {
+        let at = format!("$.constraints[{i}]");
+        match c {
+            ConstraintDef::NotAfter { first, second } => {
+                for (key, wire) in [("first", first), ("second", second)] {
+                    match request_field(wire) {
+                        Some(f) if is_int(&f.ty) => {}
+                        _ => ck.push(
+                            SpecError::new(
+                                file,
+                                format!("{at}.notAfter.{key}"),
+                                format!("no integer request field `{wire}`"),
+                            )
+                            .expected("the wire name of an integer request field"),
+                        ),
+                    }
+                }
+            }
+            ConstraintDef::OnlyWithGroup { field, enum_field, group } => {
+                if request_field(field).is_none() {
+                    ck.push(
+                        SpecError::new(
+                            file,
+                            format!("{at}.onlyWithGroup.field"),
+                            format!("no request field `{field}`"),
+                        )
+                        .expected("the wire name of a request field"),
+                    );
+                }
+                match request_field(enum_field).map(|f| &f.ty) {
+                    Some(FieldType::Enum(name)) => {
+                        if let Some(en) = types.enums.get(name) {
+                            if !en.groups.iter().any(|g| &g.name == group) {
+                                ck.push(
+                                    SpecError::new(
+                                        file,
+                                        format!("{at}.onlyWithGroup.group"),
+                                        format!("`{name}` has no group `{group}`"),
+                                    )
+                                    .expected(format!(
+                                        "one of: {}",
+                                        en.groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join(", ")
+                                    )),
+                                );
+                            }
+                        }
+                    }
+                    _ => ck.push(
+                        SpecError::new(
+                            file,
+                            format!("{at}.onlyWithGroup.enumField"),
+                            format!("no enum request field `{enum_field}`"),
+                        )
+                        .expected("the wire name of an enum-typed request field"),
+                    ),
+                }
+            }
+        }
+    }
+}
