@@ -58,28 +58,28 @@ fn check_mode_names_stale_and_orphan_files_and_the_fix() {
     std::fs::remove_dir_all(&scratch).unwrap();
 }
 
+/// Snapshots every file the generator emits for `spec_dir`, models and client.
 fn snapshot_all(prefix: &str, spec_dir: &str, settings: &Settings) {
     let spec = xtask::spec::load_dir(&root().join(spec_dir)).unwrap_or_else(|errors| panic!("{errors}"));
-    let files = emit::models(&spec, settings).unwrap();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| {
-        for (name, contents) in files {
-            insta::assert_snapshot!(format!("{prefix}__{}", name.trim_end_matches(".rs")), contents);
+    let models = emit::models(&spec, settings).unwrap();
+    let client = emit::client(&spec, settings).unwrap();
+    let mut insta_settings = insta::Settings::clone_current();
+    insta_settings.set_prepend_module_to_snapshot(false);
+    insta_settings.bind(|| {
+        for (kind, files) in [("models", models), ("client", client)] {
+            for (name, contents) in files {
+                insta::assert_snapshot!(format!("{prefix}_{kind}__{}", name.trim_end_matches(".rs")), contents);
+            }
         }
     });
 }
 
 #[test]
 fn fixture_spec_output_snapshots() {
-    snapshot_all(
-        "fixture",
-        "tests/fixtures/spec",
-        &Settings::default().with_runtime_path("::nxlink_models::runtime").with_crate_name("nxlink_fixture_models"),
-    );
+    snapshot_all("fixture", "tests/fixtures/spec", &codegen::fixture_settings());
 }
 
 #[test]
 fn real_spec_output_snapshots() {
-    snapshot_all("models", "spec", &Settings::default());
+    snapshot_all("spec", "spec", &Settings::default());
 }

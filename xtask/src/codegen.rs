@@ -18,35 +18,77 @@ pub struct Job {
     /// Output directory, relative to the workspace root; the generator owns every `.rs`
     /// file in it.
     pub out_dir: PathBuf,
+    /// What to emit.
+    pub target: Target,
     /// Emitter settings.
     pub settings: Settings,
 }
 
-/// The targets of this workspace: the real spec into `nxlink-models`, and the fixture
-/// spec into the crate that keeps the generator's snapshots compiling.
+/// The two halves of the generated code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Types, enums, requests and operation metadata (`nxlink-models`).
+    Models,
+    /// `Client` methods and request-builder setters (`nxlink-client`).
+    Client,
+}
+
+/// The targets of this workspace: the real spec into `nxlink-models` and
+/// `nxlink-client`; the fixture spec into the crates that keep the generator's
+/// snapshots compiling (`nxlink-fixture-models`, and a test-only module of
+/// `nxlink-client`).
 pub fn jobs() -> Vec<Job> {
     vec![
         Job {
             spec_dir: "spec".into(),
             out_dir: "crates/nxlink-models/src/generated".into(),
+            target: Target::Models,
+            settings: Settings::default(),
+        },
+        Job {
+            spec_dir: "spec".into(),
+            out_dir: "crates/nxlink-client/src/generated".into(),
+            target: Target::Client,
             settings: Settings::default(),
         },
         Job {
             spec_dir: "tests/fixtures/spec".into(),
             out_dir: "tests/fixture-models/src/generated".into(),
-            settings: Settings::default()
-                .with_runtime_path("::nxlink_models::runtime")
-                .with_crate_name("nxlink_fixture_models"),
+            target: Target::Models,
+            settings: fixture_settings(),
+        },
+        Job {
+            spec_dir: "tests/fixtures/spec".into(),
+            out_dir: "crates/nxlink-client/src/fixture_generated".into(),
+            target: Target::Client,
+            settings: fixture_settings(),
         },
     ]
+}
+
+/// Settings for emitting the fixture spec outside `nxlink-models`.
+pub fn fixture_settings() -> Settings {
+    Settings::default()
+        .with_runtime_path("::nxlink_models::runtime")
+        .with_crate_name("nxlink_fixture_models")
+        .with_models_path("::nxlink_fixture_models")
 }
 
 /// Every file the generator owns, by path relative to the workspace root.
 pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
     let mut files = BTreeMap::new();
+    let mut specs = BTreeMap::new();
     for job in jobs() {
-        let spec = spec::load_dir(&root.join(&job.spec_dir)).map_err(|errors| errors.to_string())?;
-        for (name, contents) in emit::models(&spec, &job.settings)? {
+        if !specs.contains_key(&job.spec_dir) {
+            let spec = spec::load_dir(&root.join(&job.spec_dir)).map_err(|errors| errors.to_string())?;
+            specs.insert(job.spec_dir.clone(), spec);
+        }
+        let spec = &specs[&job.spec_dir];
+        let emitted = match job.target {
+            Target::Models => emit::models(spec, &job.settings)?,
+            Target::Client => emit::client(spec, &job.settings)?,
+        };
+        for (name, contents) in emitted {
             files.insert(job.out_dir.join(name), contents);
         }
     }

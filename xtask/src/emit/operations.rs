@@ -180,7 +180,7 @@ fn int_literal(ty: &FieldType, value: i64) -> TokenStream {
     }
 }
 
-fn setter_type(f: &FieldDef) -> TokenStream {
+pub(super) fn setter_type(f: &FieldDef) -> TokenStream {
     match &f.ty {
         FieldType::String => quote!(impl Into<String>),
         FieldType::Enum(name) => {
@@ -191,7 +191,7 @@ fn setter_type(f: &FieldDef) -> TokenStream {
     }
 }
 
-fn setter_value(f: &FieldDef, value: TokenStream) -> TokenStream {
+pub(super) fn setter_value(f: &FieldDef, value: TokenStream) -> TokenStream {
     match &f.ty {
         FieldType::String | FieldType::Enum(_) => quote!(#value.into()),
         _ => value,
@@ -376,6 +376,9 @@ fn paginated_impl(
             }
             fn total(data: &Self::Data) -> Option<i64> {
                 #total_expr
+            }
+            fn item_count(data: &Self::Data) -> usize {
+                data.#list_ident.len()
             }
             fn into_items(data: Self::Data) -> Vec<Self::Item> {
                 data.#list_ident

@@ -57,7 +57,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
     let default_algorithm = &signing.default_algorithm;
     let body_prefix = &signing.body_prefix;
     let secret_prefix = &signing.secret_prefix;
-    let signing_doc = doc(&format!("The request signature scheme.\n\n{}", signing.description));
+    let signing_doc = doc(&format!("The request signature scheme.\n\n```text\n{}\n```", signing.description));
 
     // Envelope.
     let env = &s.envelope;

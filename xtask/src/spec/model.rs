@@ -313,6 +313,10 @@ pub struct PaginationDef {
     pub list: String,
     /// Item field identifying an item across pages.
     pub item_id: String,
+    /// Name of the client's item-stream method (e.g. `records`), besides the generic
+    /// `items()`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items_method: Option<String>,
 }
 
 /// A rule across request fields.

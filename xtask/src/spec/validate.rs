@@ -489,6 +489,29 @@ fn check_endpoint(ck: &mut Checker, file: &Path, e: &EndpointFile, types: &TypeT
     let is_int = |ty: &FieldType| matches!(ty, FieldType::Int32 | FieldType::Int64);
 
     if let Some(p) = &e.pagination {
+        if let Some(method) = &p.items_method {
+            const TAKEN: &[&str] = &["new", "send", "pages", "items", "request", "map_request"];
+            let setters: Vec<String> = e.request.fields.iter().map(rust_field_name).collect();
+            if is_keyword(method) || !is_identifier(method) || method.to_snake_case() != *method {
+                ck.push(
+                    SpecError::new(
+                        file,
+                        "$.pagination.itemsMethod",
+                        format!("`{method}` is not a snake_case method name"),
+                    )
+                    .expected("a snake_case name such as `records`"),
+                );
+            } else if TAKEN.contains(&method.as_str()) || setters.contains(method) {
+                ck.push(
+                    SpecError::new(
+                        file,
+                        "$.pagination.itemsMethod",
+                        format!("`{method}` is already a method of the request builder"),
+                    )
+                    .expected("a name that is not a request field or a builder method"),
+                );
+            }
+        }
         for (key, wire) in [("pageNumber", &p.page_number), ("pageSize", &p.page_size)] {
             match request_field(wire) {
                 Some(f) if is_int(&f.ty) && f.required => {}

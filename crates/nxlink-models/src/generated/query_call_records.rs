@@ -45,6 +45,9 @@ impl crate::runtime::PaginatedOperation for QueryCallRecords {
     fn total(data: &Self::Data) -> Option<i64> {
         data.total
     }
+    fn item_count(data: &Self::Data) -> usize {
+        data.list.len()
+    }
     fn into_items(data: Self::Data) -> Vec<Self::Item> {
         data.list
     }

@@ -118,7 +118,9 @@ pub mod header {
 }
 /// The request signature scheme.
 ///
+/// ```text
 /// sign = lowercase_hex(HASH(headersStr + bodyStr + secretStr)). headersStr: the signed headers sorted by name in ASCII order, each as name=value, joined with &. bodyStr: &body= followed by the exact bytes of the JSON body sent, left out when the body is empty. secretStr: &accessSecret=<secret>. The secret is never sent.
+/// ```
 pub mod signing {
     /// Headers that enter the string to sign, in ASCII order.
     pub const SIGNED_HEADERS: &[&str] = &["accessKey", "action", "bizType", "ts"];

@@ -69,6 +69,8 @@ pub trait PaginatedOperation: Operation {
     fn page_size(request: &Self::Request) -> i64;
     /// The response's count of all matching items, when sent.
     fn total(data: &Self::Data) -> Option<i64>;
+    /// How many items the page holds.
+    fn item_count(data: &Self::Data) -> usize;
     /// The page's items, in server order.
     fn into_items(data: Self::Data) -> Vec<Self::Item>;
     /// The item's identity, when sent.

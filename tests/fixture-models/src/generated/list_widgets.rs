@@ -45,6 +45,9 @@ impl ::nxlink_models::runtime::PaginatedOperation for ListWidgets {
     fn total(data: &Self::Data) -> Option<i64> {
         data.total.map(i64::from)
     }
+    fn item_count(data: &Self::Data) -> usize {
+        data.items.len()
+    }
     fn into_items(data: Self::Data) -> Vec<Self::Item> {
         data.items
     }

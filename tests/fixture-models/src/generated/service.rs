@@ -87,7 +87,9 @@ pub mod header {
 }
 /// The request signature scheme.
 ///
+/// ```text
 /// Fixture signing.
+/// ```
 pub mod signing {
     /// Headers that enter the string to sign, in ASCII order.
     pub const SIGNED_HEADERS: &[&str] = &["accessKey"];
