@@ -1,0 +1,85 @@
+//! "Quirks" mode: a success answer written the untidy way real services write them.
+
+use nxlink_models::CallRecordPage;
+use serde_json::{json, Map, Value};
+
+/// Callstatus code newer than the vendor's table (which ends at 29).
+pub(crate) const NEW_CALL_STATUS: i64 = 30;
+/// Callresult code newer than the vendor's table (which ends at 21).
+pub(crate) const NEW_CALL_RESULT: i64 = 22;
+
+/// The success envelope of `page` with every quirk the lenient decoder must survive:
+///
+/// - numbers as strings: `total`, `pageSize` and, on every other record, `id`,
+///   `createTs`, `callElapsed` and `autoFlowId`;
+/// - `null` for empty text (`callSummary`, `agentName`, ...) and for zero manual
+///   timestamps;
+/// - `""` for a missing number (`callAnswer` of an unanswered call);
+/// - unknown extra fields on the envelope, the page and each record;
+/// - codes newer than the docs: `callResult` 22 on records 3, 8, 13, ... and
+///   `callStatus` 30 on records 4, 9, 14, ... of the page (0-based);
+/// - `list: null` instead of `[]` on an empty page.
+pub(crate) fn envelope(page: &CallRecordPage, trace_id: &str) -> Value {
+    let list = if page.list.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(page.list.iter().enumerate().map(|(index, record)| quirky_record(index, record)).collect())
+    };
+    json!({
+        "code": 0,
+        "message": "success",
+        "traceId": trace_id,
+        "serverRegion": "mock",
+        "data": {
+            "total": page.total.map(|total| total.to_string()),
+            "pageNumber": page.page_number,
+            "pageSize": page.page_size.map(|size| size.to_string()),
+            "hasMore": null,
+            "list": list,
+        },
+    })
+}
+
+fn quirky_record(index: usize, record: &nxlink_models::CallRecord) -> Value {
+    let Ok(Value::Object(mut fields)) = serde_json::to_value(record) else {
+        return Value::Null;
+    };
+    if index % 2 == 0 {
+        for key in ["id", "createTs", "callElapsed", "autoFlowId"] {
+            stringify(&mut fields, key);
+        }
+    }
+    for key in ["callSummary", "agentName", "agentId", "agentGroupName", "agentGroupId", "callCallbackUrl"] {
+        if fields.get(key).and_then(Value::as_str) == Some("") {
+            fields.insert(key.to_owned(), Value::Null);
+        }
+    }
+    for key in ["manualCallStart", "manualCallAnswer", "manualCallEnd"] {
+        if fields.get(key).and_then(Value::as_i64) == Some(0) {
+            fields.insert(key.to_owned(), Value::Null);
+        }
+    }
+    if fields.get("callAnswer").is_none_or(Value::is_null) {
+        fields.insert("callAnswer".to_owned(), Value::String(String::new()));
+    }
+    match index % 5 {
+        3 => {
+            fields.insert("callResult".to_owned(), json!(NEW_CALL_RESULT));
+        }
+        4 => {
+            fields.insert("callStatus".to_owned(), json!(NEW_CALL_STATUS));
+        }
+        _ => {}
+    }
+    fields.insert("tenantId".to_owned(), json!(1024));
+    fields.insert("ext".to_owned(), json!({ "source": "mock", "version": 2 }));
+    Value::Object(fields)
+}
+
+fn stringify(fields: &mut Map<String, Value>, key: &str) {
+    if let Some(value) = fields.get_mut(key) {
+        if value.is_number() {
+            *value = Value::String(value.to_string());
+        }
+    }
+}
