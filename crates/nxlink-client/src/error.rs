@@ -1,0 +1,206 @@
+use std::fmt;
+use std::time::Duration;
+
+use nxlink_models::runtime::ValidationError;
+use nxlink_models::{DecodeError, ErrorCode};
+
+/// Most bytes of a response body an error keeps, so a huge HTML error page does not
+/// end up whole in a log line.
+pub const SNIPPET_LIMIT: usize = 512;
+
+/// Everything a call can fail with. Each variant keeps what the server said, and
+/// [`Error::is_retryable`] tells whether trying again can help.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks a constraint of the spec; nothing was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The service answered with a non-zero `code`.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The body is not the JSON the spec describes (or ended early).
+    #[error("cannot decode the response (HTTP {status}): {source}; body starts: {snippet:?}")]
+    Decode {
+        /// HTTP status of the response.
+        status: u16,
+        /// The first bytes of the body.
+        snippet: String,
+        /// What was wrong, and where.
+        source: DecodeError,
+    },
+    /// An HTTP error status whose body is not an API envelope (a proxy's 502, a 429).
+    #[error("HTTP {status} without an API envelope; body starts: {snippet:?}")]
+    Status {
+        /// HTTP status of the response.
+        status: u16,
+        /// The first bytes of the body.
+        snippet: String,
+        /// The server's `Retry-After`, when it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// No answer in time.
+    #[error("{kind} timeout after {elapsed:?}")]
+    Timeout {
+        /// Which deadline passed.
+        kind: TimeoutKind,
+        /// How long the client waited.
+        elapsed: Duration,
+    },
+    /// The connection could not be made, broke, or the body could not be read.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+}
+
+/// Which deadline a [`Error::Timeout`] passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutKind {
+    /// One attempt (connect, send, read the body) took longer than the attempt timeout.
+    Attempt,
+    /// The call, retries included, took longer than the overall timeout.
+    Overall,
+}
+
+impl fmt::Display for TimeoutKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Attempt => "attempt",
+            Self::Overall => "overall",
+        })
+    }
+}
+
+/// A non-zero `code` from the service, with everything it said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The result code; codes newer than this SDK arrive as `ErrorCode::Unknown`.
+    pub code: ErrorCode,
+    /// The service's message.
+    pub message: Option<String>,
+    /// The trace ID to quote to the vendor's support.
+    pub trace_id: Option<String>,
+    /// HTTP status of the response.
+    pub status: u16,
+    /// The first bytes of the body.
+    pub snippet: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "API error {} ({})", self.code.code(), self.code)?;
+        if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
+            write!(f, ": {message}")?;
+        }
+        if let Some(trace_id) = &self.trace_id {
+            write!(f, " [traceId {trace_id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl Error {
+    /// True when sending the same request again may succeed: connect errors, resets,
+    /// attempt timeouts, truncated bodies, HTTP 5xx and 429. Authentication failures
+    /// (1001-1003, 1005), business errors (20000) and invalid requests are not. A 1004
+    /// (clock skew) is handled inside the client, which corrects its clock and re-signs
+    /// once.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Validation(_) | Self::Api(_) => false,
+            Self::Decode { status, source, .. } => source.is_eof() || is_retryable_status(*status),
+            Self::Status { status, .. } => is_retryable_status(*status),
+            Self::Timeout { kind, .. } => *kind == TimeoutKind::Attempt,
+            Self::Transport(err) => !err.is_builder() && !err.is_redirect(),
+        }
+    }
+
+    /// The API result code, when the service answered with one.
+    pub fn api_code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(api) => Some(api.code),
+            _ => None,
+        }
+    }
+
+    /// The service's trace ID, when it sent one.
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(api) => api.trace_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Decode { status, .. } | Self::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked the client to wait before trying again.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+fn is_retryable_status(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
+/// The first [`SNIPPET_LIMIT`] bytes of a body as text, cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
+    let mut text = text.into_owned();
+    // A lossy cut can leave a replacement character in place of a split code point, and
+    // that character is 3 bytes: trim back under the limit.
+    while text.len() > SNIPPET_LIMIT {
+        text.pop();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_at_most_512_bytes_and_valid_utf8() {
+        let body = "é".repeat(400);
+        let s = snippet(body.as_bytes());
+        assert!(s.len() <= SNIPPET_LIMIT);
+        assert!(s.chars().all(|c| c == 'é' || c == '\u{fffd}'));
+        assert_eq!(snippet(b"short"), "short");
+    }
+
+    #[test]
+    fn retry_classification() {
+        let api = |code: i64| {
+            Error::Api(Box::new(ApiError {
+                code: ErrorCode::from(code),
+                message: None,
+                trace_id: None,
+                status: 200,
+                snippet: String::new(),
+            }))
+        };
+        for code in [1001, 1002, 1003, 1004, 1005, 20000] {
+            assert!(!api(code).is_retryable(), "{code}");
+        }
+        let status = |status: u16| Error::Status { status, snippet: String::new(), retry_after: None };
+        for s in [500, 502, 503, 429] {
+            assert!(status(s).is_retryable(), "{s}");
+        }
+        for s in [400, 401, 404] {
+            assert!(!status(s).is_retryable(), "{s}");
+        }
+        assert!(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO }.is_retryable());
+        assert!(!Error::Timeout { kind: TimeoutKind::Overall, elapsed: Duration::ZERO }.is_retryable());
+    }
+}

@@ -1,0 +1,275 @@
+//! One call: validate, serialize once, sign those bytes, send, decode the envelope;
+//! retry what can be retried; learn the server's clock on a 1004 and re-sign once.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use nxlink_auth::Clock;
+use nxlink_models::runtime::Operation;
+use nxlink_models::{Envelope, ErrorCode, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, CONTENT_TYPE as CONTENT_TYPE_HEADER, DATE, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::error::{snippet, ApiError, Error, TimeoutKind};
+use crate::retry::parse_retry_after;
+use crate::{Client, Response};
+
+impl Client {
+    /// Sends `request` to the operation `Op` and returns its payload. The generated
+    /// builders (`client.query_call_records(..)`) call this; it is public for code that
+    /// is generic over operations.
+    pub async fn execute<Op: Operation>(&self, request: &Op::Request) -> Result<Response<Op::Data>, Error> {
+        let attempts = self.inner.retry.max_attempts();
+        self.execute_with_attempts::<Op>(request, attempts).await
+    }
+
+    pub(crate) async fn execute_with_attempts<Op: Operation>(
+        &self,
+        request: &Op::Request,
+        attempts: u32,
+    ) -> Result<Response<Op::Data>, Error> {
+        if self.inner.validate {
+            Op::validate(request)?;
+        }
+        // Serialized once: the signature covers these exact bytes, on every attempt.
+        let body = Bytes::from(serde_json::to_vec(request).map_err(|err| {
+            // Generated request types always serialize; keep the error typed anyway.
+            Error::Validation(nxlink_models::runtime::ValidationError::new("<body>", err.to_string()))
+        })?);
+        let started = Instant::now();
+        let overall = self.inner.overall_timeout;
+        match tokio::time::timeout(overall, self.attempt_loop::<Op>(body, attempts)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { kind: TimeoutKind::Overall, elapsed: started.elapsed() }),
+        }
+    }
+
+    async fn attempt_loop<Op: Operation>(&self, body: Bytes, attempts: u32) -> Result<Response<Op::Data>, Error> {
+        let endpoint = Op::ENDPOINT;
+        let mut skew_corrected = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                "nxlink.request",
+                path = endpoint.path,
+                attempt,
+                http.status = tracing::field::Empty,
+                api.code = tracing::field::Empty,
+                trace_id = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let outcome = self.attempt::<Op::Data>(endpoint, &body).instrument(span.clone()).await;
+            let error = match outcome {
+                Ok(response) => return Ok(response),
+                Err(Attempt { error, server_offset }) => {
+                    if let (Some(ErrorCode::TimestampExpired), Some(offset), false) =
+                        (error.api_code(), server_offset, skew_corrected)
+                    {
+                        // The server says our ts is off by more than 60 s: adopt its clock
+                        // and re-sign once. This retry does not count as an attempt.
+                        skew_corrected = true;
+                        attempt -= 1;
+                        self.inner.clock.set_offset_millis(offset);
+                        span.in_scope(|| tracing::warn!(offset_ms = offset, "server clock differs; re-signing"));
+                        continue;
+                    }
+                    error
+                }
+            };
+            if !error.is_retryable() || attempt >= attempts {
+                span.in_scope(|| tracing::debug!(error = %error, "request failed"));
+                return Err(error);
+            }
+            let delay = self.inner.retry.delay(attempt, error.retry_after());
+            span.in_scope(|| tracing::warn!(error = %error, delay_ms = delay.as_millis() as u64, "retrying"));
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt, bounded by the attempt timeout.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        endpoint: nxlink_models::runtime::Endpoint,
+        body: &Bytes,
+    ) -> Result<Response<T>, Attempt> {
+        let inner = &self.inner;
+        let ts = inner.clock.now_millis();
+        let signed = inner.signer.sign(endpoint.biz_type, endpoint.action, ts, body);
+        let url = format!("{}{}", inner.base_url, endpoint.path);
+        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+        let mut builder = inner.http.request(method, url).header(CONTENT_TYPE_HEADER, CONTENT_TYPE).body(body.clone());
+        for (name, value) in &signed {
+            builder = builder.header(name, value);
+        }
+        let sent_at = SystemTime::now();
+        let started = Instant::now();
+        let exchange = async {
+            let response = builder.send().await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, bytes))
+        };
+        let result = tokio::time::timeout(inner.attempt_timeout, exchange).await;
+        let latency = started.elapsed();
+        let span = tracing::Span::current();
+        span.record("latency_ms", latency.as_millis() as u64);
+        let (status, headers, bytes) = match result {
+            Err(_) => {
+                return Err(Attempt::plain(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: latency }));
+            }
+            Ok(Err(err)) if err.is_timeout() => {
+                return Err(Attempt::plain(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: latency }));
+            }
+            Ok(Err(err)) => return Err(Attempt::plain(Error::Transport(err))),
+            Ok(Ok(parts)) => parts,
+        };
+        span.record("http.status", status);
+        let received_at = SystemTime::now();
+        decode_envelope(status, &headers, &bytes, received_at)
+            .map_err(|error| {
+                if let Error::Api(api) = &error {
+                    span.record("api.code", api.code.code());
+                    if let Some(trace_id) = &api.trace_id {
+                        span.record("trace_id", trace_id.as_str());
+                    }
+                }
+                // Measured against the midpoint of send and receive: the server stamped its
+                // Date somewhere in between.
+                let server_offset = server_offset_millis(&headers, sent_at, received_at);
+                Attempt { error, server_offset }
+            })
+            .inspect(|response: &Response<T>| {
+                span.record("api.code", 0);
+                if let Some(trace_id) = response.trace_id() {
+                    span.record("trace_id", trace_id);
+                }
+                tracing::debug!(parent: &span, "request succeeded");
+            })
+    }
+}
+
+/// A failed attempt, with what the server's `Date` says of our clock.
+struct Attempt {
+    error: Error,
+    server_offset: Option<i64>,
+}
+
+impl Attempt {
+    fn plain(error: Error) -> Self {
+        Self { error, server_offset: None }
+    }
+}
+
+/// Turns a response into the payload or the error it carries.
+fn decode_envelope<T: DeserializeOwned>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: SystemTime,
+) -> Result<Response<T>, Error> {
+    let envelope: Envelope<T> = match nxlink_models::decode(body) {
+        Ok(envelope) => envelope,
+        Err(source) if (200..300).contains(&status) || source.is_eof() => {
+            return Err(Error::Decode { status, snippet: snippet(body), source });
+        }
+        Err(_) => {
+            let retry_after =
+                headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, now));
+            return Err(Error::Status { status, snippet: snippet(body), retry_after });
+        }
+    };
+    if !envelope.is_success() {
+        return Err(Error::Api(Box::new(ApiError {
+            code: envelope.code,
+            message: envelope.message,
+            trace_id: envelope.trace_id,
+            status,
+            snippet: snippet(body),
+        })));
+    }
+    let data = match envelope.data {
+        Some(data) => data,
+        // A success without data: decode an empty object, which a lenient payload
+        // (every field optional) accepts as "nothing".
+        None => {
+            nxlink_models::decode(b"{}").map_err(|source| Error::Decode { status, snippet: snippet(body), source })?
+        }
+    };
+    Ok(Response::new(data, envelope.trace_id, status))
+}
+
+/// How far the server's clock (its `Date` header) is ahead of ours, in milliseconds.
+fn server_offset_millis(headers: &HeaderMap, sent_at: SystemTime, received_at: SystemTime) -> Option<i64> {
+    let date = headers.get(DATE)?.to_str().ok()?;
+    let server = httpdate::parse_http_date(date).ok()?;
+    let midpoint = sent_at + received_at.duration_since(sent_at).unwrap_or(Duration::ZERO) / 2;
+    let millis = |t: SystemTime| -> Option<i64> {
+        i64::try_from(t.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_millis()).ok()
+    };
+    // Date has one-second resolution: add half a second so the error is at most ±0.5 s.
+    Some(millis(server)? + 500 - millis(midpoint)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nxlink_models::CallRecordPage;
+
+    fn decode_page(status: u16, body: &str) -> Result<Response<CallRecordPage>, Error> {
+        decode_envelope(status, &HeaderMap::new(), body.as_bytes(), SystemTime::now())
+    }
+
+    #[test]
+    fn success_without_data_is_an_empty_page() {
+        let page = decode_page(200, r#"{"code":0,"message":"success","traceId":"t","data":null}"#).unwrap();
+        assert!(page.list.is_empty());
+        assert_eq!(page.trace_id(), Some("t"));
+    }
+
+    #[test]
+    fn api_errors_keep_code_message_trace_status_and_snippet() {
+        let err = decode_page(200, r#"{"code":1003,"message":"sign error","traceId":"abc","data":null}"#).unwrap_err();
+        let Error::Api(api) = &err else { panic!("{err:?}") };
+        assert_eq!(
+            (api.code, api.message.as_deref(), api.trace_id.as_deref(), api.status),
+            (ErrorCode::InvalidSignature, Some("sign error"), Some("abc"), 200)
+        );
+        assert!(api.snippet.contains("sign error"));
+        assert_eq!(
+            err.to_string(),
+            "API error 1003 (Authentication failed (invalid signature)): sign error [traceId abc]"
+        );
+        let unknown = decode_page(200, r#"{"code":1234,"message":"new"}"#).unwrap_err();
+        assert_eq!(unknown.api_code(), Some(ErrorCode::Unknown(1234)));
+    }
+
+    #[test]
+    fn non_json_and_truncated_bodies() {
+        let err = decode_page(502, "<html>bad gateway</html>").unwrap_err();
+        assert!(
+            matches!(&err, Error::Status { status: 502, snippet, .. } if snippet.contains("bad gateway")),
+            "{err:?}"
+        );
+        assert!(err.is_retryable());
+        let err = decode_page(200, "<html>").unwrap_err();
+        assert!(matches!(err, Error::Decode { status: 200, .. }));
+        assert!(!err.is_retryable());
+        let err = decode_page(200, r#"{"code":0,"data":{"list":[{"id":1"#).unwrap_err();
+        assert!(matches!(&err, Error::Decode { source, .. } if source.is_eof()));
+        assert!(err.is_retryable(), "a truncated body is retried");
+    }
+
+    #[test]
+    fn server_offset_from_date_header() {
+        let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let received = sent + Duration::from_millis(200);
+        let mut headers = HeaderMap::new();
+        let server = sent + Duration::from_secs(600);
+        headers.insert(DATE, httpdate::fmt_http_date(server).parse().unwrap());
+        let offset = server_offset_millis(&headers, sent, received).unwrap();
+        assert!((offset - 600_000).abs() <= 500, "{offset}");
+    }
+}

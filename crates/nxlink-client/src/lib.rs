@@ -1,0 +1,103 @@
+//! Async client for the NXLink AI Agent open API.
+//!
+//! Each call is validated against the spec, serialized once, signed over those exact
+//! bytes (md5 or sha256), sent, and decoded leniently. Transport errors, timeouts,
+//! truncated bodies, 5xx and 429 are retried with exponential backoff and full jitter
+//! (`Retry-After` honoured); a 1004 (clock skew) makes the client adopt the server's
+//! clock from its `Date` header and re-sign once. Paginated endpoints also offer a
+//! stream of pages, fetched ahead with bounded concurrency, and a stream of items that
+//! yields each item once per scan.
+//!
+//! ```no_run
+//! use futures_util::TryStreamExt;
+//! use nxlink_client::{CallResult, Client, Credentials, Region};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder()
+//!     .region(Region::Hk)
+//!     .credentials(Credentials::from_env()?)
+//!     .build()?;
+//!
+//! // One page.
+//! let page = client
+//!     .query_call_records("52145b00-abc9-4a87-94c2-ed1e1e42ec1c")
+//!     .call_result(CallResult::NormalEndUserHungUp)
+//!     .page_size(100)
+//!     .send()
+//!     .await?;
+//! println!("{} records in all, trace {:?}", page.total.unwrap_or(0), page.trace_id());
+//!
+//! // Every record, pages fetched four at a time.
+//! let mut records = client.query_call_records("52145b00-abc9-4a87-94c2-ed1e1e42ec1c").records();
+//! while let Some(record) = records.try_next().await? {
+//!     println!("{:?} {:?}", record.id, record.call_result);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Against the local mock (`nxlink-mock`), use `.base_url("http://127.0.0.1:PORT")`:
+//! plain HTTP is accepted only for loopback hosts.
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod execute;
+/// The generator's client output for the fixture spec (`tests/fixtures/spec`). It adds
+/// methods to this crate's types, so this crate is the only place it can compile: a
+/// snapshot that reads well but does not build fails the tests here.
+#[cfg(test)]
+#[rustfmt::skip]
+mod fixture_generated;
+#[rustfmt::skip]
+mod generated;
+mod paginate;
+mod response;
+mod retry;
+
+pub use client::{BuildError, Client, ClientBuilder, USER_AGENT};
+pub use error::{ApiError, Error, TimeoutKind, SNIPPET_LIMIT};
+pub use paginate::{ItemStream, PageStream, RequestBuilder, ScanStats};
+pub use response::Response;
+pub use retry::RetryPolicy;
+
+pub use nxlink_auth::{Algorithm, Clock, Credentials, CredentialsError};
+pub use nxlink_models::{
+    Attribute, CallRecord, CallRecordPage, CallResult, CallStatus, ErrorCode, QueryCallRecords,
+    QueryCallRecordsRequest, Region,
+};
+
+#[cfg(test)]
+mod fixture_tests {
+    use nxlink_fixture_models::{Color, ListWidgets, ListWidgetsRequest};
+
+    use crate::{Client, Credentials, RequestBuilder};
+
+    #[test]
+    fn client_and_streams_can_cross_threads() {
+        fn shareable<T: Send + Sync + Clone + 'static>() {}
+        fn sendable<T: Send + 'static>() {}
+        shareable::<Client>();
+        sendable::<crate::ItemStream<nxlink_models::QueryCallRecords>>();
+        sendable::<crate::PageStream<nxlink_models::QueryCallRecords>>();
+        sendable::<crate::Error>();
+    }
+
+    #[test]
+    fn generated_fixture_builders_set_every_field() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .credentials(Credentials::new("AK", "secret"))
+            .build()
+            .unwrap();
+        let builder: RequestBuilder<ListWidgets> =
+            client.list_widgets("owner").color(Color::Red).shade("dark").phone("+85212345678").page(2).size(10);
+        let request: &ListWidgetsRequest = builder.request();
+        assert_eq!(
+            (request.owner.as_str(), request.color, request.shade.as_deref(), request.page, request.size),
+            ("owner", Some(Color::Red), Some("dark"), 2, 10)
+        );
+        request.validate().unwrap();
+        let _stream = builder.widgets();
+    }
+}

@@ -1,0 +1,144 @@
+use std::time::Duration;
+
+/// How failed attempts are retried: exponential backoff with full jitter (AWS's
+/// "Exponential Backoff And Jitter"), `Retry-After` honoured.
+///
+/// A single call makes at most [`max_attempts`](Self::max_attempts) attempts (default
+/// 4). A page of a paginated scan gets [`page_attempts`](Self::page_attempts) (default
+/// 10), because a scan fails when any one of its pages does: at a 30% failure rate per
+/// attempt, a page fails with probability 0.3^10 = 5.9e-6, so a 100-page scan fails
+/// with probability 1 - (1 - 5.9e-6)^100 = 5.9e-4, under the 1e-3 target; with 4
+/// attempts per page it would be 1 - (1 - 0.3^4)^100 = 0.56.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    page_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            page_attempts: 10,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every call and page makes one attempt.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, page_attempts: 1, ..Self::default() }
+    }
+
+    /// Attempts for a single call, at least 1.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Attempts for each page of a paginated scan, at least 1.
+    pub fn with_page_attempts(mut self, attempts: u32) -> Self {
+        self.page_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff cap before the first retry; it doubles each retry up to
+    /// `max_backoff`, and the actual sleep is drawn uniformly below the cap.
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The largest backoff cap.
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The longest `Retry-After` the client will wait; a server asking for more gets
+    /// this much.
+    pub fn with_max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Attempts for a single call.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// Attempts for each page of a scan.
+    pub fn page_attempts(&self) -> u32 {
+        self.page_attempts
+    }
+
+    /// The sleep before retry number `retry` (1-based): the server's `Retry-After` when
+    /// it sent one, else full jitter below `min(max_backoff, initial * 2^(retry-1))`.
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_retry_after);
+        }
+        let exponent = retry.saturating_sub(1).min(30);
+        let cap = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let cap_nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(fastrand::u64(0..=cap_nanos))
+    }
+}
+
+/// Parses `Retry-After`: delta-seconds, or an HTTP date relative to `now`.
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_jitter_stays_under_the_doubling_cap() {
+        let policy = RetryPolicy::default();
+        for retry in 1..=12 {
+            let cap = Duration::from_millis(100).saturating_mul(1 << (retry - 1)).min(Duration::from_secs(5));
+            for _ in 0..200 {
+                assert!(policy.delay(retry, None) <= cap, "retry {retry}");
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_wins_but_is_capped() {
+        let policy = RetryPolicy::default().with_max_retry_after(Duration::from_secs(10));
+        assert_eq!(policy.delay(1, Some(Duration::from_secs(3))), Duration::from_secs(3));
+        assert_eq!(policy.delay(1, Some(Duration::from_secs(3600))), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_dates() {
+        let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("2", now), Some(Duration::from_secs(2)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(7));
+        assert_eq!(parse_retry_after(&later, now), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn the_page_budget_meets_the_scan_target() {
+        // 100 pages at a 30% failure rate per attempt: the scan fails when any page
+        // exhausts its attempts.
+        let attempts = RetryPolicy::default().page_attempts() as i32;
+        let page_failure = 0.3f64.powi(attempts);
+        let scan_failure = 1.0 - (1.0 - page_failure).powi(100);
+        assert!(scan_failure < 1e-3, "{scan_failure}");
+    }
+}

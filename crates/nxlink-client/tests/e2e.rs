@@ -1,0 +1,352 @@
+//! The client against `nxlink-mock` on 127.0.0.1: authentication, filters, retries,
+//! pagination under faults and live inserts, clock skew, timeouts.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use nxlink_client::{
+    Algorithm, BuildError, CallResult, Client, Credentials, Error, ErrorCode, QueryCallRecordsRequest, RetryPolicy,
+    TimeoutKind,
+};
+use nxlink_mock::{Fault, Faults, MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, DEMO_TASK_ID};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Retries fast: the tests measure behaviour, not patience.
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(10))
+        .with_max_retry_after(Duration::from_millis(20))
+}
+
+/// The dataset's records as a client decodes them: the mock stores what it sends (`""`
+/// for empty text), decoding turns `""` into `None`.
+fn as_decoded(records: impl Iterator<Item = nxlink_models::CallRecord>) -> Vec<nxlink_models::CallRecord> {
+    records.map(|r| nxlink_models::decode(&serde_json::to_vec(&r).unwrap()).unwrap()).collect()
+}
+
+fn client_for(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(quick_retries())
+        .build()
+        .unwrap()
+}
+
+async fn mock(records: usize) -> MockServer {
+    MockServer::builder().seed(11).records(records).start().await.unwrap()
+}
+
+#[tokio::test]
+async fn one_page_with_md5_and_sha256() {
+    let server = mock(500).await;
+    for algorithm in [Algorithm::Md5, Algorithm::Sha256] {
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+            .algorithm(algorithm)
+            .build()
+            .unwrap();
+        let page = client.query_call_records(DEMO_TASK_ID).page_size(20).send().await.unwrap();
+        assert_eq!(page.list.len(), 20);
+        assert_eq!(page.total, Some(server.dataset().task_len(DEMO_TASK_ID) as i64));
+        assert!(page.trace_id().is_some());
+        let expected = as_decoded(server.dataset().task_records(DEMO_TASK_ID).take(20).cloned());
+        assert!(page.list == expected, "records decode to exactly what the server holds");
+    }
+    let sent = server.requests();
+    assert_eq!(sent[1].header("algorithm"), Some("sha256"));
+    assert_eq!(sent[0].header("algorithm"), None);
+    assert!(sent[0].header("user-agent").unwrap().starts_with("nxlink-rs/"));
+}
+
+#[tokio::test]
+async fn every_filter_reaches_the_server_intact() {
+    let server = mock(200).await;
+    let client = client_for(&server);
+    let builder = client
+        .query_call_records(DEMO_TASK_ID)
+        .start_ts(1_736_215_928)
+        .end_ts(1_746_583_929)
+        .call_id("call_2023112501234")
+        .phone("85238531065")
+        .call_result(CallResult::NormalEndUserHungUp)
+        .user_intent("Interested")
+        .page_number(3)
+        .page_size(7)
+        .min_elapsed(60)
+        .max_elapsed(300);
+    let expected: QueryCallRecordsRequest = builder.request().clone();
+    builder.send().await.unwrap();
+    let sent = server.requests().pop().unwrap();
+    assert_eq!(
+        sent.body.as_ref(),
+        serde_json::to_vec(&expected).unwrap(),
+        "the signed bytes are the serialized request"
+    );
+    let received: QueryCallRecordsRequest = nxlink_models::decode(&sent.body).unwrap();
+    assert_eq!(received, expected);
+    assert_eq!(sent.code(), Some(0));
+}
+
+#[tokio::test]
+async fn authentication_failures_are_typed_and_not_retried() {
+    let server = mock(50).await;
+    let cases = [
+        (Credentials::new(DEMO_ACCESS_KEY, "wrong-secret"), ErrorCode::InvalidSignature),
+        (Credentials::new("AK-unknown", DEMO_ACCESS_SECRET), ErrorCode::InsufficientAuthority),
+    ];
+    for (credentials, code) in cases {
+        server.handle().clear_requests();
+        let client = Client::builder().base_url(server.base_url()).credentials(credentials).build().unwrap();
+        let err = client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+        assert_eq!(err.api_code(), Some(code), "{err}");
+        assert!(!err.is_retryable());
+        assert!(err.trace_id().is_some(), "{err:?}");
+        assert_eq!(server.requests().len(), 1, "{code:?} must not be retried");
+    }
+}
+
+#[tokio::test]
+async fn business_errors_come_back_as_20000() {
+    let server = mock(50).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .skip_validation()
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).page_size(5000).send().await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!(api.code, ErrorCode::BusinessError);
+    assert!(api.message.as_deref().unwrap_or_default().contains("pageSize"), "{api:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn invalid_requests_are_refused_before_sending() {
+    let server = mock(10).await;
+    let err = client_for(&server).query_call_records(DEMO_TASK_ID).page_size(0).send().await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.field() == "pageSize"), "{err:?}");
+    assert!(server.requests().is_empty());
+}
+
+/// Serves one canned HTTP answer per connection, for codes the mock cannot be made to
+/// send through a well-behaved client (1001, 1002, codes newer than the docs).
+async fn canned(status: u16, body: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 64 * 1024];
+            let _ = socket.read(&mut buf).await;
+            let answer = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn every_documented_code_maps_to_its_variant() {
+    for (code, variant) in [
+        (1001, ErrorCode::MissingPublicParameters),
+        (1002, ErrorCode::ParameterError),
+        (1003, ErrorCode::InvalidSignature),
+        (1004, ErrorCode::TimestampExpired),
+        (1005, ErrorCode::InsufficientAuthority),
+        (20000, ErrorCode::BusinessError),
+        (30001, ErrorCode::Unknown(30001)),
+    ] {
+        let url =
+            canned(200, format!(r#"{{"code":{code},"message":"m{code}","traceId":"t{code}","data":null}}"#)).await;
+        let client = Client::builder().base_url(url).credentials(Credentials::new("AK", "s")).build().unwrap();
+        let err = client.query_call_records("t").send().await.unwrap_err();
+        let Error::Api(api) = &err else { panic!("{err:?}") };
+        assert_eq!(
+            (api.code, api.message.as_deref(), api.trace_id.as_deref(), api.status),
+            (variant, Some(&*format!("m{code}")), Some(&*format!("t{code}")), 200)
+        );
+        assert!(api.snippet.len() <= nxlink_client::SNIPPET_LIMIT);
+    }
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_up_to_the_budget() {
+    for fault in [
+        Fault::InternalError,
+        Fault::BadGateway,
+        Fault::ServiceUnavailable,
+        Fault::TooManyRequests,
+        Fault::DropConnection,
+        Fault::TruncateBody,
+    ] {
+        let server = mock(20).await;
+        server.handle().set_faults(Faults::always(fault));
+        let err = client_for(&server).query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+        assert!(err.is_retryable(), "{fault:?}: {err:?}");
+        assert_eq!(server.requests().len(), 4, "{fault:?}: default budget is 4 attempts");
+        match fault.status() {
+            Some(status) => assert_eq!(err.status(), Some(status), "{err:?}"),
+            None => assert!(matches!(err, Error::Transport(_) | Error::Decode { .. }), "{fault:?}: {err:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = mock(20).await;
+    server.handle().set_faults(Faults::always(Fault::ServiceUnavailable));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(RetryPolicy::default().with_max_attempts(2).with_initial_backoff(Duration::ZERO))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+    // The mock sends Retry-After: 1; with zero backoff only the header explains a wait.
+    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_server_clock_ten_minutes_off_either_way_is_recovered() {
+    for offset_ms in [600_000i64, -600_000] {
+        let server = MockServer::builder().seed(3).records(50).clock_offset_millis(offset_ms).start().await.unwrap();
+        let client = client_for(&server);
+        let page = client.query_call_records(DEMO_TASK_ID).page_size(5).send().await.unwrap();
+        assert_eq!(page.list.len(), 5);
+        let codes: Vec<_> = server.requests().iter().map(|r| r.code()).collect();
+        assert_eq!(codes, [Some(1004), Some(0)], "one 1004, then success after re-signing");
+        assert!((client.clock_offset_millis() - offset_ms).abs() < 2_000, "{}", client.clock_offset_millis());
+        // Later calls use the learned offset straight away.
+        client.query_call_records(DEMO_TASK_ID).send().await.unwrap();
+        assert_eq!(server.requests().last().unwrap().code(), Some(0));
+        assert_eq!(server.requests().len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn attempt_and_overall_timeouts_fire() {
+    let server = mock(20).await;
+    server.handle().set_faults(Faults { latency: Duration::from_secs(2), ..Faults::none() });
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .attempt_timeout(Duration::from_millis(100))
+        .retry_policy(quick_retries().with_max_attempts(2))
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Attempt, .. }), "{err:?}");
+    assert!(err.is_retryable());
+
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .attempt_timeout(Duration::from_millis(100))
+        .overall_timeout(Duration::from_millis(250))
+        .retry_policy(quick_retries().with_max_attempts(10))
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Overall, .. }), "{err:?}");
+    assert!(!err.is_retryable());
+}
+
+#[test]
+fn plain_http_to_a_non_loopback_host_is_refused() {
+    let err = Client::builder()
+        .base_url("http://api-hk.nxlink.ai")
+        .credentials(Credentials::new("AK", "s"))
+        .build()
+        .unwrap_err();
+    assert!(matches!(&err, BuildError::InsecureBaseUrl { host } if host == "api-hk.nxlink.ai"), "{err}");
+    assert!(Client::builder()
+        .base_url("https://api-hk.nxlink.ai")
+        .credentials(Credentials::new("AK", "s"))
+        .build()
+        .is_ok());
+    assert!(matches!(Client::builder().base_url("https://x").build(), Err(BuildError::MissingCredentials)));
+}
+
+#[tokio::test]
+async fn a_full_scan_yields_every_record_once_in_order() {
+    let server = mock(3_000).await;
+    let client = client_for(&server);
+    let records = client.query_call_records(DEMO_TASK_ID).page_size(100).records();
+    let got: Vec<_> = records.try_collect().await.unwrap();
+    let expected = as_decoded(server.dataset().task_records(DEMO_TASK_ID).cloned());
+    assert_eq!(got.len(), expected.len());
+    assert!(got == expected, "records arrive in server order");
+}
+
+#[tokio::test]
+async fn scans_stop_at_an_empty_page_and_bound_in_flight_pages() {
+    let server = mock(1_000).await;
+    server.handle().set_quirks(true);
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .concurrency(3)
+        .build()
+        .unwrap();
+    let mut pages = client.query_call_records(DEMO_TASK_ID).page_size(50).pages();
+    let mut count = 0;
+    while let Some(page) = pages.try_next().await.unwrap() {
+        count += page.list.len();
+    }
+    assert_eq!(count, server.dataset().task_len(DEMO_TASK_ID));
+    assert!(pages.stats().peak_in_flight <= 3, "{:?}", pages.stats());
+
+    // A task with no records: one empty page (quirks send `list: null`), then done.
+    let mut empty = client.query_call_records("no-such-task").records();
+    assert!(empty.try_next().await.unwrap().is_none());
+    assert_eq!(empty.stats().pages, 1);
+}
+
+#[tokio::test]
+async fn ten_thousand_records_with_faults_and_live_inserts_arrive_exactly_once() {
+    let server = MockServer::builder()
+        .seed(5)
+        .records(26_000)
+        .faults(
+            Faults {
+                internal_error: 0.05,
+                bad_gateway: 0.05,
+                service_unavailable: 0.05,
+                too_many_requests: 0.05,
+                drop_connection: 0.05,
+                truncate_body: 0.05,
+                ..Faults::none()
+            }
+            .with_seed(99),
+        )
+        .quirks(true)
+        .live(3)
+        .start()
+        .await
+        .unwrap();
+    let originals: Vec<i64> = server.dataset().task_records(DEMO_TASK_ID).map(|r| r.id.unwrap()).collect();
+    assert!(originals.len() >= 10_000, "{}", originals.len());
+    let client = client_for(&server);
+    let mut records = client.query_call_records(DEMO_TASK_ID).page_size(100).records();
+    let mut seen: HashMap<i64, u32> = HashMap::new();
+    while let Some(record) = records.try_next().await.unwrap() {
+        *seen.entry(record.id.unwrap()).or_default() += 1;
+    }
+    for id in &originals {
+        assert_eq!(seen.get(id), Some(&1), "original record {id} must arrive exactly once");
+    }
+    assert!(seen.values().all(|&n| n == 1), "no record arrives twice");
+    let stats = records.stats();
+    assert!(stats.total_changes > 0, "live inserts change the total: {stats:?}");
+    let faults = server.requests().iter().filter(|r| r.code().is_none()).count();
+    assert!(faults > 50, "faults were injected: {faults}");
+}
