@@ -1,0 +1,266 @@
+//! The command line, as clap derive types. Parsing of values that clap cannot check
+//! by itself (times, spans, enum names) happens in `value_parser`s here, so a bad value
+//! is a usage error (exit 2) that names the flag.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use nxlink_auth::Algorithm;
+use nxlink_models::{CallResult, Region};
+
+use crate::time::{parse_end, parse_span, parse_start};
+
+/// What `--help` shows after the options: the environment and the exit codes, which a
+/// script needs and clap cannot list by itself.
+const AFTER_HELP: &str = "\
+Environment:
+  NXLINK_ACCESS_KEY     access key (a flag or the profile's access_key if unset)
+  NXLINK_ACCESS_SECRET  access secret (or --secret-file / --secret-stdin / the profile's secret_file)
+  NXLINK_REGION         hk, amer or idn
+  NXLINK_BASE_URL       API base URL (https, or http to a loopback host)
+  NXLINK_CONFIG         profile file (default: $XDG_CONFIG_HOME/nxlink/config.toml)
+Precedence: flag > environment > profile.
+
+Exit codes:
+  0  success
+  1  local failure (the output file cannot be written)
+  2  usage or configuration error (bad flag value, missing credentials, refused base URL)
+  3  authentication refused by the API (codes 1001-1005)
+  4  API business error (code 20000 or any other non-zero code)
+  5  network or server error (unreachable, timeout, HTTP 5xx, undecodable answer)
+  130  interrupted (Ctrl-C); a partial --output file is removed";
+
+/// Export NXLink AI Agent call records, or try everything offline with `--demo`.
+#[derive(Debug, Parser)]
+#[command(name = "nxlink", version, after_help = AFTER_HELP)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes (connection, credentials, logging).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub(crate) struct GlobalArgs {
+    #[arg(
+        long,
+        global = true,
+        help = format!("Run against an embedded mock with demo credentials and data (demo task id: {})", nxlink_mock::DEMO_TASK_ID),
+        long_help = demo_help(),
+        conflicts_with_all = ["region", "base_url", "profile", "access_key", "secret_file", "secret_stdin"]
+    )]
+    pub(crate) demo: bool,
+
+    /// API region [env: NXLINK_REGION]
+    #[arg(long, global = true, value_name = "hk|amer|idn", value_parser = parse_region, conflicts_with = "base_url")]
+    pub(crate) region: Option<Region>,
+
+    /// API base URL, instead of a region's gateway [env: NXLINK_BASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+
+    /// Profile of the profile file ($XDG_CONFIG_HOME/nxlink/config.toml, or
+    /// NXLINK_CONFIG); `default` is used when present and no profile is named
+    #[arg(long, global = true, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+
+    /// Access key [env: NXLINK_ACCESS_KEY]
+    #[arg(long, global = true, value_name = "KEY")]
+    pub(crate) access_key: Option<String>,
+
+    /// Read the access secret from this file (first line; it is never a flag value)
+    #[arg(long, global = true, value_name = "PATH", conflicts_with = "secret_stdin")]
+    pub(crate) secret_file: Option<PathBuf>,
+
+    /// Read the access secret from standard input (first line)
+    #[arg(long, global = true)]
+    pub(crate) secret_stdin: bool,
+
+    /// Signature algorithm
+    #[arg(long, global = true, value_name = "md5|sha256", default_value = "md5", value_parser = parse_algorithm)]
+    pub(crate) algorithm: Algorithm,
+
+    /// More log output on stderr (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    pub(crate) verbose: u8,
+
+    /// Only errors on stderr: no warnings, no progress
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+}
+
+fn demo_help() -> String {
+    format!(
+        "Run against an embedded mock server with demo credentials and a seeded dataset, so \
+         every command works on a fresh machine with no account. The demo task id is \
+         {task}, e.g.\n  nxlink --demo calls export --task-id {task} --format table --limit 20",
+        task = nxlink_mock::DEMO_TASK_ID
+    )
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Query call records
+    #[command(subcommand)]
+    Calls(Box<CallsCommand>),
+    /// Print the code tables: call statuses, call results, error codes
+    Enums(EnumsArgs),
+    /// Sign a request body, to debug a 1003 (invalid signature) against the real service
+    Sign(SignArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallsCommand {
+    /// One page of records
+    List(ListArgs),
+    /// Every record of every page, streamed (stop early with --limit)
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    #[command(flatten)]
+    pub(crate) query: QueryArgs,
+    /// Page number, from 1
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub(crate) page: i32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    pub(crate) query: QueryArgs,
+    /// Pages fetched ahead at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) concurrency: u16,
+}
+
+/// The filters and output options `list` and `export` share.
+#[derive(Debug, Args)]
+pub(crate) struct QueryArgs {
+    /// Task id (from the AI Agent outbound task APIs)
+    #[arg(long, value_name = "ID")]
+    pub(crate) task_id: String,
+
+    /// Records created at or after: unix seconds, RFC 3339, or a date YYYY-MM-DD (UTC,
+    /// start of day)
+    #[arg(long, value_name = "TIME", value_parser = parse_start, conflicts_with = "since")]
+    pub(crate) start: Option<i64>,
+
+    /// Records created at or before: unix seconds, RFC 3339, or a date YYYY-MM-DD (UTC,
+    /// the whole day included)
+    #[arg(long, value_name = "TIME", value_parser = parse_end)]
+    pub(crate) end: Option<i64>,
+
+    /// Records created in the last SPAN (e.g. 24h, 7d, 1h30m): sets the start to now - SPAN
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub(crate) since: Option<jiff::SignedDuration>,
+
+    /// Call id
+    #[arg(long, value_name = "ID")]
+    pub(crate) call_id: Option<String>,
+
+    /// Callee phone number
+    #[arg(long, value_name = "NUMBER")]
+    pub(crate) phone: Option<String>,
+
+    /// Call result: a code (17) or a name (normal-end-user-hung-up); see `nxlink enums call-result`
+    #[arg(long, value_name = "RESULT", value_parser = parse_call_result)]
+    pub(crate) result: Option<CallResult>,
+
+    /// User intent / tag (only with results 1, 3, 17 or 21)
+    #[arg(long, value_name = "TAG")]
+    pub(crate) intent: Option<String>,
+
+    /// Shortest call duration, seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) min_elapsed: Option<i64>,
+
+    /// Longest call duration, seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) max_elapsed: Option<i64>,
+
+    /// Records per page (1-1000)
+    #[arg(long, value_name = "N")]
+    pub(crate) page_size: Option<i32>,
+
+    /// Stop after N records
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) limit: Option<u64>,
+
+    /// Attempts after the first for a failed request (default: the client's policy)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub(crate) retries: Option<u32>,
+
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+
+    /// Write to FILE (atomically: a failed run leaves no file) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// How records are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns with decoded names, for people
+    Table,
+    /// One JSON array of records, with the API's field names and codes
+    Json,
+    /// One JSON record per line, with the API's field names and codes
+    Jsonl,
+    /// A header of the API's field names, one row per record
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EnumsArgs {
+    /// Which table (all when left out)
+    #[arg(value_enum)]
+    pub(crate) table: Option<EnumTable>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EnumTable {
+    /// callStatus codes
+    CallStatus,
+    /// callResult codes
+    CallResult,
+    /// API result codes
+    ErrorCodes,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The exact request body to sign: a file, or - for stdin (every byte counts, a
+    /// trailing newline too)
+    #[arg(long, value_name = "FILE|-")]
+    pub(crate) body: PathBuf,
+
+    /// Also print the string to sign, with the secret masked
+    #[arg(long)]
+    pub(crate) explain: bool,
+
+    /// Timestamp to sign, unix milliseconds (default: now)
+    #[arg(long, value_name = "MILLIS")]
+    pub(crate) ts: Option<i64>,
+}
+
+fn parse_region(text: &str) -> Result<Region, String> {
+    text.parse::<Region>().map_err(|err| err.to_string())
+}
+
+fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
+    text.parse::<Algorithm>().map_err(|err| err.to_string())
+}
+
+fn parse_call_result(text: &str) -> Result<CallResult, String> {
+    let result = text
+        .parse::<CallResult>()
+        .map_err(|err| format!("{err}; expected a code or a name, see `nxlink enums call-result`"))?;
+    // A code the docs do not list is kept: the service may know codes newer than ours.
+    Ok(result)
+}

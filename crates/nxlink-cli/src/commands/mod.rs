@@ -1,0 +1,116 @@
+//! The commands, and the setup they share: the client (against the real service or the
+//! embedded demo mock) and the credentials.
+
+mod calls;
+mod enums;
+mod sign;
+
+use std::io::BufRead;
+
+use nxlink_auth::Credentials;
+use nxlink_client::{Client, RetryPolicy};
+use nxlink_mock::{MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET};
+
+use crate::args::{CallsCommand, Cli, Command, GlobalArgs};
+use crate::config::{self, Sources};
+use crate::error::{CliError, Exit};
+
+/// Records the demo mock holds: enough to page through (about 4 000 in the demo task),
+/// small enough to generate in a blink on a laptop.
+const DEMO_RECORDS: usize = 10_000;
+
+pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
+    let Cli { global, command } = cli;
+    match command {
+        Command::Enums(args) => enums::run(&args),
+        Command::Sign(args) => {
+            if global.secret_stdin && args.body.as_os_str() == "-" {
+                return Err(CliError::usage(
+                    "--secret-stdin and --body - both read standard input: pass one of them as a file",
+                ));
+            }
+            let credentials = if global.demo { demo_credentials() } else { credentials(&global)? };
+            sign::run(&args, credentials, global.algorithm)
+        }
+        Command::Calls(calls) => {
+            let calls = *calls;
+            let options = match &calls {
+                CallsCommand::List(args) => ClientOptions { concurrency: 1, retries: args.query.retries },
+                CallsCommand::Export(args) => {
+                    ClientOptions { concurrency: usize::from(args.concurrency), retries: args.query.retries }
+                }
+            };
+            // The mock lives as long as the command runs: dropping it stops the server.
+            let (client, _mock) = connect(&global, options).await?;
+            match calls {
+                CallsCommand::List(args) => calls::list(&client, args, global.quiet).await,
+                CallsCommand::Export(args) => calls::export(&client, args, global.quiet).await,
+            }
+        }
+    }
+}
+
+struct ClientOptions {
+    concurrency: usize,
+    retries: Option<u32>,
+}
+
+async fn connect(global: &GlobalArgs, options: ClientOptions) -> Result<(Client, Option<MockServer>), CliError> {
+    let (base_url, source, credentials, mock) = if global.demo {
+        let mock = MockServer::builder()
+            .records(DEMO_RECORDS)
+            .start()
+            .await
+            .map_err(|err| CliError::local(format!("--demo: cannot start the embedded mock server: {err}")))?;
+        tracing::debug!(base_url = mock.base_url(), "demo mock started");
+        (mock.base_url().to_owned(), "--demo".to_owned(), demo_credentials(), Some(mock))
+    } else {
+        let env = |name: &str| std::env::var(name).ok();
+        let mut stdin = read_stdin_line;
+        let mut sources = Sources { env: &env, read_stdin_line: &mut stdin };
+        let profile = config::load_profile(global, &sources)?;
+        let endpoint = config::endpoint(global, &sources, profile.as_ref())?;
+        let credentials = config::credentials(global, &mut sources, profile.as_ref())?;
+        (endpoint.base_url, endpoint.source, credentials, None)
+    };
+    tracing::debug!(%base_url, from = %source, access_key = credentials.access_key(), "connecting");
+    let mut builder = Client::builder()
+        .base_url(base_url)
+        .credentials(credentials)
+        .algorithm(global.algorithm)
+        .concurrency(options.concurrency)
+        .app_name(concat!("nxlink-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(retries) = options.retries {
+        let attempts = retries.saturating_add(1);
+        builder = builder.retry_policy(RetryPolicy::default().with_max_attempts(attempts).with_page_attempts(attempts));
+    }
+    let client = builder.build().map_err(|err| CliError::from_build(&err, &source))?;
+    Ok((client, mock))
+}
+
+fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
+    let env = |name: &str| std::env::var(name).ok();
+    let mut stdin = read_stdin_line;
+    let mut sources = Sources { env: &env, read_stdin_line: &mut stdin };
+    let profile = config::load_profile(global, &sources)?;
+    config::credentials(global, &mut sources, profile.as_ref())
+}
+
+fn demo_credentials() -> Credentials {
+    Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET)
+}
+
+fn read_stdin_line() -> std::io::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line)
+}
+
+/// Ctrl-C: stop, let destructors remove a partial `--output` file, exit 130.
+pub(crate) async fn interrupted() -> CliError {
+    if tokio::signal::ctrl_c().await.is_err() {
+        // No signal handler could be installed: never resolve, the command runs on.
+        std::future::pending::<()>().await;
+    }
+    CliError::new(Exit::Interrupted, "interrupted")
+}

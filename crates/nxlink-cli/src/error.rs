@@ -1,0 +1,191 @@
+//! Errors as the user sees them: one line on stderr and an exit code a script can act
+//! on. Each message says what was wrong, where it came from and what to do; none
+//! carries the secret or a signature (the client's errors never hold them, and the
+//! messages built here only name files and flags).
+
+use std::fmt;
+use std::process::ExitCode;
+
+use nxlink_client::{BuildError, Error as ApiCallError};
+use nxlink_models::ErrorCode;
+
+/// The documented exit codes (see `--help` and the crate docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// 1: a local failure (the output cannot be written).
+    Local = 1,
+    /// 2: the command line or the configuration is wrong.
+    Usage = 2,
+    /// 3: the API refused the credentials or the signature (1001-1005).
+    Auth = 3,
+    /// 4: the API answered another non-zero code (20000 and codes newer than the docs).
+    Api = 4,
+    /// 5: no usable answer: transport, timeout, HTTP 5xx, undecodable body.
+    Network = 5,
+    /// 130: interrupted (Ctrl-C), as shells report a SIGINT.
+    Interrupted = 130,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// A failure of a command, ready to print.
+#[derive(Debug)]
+pub(crate) struct CliError {
+    pub(crate) exit: Exit,
+    message: String,
+}
+
+impl CliError {
+    pub(crate) fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self { exit, message: message.into() }
+    }
+
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
+        Self::new(Exit::Usage, message)
+    }
+
+    pub(crate) fn local(message: impl Into<String>) -> Self {
+        Self::new(Exit::Local, message)
+    }
+
+    /// The error of an API call, with the hint that goes with it.
+    pub(crate) fn from_api(error: &ApiCallError) -> Self {
+        match error {
+            ApiCallError::Validation(invalid) => {
+                Self::usage(format!("{invalid} (set by {})", flag_of_field(invalid.field())))
+            }
+            ApiCallError::Api(api) => {
+                let code = api.code;
+                let mut message = format!("API error {} ({})", code.code(), code.description());
+                if let Some(text) = api.message.as_deref().filter(|m| !m.trim().is_empty()) {
+                    message.push_str(": ");
+                    message.push_str(text);
+                }
+                message.push_str(&format!("; traceId {}", api.trace_id.as_deref().unwrap_or("none")));
+                if let Some(hint) = hint(code) {
+                    message.push_str("; hint: ");
+                    message.push_str(hint);
+                }
+                let exit = if code.is_authentication() { Exit::Auth } else { Exit::Api };
+                Self::new(exit, message)
+            }
+            other => {
+                // reqwest's own message ("error sending request") hides the cause in its
+                // source chain; the cause is what the user can act on.
+                let mut message = other.to_string();
+                let mut source = std::error::Error::source(other);
+                while let Some(cause) = source {
+                    let text = cause.to_string();
+                    if !message.contains(&text) {
+                        message.push_str(": ");
+                        message.push_str(&text);
+                    }
+                    source = cause.source();
+                }
+                message.push_str("; hint: check the base URL or region and the network, then try again");
+                Self::new(Exit::Network, message)
+            }
+        }
+    }
+
+    pub(crate) fn from_build(error: &BuildError, endpoint_source: &str) -> Self {
+        match error {
+            BuildError::InsecureBaseUrl { .. } | BuildError::InvalidBaseUrl { .. } => {
+                Self::usage(format!("{error} (base URL from {endpoint_source})"))
+            }
+            BuildError::Http(_) => Self::local(error.to_string()),
+            _ => Self::usage(error.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line, whatever the server put in its message.
+        let one_line: String = self.message.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        f.write_str(&one_line)
+    }
+}
+
+/// What to check for an API code, in the words of the person who has to fix it.
+pub(crate) fn hint(code: ErrorCode) -> Option<&'static str> {
+    Some(match code.code() {
+        1001 => "a common header (accessKey, ts, bizType, action, sign) did not arrive: check proxies between you and the API",
+        1002 => "bizType or action was refused: check that the base URL is the NXLink open API",
+        1003 => "check the access secret, that the body signed is byte for byte the body sent, and the clock; `nxlink sign --explain --body FILE` shows the string to sign",
+        1004 => "the clock is off by more than 60 s from the server's: synchronise it (NTP)",
+        1005 => "check the access key and its permissions (and the region: a key belongs to one region)",
+        20000 => "the service refused the request: check the task id and the filters",
+        _ => return None,
+    })
+}
+
+/// The flag that sets a request field, so a validation error points at the command
+/// line rather than at the wire name.
+fn flag_of_field(field: &str) -> &'static str {
+    match field {
+        "taskId" => "--task-id",
+        "startTs" => "--start or --since",
+        "endTs" => "--end",
+        "callId" => "--call-id",
+        "phone" => "--phone",
+        "callResult" => "--result",
+        "userIntent" => "--intent",
+        "pageNumber" => "--page",
+        "pageSize" => "--page-size",
+        "minElapsed" => "--min-elapsed",
+        "maxElapsed" => "--max-elapsed",
+        _ => "a flag",
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use nxlink_client::{ApiError, TimeoutKind};
+    use nxlink_models::runtime::ValidationError;
+
+    use super::*;
+
+    fn api(code: i64) -> ApiCallError {
+        ApiCallError::Api(Box::new(ApiError {
+            code: ErrorCode::from(code),
+            message: Some("nope\nsecond line".into()),
+            trace_id: Some("trace-1".into()),
+            status: 200,
+            snippet: String::new(),
+        }))
+    }
+
+    #[test]
+    fn each_error_maps_to_its_documented_exit_code() {
+        for code in [1001, 1002, 1003, 1004, 1005] {
+            assert_eq!(CliError::from_api(&api(code)).exit, Exit::Auth, "{code}");
+        }
+        assert_eq!(CliError::from_api(&api(20000)).exit, Exit::Api);
+        assert_eq!(CliError::from_api(&api(424242)).exit, Exit::Api);
+        let status = ApiCallError::Status { status: 502, snippet: String::new(), retry_after: None };
+        assert_eq!(CliError::from_api(&status).exit, Exit::Network);
+        let timeout = ApiCallError::Timeout { kind: TimeoutKind::Overall, elapsed: std::time::Duration::ZERO };
+        assert_eq!(CliError::from_api(&timeout).exit, Exit::Network);
+        let invalid = ApiCallError::Validation(ValidationError::new("pageSize", "must be between 1 and 1000, got 0"));
+        let err = CliError::from_api(&invalid);
+        assert_eq!(err.exit, Exit::Usage);
+        assert!(err.to_string().contains("--page-size"), "{err}");
+    }
+
+    #[test]
+    fn api_errors_are_one_line_with_code_trace_and_hint() {
+        let line = CliError::from_api(&api(1003)).to_string();
+        assert!(!line.contains('\n'));
+        for part in ["API error 1003", "nope second line", "traceId trace-1", "hint: check the access secret"] {
+            assert!(line.contains(part), "{part} missing from {line}");
+        }
+        assert!(CliError::from_api(&api(1004)).to_string().contains("clock is off by more than 60 s"));
+        assert!(CliError::from_api(&api(1005)).to_string().contains("access key and its permissions"));
+    }
+}

@@ -1,0 +1,75 @@
+//! Progress on stderr: records, total, rate, ETA. Only for a person watching: stdout
+//! carries data alone, and a progress bar in a log file or a CI transcript is noise.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Whether to draw: stderr is a terminal, the user did not ask for quiet, and the data
+/// itself is not being printed to that terminal (the rows would fight the bar for the
+/// same screen, and the rows already show the progress).
+pub(crate) fn wanted(quiet: bool, stderr_is_terminal: bool, data_to_terminal: bool) -> bool {
+    !quiet && stderr_is_terminal && !data_to_terminal
+}
+
+/// The decision for this process.
+pub(crate) fn wanted_here(quiet: bool, writing_to_file: bool) -> bool {
+    let data_to_terminal = !writing_to_file && std::io::stdout().is_terminal();
+    wanted(quiet, std::io::stderr().is_terminal(), data_to_terminal)
+}
+
+pub(crate) struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    pub(crate) fn new(enabled: bool) -> Self {
+        if !enabled {
+            return Self { bar: ProgressBar::hidden() };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} records  {per_sec}  {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Self { bar }
+    }
+
+    /// Switches to a bar once the first page tells how many records there are.
+    pub(crate) fn set_total(&self, total: u64) {
+        if self.bar.is_hidden() || self.bar.length() == Some(total) {
+            return;
+        }
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} records  {per_sec}  ETA {eta}")
+        {
+            self.bar.set_style(style);
+        }
+        self.bar.set_length(total);
+    }
+
+    pub(crate) fn inc(&self) {
+        self.bar.inc(1);
+    }
+}
+
+impl Drop for Progress {
+    /// Cleared on every way out, so an error line never lands after a half-drawn bar.
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wanted;
+
+    #[test]
+    fn progress_only_for_a_person_watching_stderr() {
+        assert!(wanted(false, true, false));
+        assert!(!wanted(true, true, false), "quiet");
+        assert!(!wanted(false, false, false), "stderr is a pipe or a file");
+        assert!(!wanted(false, true, true), "the rows go to the same terminal");
+    }
+}

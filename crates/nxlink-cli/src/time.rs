@@ -1,0 +1,122 @@
+//! Time values on the command line. The API filters on Unix seconds; people think in
+//! dates and "the last 24 hours", so both are accepted and turned into seconds here.
+//!
+//! A bare date is read in UTC, not the local zone: an export repeated on another
+//! machine (a CI job, a colleague abroad) then selects the same records.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Span, SpanRelativeTo, Timestamp};
+
+/// Which end of a window a value bounds: a bare date covers its whole day, so it means
+/// its first second as a start and its last second as an end (the API's bounds are
+/// inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bound {
+    Start,
+    End,
+}
+
+const EXPECTED: &str = "expected unix seconds (1746000000), RFC 3339 (2025-04-30T12:00:00Z) or a date (2025-04-30)";
+
+/// `--start`: unix seconds, RFC 3339, or a date (its first second, UTC).
+pub(crate) fn parse_start(text: &str) -> Result<i64, String> {
+    parse_time(text, Bound::Start)
+}
+
+/// `--end`: unix seconds, RFC 3339, or a date (its last second, UTC).
+pub(crate) fn parse_end(text: &str) -> Result<i64, String> {
+    parse_time(text, Bound::End)
+}
+
+fn parse_time(text: &str, bound: Bound) -> Result<i64, String> {
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<i64>().map_err(|_| format!("`{text}` is too large; {EXPECTED}"));
+    }
+    if let Ok(timestamp) = text.parse::<Timestamp>() {
+        return Ok(timestamp.as_second());
+    }
+    // Only a plain `YYYY-MM-DD` is a date: a datetime without an offset is ambiguous
+    // (which zone?) and is refused rather than guessed.
+    if text.len() == 10 {
+        if let Ok(date) = text.parse::<Date>() {
+            let time = match bound {
+                Bound::Start => date.at(0, 0, 0, 0),
+                Bound::End => date.at(23, 59, 59, 0),
+            };
+            return time
+                .to_zoned(TimeZone::UTC)
+                .map(|zoned| zoned.timestamp().as_second())
+                .map_err(|err| format!("`{text}`: {err}"));
+        }
+    }
+    Err(format!("`{text}` is not a time; {EXPECTED} (a datetime needs an offset such as Z or +08:00)"))
+}
+
+/// `--since`: a span like `24h`, `7d`, `1h30m` or `2 days`; days are 24 hours.
+pub(crate) fn parse_span(text: &str) -> Result<SignedDuration, String> {
+    const EXPECTED_SPAN: &str = "expected a span such as 30m, 24h, 7d, 1h30m or 2w";
+    let span: Span = text.trim().parse().map_err(|_| format!("`{text}` is not a span; {EXPECTED_SPAN}"))?;
+    let duration = span
+        .to_duration(SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| format!("`{text}`: months and years have no fixed length; use days or weeks ({EXPECTED_SPAN})"))?;
+    if duration.is_negative() || duration.is_zero() {
+        return Err(format!("`{text}` must be a positive span; {EXPECTED_SPAN}"));
+    }
+    Ok(duration)
+}
+
+/// Unix seconds `span` before `now`.
+pub(crate) fn since(now: Timestamp, span: SignedDuration) -> Result<i64, String> {
+    now.checked_sub(span)
+        .map(Timestamp::as_second)
+        .map_err(|_| format!("--since {span:#} reaches before the earliest representable time"))
+}
+
+/// `callStart` and friends for the table: UTC, second precision, fixed width.
+pub(crate) fn format_unix_seconds(seconds: i64) -> Option<String> {
+    let timestamp = Timestamp::from_second(seconds).ok()?;
+    Some(timestamp.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_accept_seconds_rfc3339_and_dates() {
+        assert_eq!(parse_start("1746000000").unwrap(), 1_746_000_000);
+        assert_eq!(parse_start("2025-04-30T12:00:00Z").unwrap(), 1_746_014_400);
+        assert_eq!(parse_start("2025-04-30T20:00:00+08:00").unwrap(), 1_746_014_400);
+        assert_eq!(parse_start("2025-04-30").unwrap(), 1_745_971_200);
+        assert_eq!(parse_end("2025-04-30").unwrap(), 1_745_971_200 + 86_399);
+    }
+
+    #[test]
+    fn bad_times_say_what_is_expected() {
+        for bad in ["yesterday", "2025-04-30T12:00:00", "2025-13-01", "", "99999999999999999999999"] {
+            let err = parse_start(bad).unwrap_err();
+            assert!(err.contains("expected"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn spans_are_friendly_and_days_are_24_hours() {
+        assert_eq!(parse_span("24h").unwrap(), SignedDuration::from_hours(24));
+        assert_eq!(parse_span("7d").unwrap(), SignedDuration::from_hours(168));
+        assert_eq!(parse_span("1h30m").unwrap(), SignedDuration::from_mins(90));
+        assert_eq!(parse_span("2 days").unwrap(), SignedDuration::from_hours(48));
+        for bad in ["1 month", "soon", "0s", "-5h"] {
+            assert!(parse_span(bad).is_err(), "{bad}");
+        }
+        let now = Timestamp::from_second(1_746_057_600).unwrap();
+        assert_eq!(since(now, SignedDuration::from_hours(24)).unwrap(), 1_746_057_600 - 86_400);
+    }
+
+    #[test]
+    fn table_times_are_utc() {
+        assert_eq!(format_unix_seconds(1_742_378_340).unwrap(), "2025-03-19 09:59:00Z");
+    }
+}
