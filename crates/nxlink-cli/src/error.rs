@@ -157,7 +157,7 @@ mod tests {
             message: Some("nope\nsecond line".into()),
             trace_id: Some("trace-1".into()),
             status: 200,
-            snippet: String::new(),
+            snippet: nxlink_client::BodySnippet::default(),
         }))
     }
 
@@ -168,7 +168,8 @@ mod tests {
         }
         assert_eq!(CliError::from_api(&api(20000)).exit, Exit::Api);
         assert_eq!(CliError::from_api(&api(424242)).exit, Exit::Api);
-        let status = ApiCallError::Status { status: 502, snippet: String::new(), retry_after: None };
+        let status =
+            ApiCallError::Status { status: 502, snippet: nxlink_client::BodySnippet::default(), retry_after: None };
         assert_eq!(CliError::from_api(&status).exit, Exit::Network);
         let timeout = ApiCallError::Timeout { kind: TimeoutKind::Overall, elapsed: std::time::Duration::ZERO };
         assert_eq!(CliError::from_api(&timeout).exit, Exit::Network);

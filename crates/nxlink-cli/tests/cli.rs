@@ -613,3 +613,70 @@ fn sign_explain_masks_the_secret_and_matches_the_signer() {
     assert!(!stdout.contains(DEMO_ACCESS_SECRET));
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Every command and every path through the client, at trace level with a known
+/// secret: neither the secret nor any signature the client computed reaches stdout,
+/// stderr or the logs. (`nxlink sign` prints a signature on purpose; its secret is
+/// still masked and it logs nothing.)
+#[test]
+fn no_command_prints_the_secret_or_a_signature_at_trace_level() {
+    const KEY: &str = "AK-hygiene-0001";
+    const SECRET: &str = "hygiene-secret-5f3a9c1e";
+    let mock = Mock::with(MockServer::builder().key(KEY, SECRET));
+    let secret_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret_file.path(), SECRET).unwrap();
+    let secret_path = secret_file.path().to_str().unwrap().to_owned();
+    let traced = |secret: &str| {
+        let mut command = nxlink();
+        command.args(["-vv", "--base-url", mock.url()]).env("RUST_LOG", "trace").env("NXLINK_ACCESS_KEY", KEY);
+        command.env("NXLINK_ACCESS_SECRET", secret);
+        command
+    };
+    let mut outputs = Vec::new();
+    for format in ["table", "json", "jsonl", "csv"] {
+        outputs.push(run(traced(SECRET).args(["calls", "list", "--task-id", DEMO_TASK_ID, "--format", format])));
+        outputs.push(run(traced(SECRET).args(export_args(format))));
+    }
+    // The secret from a file rather than the environment.
+    outputs.push(run(nxlink()
+        .args(["-vv", "--base-url", mock.url(), "--access-key", KEY, "--secret-file", &secret_path])
+        .env("RUST_LOG", "trace")
+        .args(["calls", "list", "--task-id", DEMO_TASK_ID])));
+    // Failures: a wrong secret (1003), a server error after retries, a refused request.
+    let wrong = format!("{SECRET}-wrong");
+    outputs.push(run(traced(&wrong).args(["calls", "list", "--task-id", DEMO_TASK_ID])));
+    mock.server.handle().set_faults(Faults::always(Fault::BadGateway));
+    outputs.push(run(traced(SECRET).args(["calls", "list", "--task-id", DEMO_TASK_ID, "--retries", "1"])));
+    mock.server.handle().set_faults(Faults::none());
+    outputs.push(run(traced(SECRET).args(["calls", "list", "--task-id", DEMO_TASK_ID, "--page-size", "0"])));
+    outputs.push(run(traced(SECRET).args(["enums", "call-result"])));
+    let mut sign = traced(SECRET)
+        .args(["sign", "--explain", "--body", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    sign.stdin.take().unwrap().write_all(br#"{"taskId":"t"}"#).unwrap();
+    let sign = sign.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&sign.stdout).contains("&accessSecret=***"));
+
+    let signatures: Vec<String> =
+        mock.server.requests().iter().filter_map(|r| r.header("sign").map(str::to_owned)).collect();
+    assert!(signatures.len() >= 12, "{}", signatures.len());
+    let mut saw_trace_logs = false;
+    for output in outputs.iter().chain([&sign]) {
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        saw_trace_logs |= stderr.contains("nxlink.request");
+        for text in [&stdout, &stderr] {
+            assert!(!text.contains(SECRET), "the secret was printed:\n{text}");
+        }
+        assert!(!stderr.contains(&wrong) && !stdout.contains(&wrong), "the wrong secret was printed");
+        for signature in &signatures {
+            assert!(!stderr.contains(signature.as_str()), "a signature reached the logs");
+            assert!(!stdout.contains(signature.as_str()), "a signature reached stdout");
+        }
+    }
+    assert!(saw_trace_logs, "the runs must actually log at trace level");
+}

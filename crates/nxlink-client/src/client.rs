@@ -29,6 +29,7 @@ pub(crate) struct Inner {
     pub(crate) overall_timeout: Duration,
     pub(crate) concurrency: usize,
     pub(crate) validate: bool,
+    pub(crate) max_response_bytes: usize,
 }
 
 impl std::fmt::Debug for Client {
@@ -76,6 +77,7 @@ pub struct ClientBuilder {
     app_name: Option<String>,
     clock: Arc<dyn Clock>,
     validate: bool,
+    max_response_bytes: usize,
 }
 
 impl Default for ClientBuilder {
@@ -92,6 +94,7 @@ impl Default for ClientBuilder {
             app_name: None,
             clock: Arc::new(SystemClock),
             validate: true,
+            max_response_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -221,6 +224,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest response body the client reads (default 64 MiB; a 1,000-record page
+    /// is about 1.3 MB). A larger body fails with [`Error::ResponseTooLarge`](crate::Error)
+    /// instead of filling memory.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let base_url = checked_base_url(self.base_url.as_deref().ok_or(BuildError::MissingEndpoint)?)?;
@@ -246,6 +257,7 @@ impl ClientBuilder {
                 overall_timeout: self.overall_timeout,
                 concurrency: self.concurrency,
                 validate: self.validate,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }

@@ -20,24 +20,33 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The body is not the JSON the spec describes (or ended early).
-    #[error("cannot decode the response (HTTP {status}): {source}; body starts: {snippet:?}")]
+    #[error("cannot decode the response (HTTP {status}): {source}; body starts: {snippet}")]
     Decode {
         /// HTTP status of the response.
         status: u16,
         /// The first bytes of the body.
-        snippet: String,
+        snippet: BodySnippet,
         /// What was wrong, and where.
         source: DecodeError,
     },
     /// An HTTP error status whose body is not an API envelope (a proxy's 502, a 429).
-    #[error("HTTP {status} without an API envelope; body starts: {snippet:?}")]
+    #[error("HTTP {status} without an API envelope; body starts: {snippet}")]
     Status {
         /// HTTP status of the response.
         status: u16,
         /// The first bytes of the body.
-        snippet: String,
+        snippet: BodySnippet,
         /// The server's `Retry-After`, when it sent one.
         retry_after: Option<Duration>,
+    },
+    /// The response body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("response body over {limit} bytes (HTTP {status}); refusing to buffer it")]
+    ResponseTooLarge {
+        /// HTTP status of the response.
+        status: u16,
+        /// The limit in bytes.
+        limit: usize,
     },
     /// No answer in time.
     #[error("{kind} timeout after {elapsed:?}")]
@@ -82,7 +91,7 @@ pub struct ApiError {
     /// HTTP status of the response.
     pub status: u16,
     /// The first bytes of the body.
-    pub snippet: String,
+    pub snippet: BodySnippet,
 }
 
 impl fmt::Display for ApiError {
@@ -108,7 +117,7 @@ impl Error {
     /// once.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Validation(_) | Self::Api(_) => false,
+            Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } => false,
             Self::Decode { status, source, .. } => source.is_eof() || is_retryable_status(*status),
             Self::Status { status, .. } => is_retryable_status(*status),
             Self::Timeout { kind, .. } => *kind == TimeoutKind::Attempt,
@@ -136,7 +145,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(api) => Some(api.status),
-            Self::Decode { status, .. } | Self::Status { status, .. } => Some(*status),
+            Self::Decode { status, .. } | Self::Status { status, .. } | Self::ResponseTooLarge { status, .. } => {
+                Some(*status)
+            }
             _ => None,
         }
     }
@@ -154,16 +165,66 @@ fn is_retryable_status(status: u16) -> bool {
     status == 429 || (500..600).contains(&status)
 }
 
-/// The first [`SNIPPET_LIMIT`] bytes of a body as text, cut on a character boundary.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
-    let mut text = text.into_owned();
-    // A lossy cut can leave a replacement character in place of a split code point, and
-    // that character is 3 bytes: trim back under the limit.
-    while text.len() > SNIPPET_LIMIT {
-        text.pop();
+/// The first [`SNIPPET_LIMIT`] bytes of a response body, kept for diagnosis.
+///
+/// A body can hold call records, so `Display` and `Debug` mask every run of seven or
+/// more digits (phone numbers) but its last three; [`as_str`](Self::as_str) gives the
+/// raw text to code that asks for it.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct BodySnippet(String);
+
+impl BodySnippet {
+    /// The first bytes of `body` as text, cut on a character boundary.
+    pub(crate) fn of(body: &[u8]) -> Self {
+        let mut text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]).into_owned();
+        // A cut inside a code point leaves a 3-byte replacement character: trim back
+        // under the limit.
+        while text.len() > SNIPPET_LIMIT {
+            text.pop();
+        }
+        Self(text)
     }
-    text
+
+    /// The raw text, unmasked.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn masked(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        let mut digits = String::new();
+        let flush = |digits: &mut String, out: &mut String| {
+            if digits.len() >= 7 {
+                out.extend(std::iter::repeat_n('*', digits.len() - 3));
+                out.push_str(&digits[digits.len() - 3..]);
+            } else {
+                out.push_str(digits);
+            }
+            digits.clear();
+        };
+        for c in self.0.chars() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+            } else {
+                flush(&mut digits, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut digits, &mut out);
+        out
+    }
+}
+
+impl fmt::Display for BodySnippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.masked())
+    }
+}
+
+impl fmt::Debug for BodySnippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.masked())
+    }
 }
 
 #[cfg(test)]
@@ -173,10 +234,18 @@ mod tests {
     #[test]
     fn snippet_is_at_most_512_bytes_and_valid_utf8() {
         let body = "é".repeat(400);
-        let s = snippet(body.as_bytes());
-        assert!(s.len() <= SNIPPET_LIMIT);
-        assert!(s.chars().all(|c| c == 'é' || c == '\u{fffd}'));
-        assert_eq!(snippet(b"short"), "short");
+        let s = BodySnippet::of(body.as_bytes());
+        assert!(s.as_str().len() <= SNIPPET_LIMIT);
+        assert!(s.as_str().chars().all(|c| c == 'é' || c == '\u{fffd}'));
+        assert_eq!(BodySnippet::of(b"short").as_str(), "short");
+    }
+
+    #[test]
+    fn snippets_mask_phone_numbers_when_shown() {
+        let s = BodySnippet::of(br#"{"calleePhone":"85238531065","turnTime":12}"#);
+        assert_eq!(s.to_string(), r#""{\"calleePhone\":\"********065\",\"turnTime\":12}""#);
+        assert_eq!(format!("{s:?}"), s.to_string());
+        assert!(s.as_str().contains("85238531065"));
     }
 
     #[test]
@@ -187,13 +256,13 @@ mod tests {
                 message: None,
                 trace_id: None,
                 status: 200,
-                snippet: String::new(),
+                snippet: BodySnippet::default(),
             }))
         };
         for code in [1001, 1002, 1003, 1004, 1005, 20000] {
             assert!(!api(code).is_retryable(), "{code}");
         }
-        let status = |status: u16| Error::Status { status, snippet: String::new(), retry_after: None };
+        let status = |status: u16| Error::Status { status, snippet: BodySnippet::default(), retry_after: None };
         for s in [500, 502, 503, 429] {
             assert!(status(s).is_retryable(), "{s}");
         }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use nxlink_auth::Clock;
 use nxlink_models::runtime::Operation;
 use nxlink_models::{Envelope, ErrorCode, CONTENT_TYPE};
@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE as CONTENT_TYPE_HEADER, DATE, RETR
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{snippet, ApiError, Error, TimeoutKind};
+use crate::error::{ApiError, BodySnippet, Error, TimeoutKind};
 use crate::retry::parse_retry_after;
 use crate::{Client, Response};
 
@@ -105,12 +105,25 @@ impl Client {
         }
         let sent_at = SystemTime::now();
         let started = Instant::now();
+        let limit = inner.max_response_bytes;
         let exchange = async {
-            let response = builder.send().await?;
+            let mut response = builder.send().await.map_err(transport_or_timeout)?;
             let status = response.status().as_u16();
+            let too_large = || Error::ResponseTooLarge { status, limit };
+            // Checked before and while reading, so a hostile or broken server cannot
+            // make the client buffer an unbounded body.
+            if response.content_length().is_some_and(|length| length > limit as u64) {
+                return Err(too_large());
+            }
             let headers = response.headers().clone();
-            let bytes = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, bytes))
+            let mut body = BytesMut::new();
+            while let Some(chunk) = response.chunk().await.map_err(transport_or_timeout)? {
+                if body.len() + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok((status, headers, body.freeze()))
         };
         let result = tokio::time::timeout(inner.attempt_timeout, exchange).await;
         let latency = started.elapsed();
@@ -120,10 +133,10 @@ impl Client {
             Err(_) => {
                 return Err(Attempt::plain(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: latency }));
             }
-            Ok(Err(err)) if err.is_timeout() => {
-                return Err(Attempt::plain(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: latency }));
+            Ok(Err(Error::Timeout { kind, .. })) => {
+                return Err(Attempt::plain(Error::Timeout { kind, elapsed: latency }));
             }
-            Ok(Err(err)) => return Err(Attempt::plain(Error::Transport(err))),
+            Ok(Err(error)) => return Err(Attempt::plain(error)),
             Ok(Ok(parts)) => parts,
         };
         span.record("http.status", status);
@@ -151,6 +164,14 @@ impl Client {
     }
 }
 
+fn transport_or_timeout(err: reqwest::Error) -> Error {
+    if err.is_timeout() {
+        Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO }
+    } else {
+        Error::Transport(err)
+    }
+}
+
 /// A failed attempt, with what the server's `Date` says of our clock.
 struct Attempt {
     error: Error,
@@ -173,12 +194,12 @@ fn decode_envelope<T: DeserializeOwned>(
     let envelope: Envelope<T> = match nxlink_models::decode(body) {
         Ok(envelope) => envelope,
         Err(source) if (200..300).contains(&status) || source.is_eof() => {
-            return Err(Error::Decode { status, snippet: snippet(body), source });
+            return Err(Error::Decode { status, snippet: BodySnippet::of(body), source });
         }
         Err(_) => {
             let retry_after =
                 headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, now));
-            return Err(Error::Status { status, snippet: snippet(body), retry_after });
+            return Err(Error::Status { status, snippet: BodySnippet::of(body), retry_after });
         }
     };
     if !envelope.is_success() {
@@ -187,16 +208,18 @@ fn decode_envelope<T: DeserializeOwned>(
             message: envelope.message,
             trace_id: envelope.trace_id,
             status,
-            snippet: snippet(body),
+            snippet: BodySnippet::of(body),
         })));
     }
     let data = match envelope.data {
         Some(data) => data,
         // A success without data: decode an empty object, which a lenient payload
         // (every field optional) accepts as "nothing".
-        None => {
-            nxlink_models::decode(b"{}").map_err(|source| Error::Decode { status, snippet: snippet(body), source })?
-        }
+        None => nxlink_models::decode(b"{}").map_err(|source| Error::Decode {
+            status,
+            snippet: BodySnippet::of(body),
+            source,
+        })?,
     };
     Ok(Response::new(data, envelope.trace_id, status))
 }
@@ -237,7 +260,7 @@ mod tests {
             (api.code, api.message.as_deref(), api.trace_id.as_deref(), api.status),
             (ErrorCode::InvalidSignature, Some("sign error"), Some("abc"), 200)
         );
-        assert!(api.snippet.contains("sign error"));
+        assert!(api.snippet.as_str().contains("sign error"));
         assert_eq!(
             err.to_string(),
             "API error 1003 (Authentication failed (invalid signature)): sign error [traceId abc]"
@@ -250,7 +273,7 @@ mod tests {
     fn non_json_and_truncated_bodies() {
         let err = decode_page(502, "<html>bad gateway</html>").unwrap_err();
         assert!(
-            matches!(&err, Error::Status { status: 502, snippet, .. } if snippet.contains("bad gateway")),
+            matches!(&err, Error::Status { status: 502, snippet, .. } if snippet.as_str().contains("bad gateway")),
             "{err:?}"
         );
         assert!(err.is_retryable());

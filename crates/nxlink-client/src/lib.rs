@@ -56,7 +56,7 @@ mod response;
 mod retry;
 
 pub use client::{BuildError, Client, ClientBuilder, USER_AGENT};
-pub use error::{ApiError, Error, TimeoutKind, SNIPPET_LIMIT};
+pub use error::{ApiError, BodySnippet, Error, TimeoutKind, SNIPPET_LIMIT};
 pub use paginate::{ItemStream, PageStream, RequestBuilder, ScanStats};
 pub use response::Response;
 pub use retry::RetryPolicy;

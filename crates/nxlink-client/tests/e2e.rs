@@ -173,7 +173,7 @@ async fn every_documented_code_maps_to_its_variant() {
             (api.code, api.message.as_deref(), api.trace_id.as_deref(), api.status),
             (variant, Some(&*format!("m{code}")), Some(&*format!("t{code}")), 200)
         );
-        assert!(api.snippet.len() <= nxlink_client::SNIPPET_LIMIT);
+        assert!(api.snippet.as_str().len() <= nxlink_client::SNIPPET_LIMIT);
     }
 }
 
@@ -349,4 +349,21 @@ async fn ten_thousand_records_with_faults_and_live_inserts_arrive_exactly_once()
     assert!(stats.total_changes > 0, "live inserts change the total: {stats:?}");
     let faults = server.requests().iter().filter(|r| r.code().is_none()).count();
     assert!(faults > 50, "faults were injected: {faults}");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_not_buffered() {
+    let server = mock(500).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .max_response_bytes(4_096)
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).page_size(100).send().await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { status: 200, limit: 4_096 }), "{err:?}");
+    assert!(!err.is_retryable());
+    assert_eq!(server.requests().len(), 1);
+    // A small page still fits.
+    client.query_call_records(DEMO_TASK_ID).page_size(1).send().await.unwrap();
 }

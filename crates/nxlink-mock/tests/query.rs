@@ -215,6 +215,16 @@ async fn invalid_parameters_are_20000_naming_the_field() {
 }
 
 #[tokio::test]
+async fn an_oversized_body_is_20000_not_buffered() {
+    let server = server().await;
+    let padding = "x".repeat(2 << 20);
+    let body = query(DEMO_TASK_ID, json!({ "userIntent": padding }));
+    let (code, message) = Call::json(&body).code(server.base_url()).await;
+    assert_eq!(code, 20000);
+    assert!(message.contains("larger than 1 MiB"), "{message}");
+}
+
+#[tokio::test]
 async fn request_log_keeps_method_path_headers_body_and_outcome() {
     let server = server().await;
     let body = query(DEMO_TASK_ID, Value::Null);
