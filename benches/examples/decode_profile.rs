@@ -147,7 +147,6 @@ struct OptionEnvelope {
     data: Option<OptionPage>,
 }
 
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {

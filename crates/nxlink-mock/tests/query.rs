@@ -244,3 +244,21 @@ async fn request_log_keeps_method_path_headers_body_and_outcome() {
     server.handle().clear_requests();
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn paging_by_position_agrees_with_the_filtering_scan() {
+    // `minElapsed: 0` matches every record but forces the scan; without it the mock
+    // pages by position. Both must give the same pages.
+    let server = server().await;
+    for number in [1, 2, 7, 1000] {
+        let by_position =
+            page(server.base_url(), &query(DEMO_TASK_ID, json!({ "pageNumber": number, "pageSize": 50 }))).await;
+        let scanned = page(
+            server.base_url(),
+            &query(DEMO_TASK_ID, json!({ "pageNumber": number, "pageSize": 50, "minElapsed": 0 })),
+        )
+        .await;
+        assert_eq!(by_position.total, scanned.total, "page {number}");
+        assert!(by_position.list == scanned.list, "page {number}");
+    }
+}
