@@ -28,3 +28,156 @@ pub fn page_body(page_size: usize, quirks: bool) -> Vec<u8> {
         response.bytes().await.unwrap_or_else(|err| panic!("{err}")).to_vec()
     })
 }
+
+/// Baselines for the decode benchmarks: the call record and its page as plain serde
+/// derives would decode them, without the SDK's lenient runtime.
+pub mod mirrors {
+    use serde::Deserialize;
+
+    /// The call record as a plain derive would decode it: fails on `""` for a number,
+    /// on numbers sent as strings, on nulls in non-`Option` fields.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct StrictRecord {
+        id: i64,
+        task_id: String,
+        contact_id: String,
+        auto_flow_id: i64,
+        order_head: i32,
+        order_tail: i32,
+        caller_phone: String,
+        callee_phone: String,
+        real_phone: String,
+        call_id: String,
+        call_status: i64,
+        call_result: i64,
+        create_ts: i64,
+        op_ts: i64,
+        call_start: i64,
+        call_answer: Option<i64>,
+        call_end: i64,
+        call_ring_time: i64,
+        call_elapsed: i64,
+        line_id: String,
+        route_id: String,
+        call_audio_url: String,
+        user_intent: String,
+        call_summary: String,
+        turn_time: i32,
+        manual_call_start: i64,
+        manual_call_answer: i64,
+        manual_call_end: i64,
+        manual_call_status: i32,
+        manual_elapsed: i32,
+        agent_name: String,
+        agent_id: String,
+        agent_group_name: String,
+        agent_group_id: String,
+        call_callback_url: String,
+        order_callback_url: String,
+        sip_addr: String,
+        sip_code: String,
+        hangup_reason: String,
+        attributes: Vec<StrictAttribute>,
+        auto_flow_name: String,
+    }
+
+    /// An attribute, strict.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct StrictAttribute {
+        name: String,
+        key: String,
+        value: String,
+    }
+
+    /// A page, strict.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct StrictPage {
+        total: i64,
+        page_number: i32,
+        page_size: i32,
+        /// The records.
+        pub list: Vec<StrictRecord>,
+    }
+
+    /// The envelope, strict.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct StrictEnvelope {
+        code: i64,
+        message: Option<String>,
+        trace_id: Option<String>,
+        /// The payload.
+        pub data: Option<StrictPage>,
+    }
+
+    /// The call record with every field an `Option` and plain serde handling: what
+    /// the lenient decoders add shows as the difference from this.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct OptionRecord {
+        id: Option<i64>,
+        task_id: Option<String>,
+        contact_id: Option<String>,
+        auto_flow_id: Option<i64>,
+        order_head: Option<i32>,
+        order_tail: Option<i32>,
+        caller_phone: Option<String>,
+        callee_phone: Option<String>,
+        real_phone: Option<String>,
+        call_id: Option<String>,
+        call_status: Option<i64>,
+        call_result: Option<i64>,
+        create_ts: Option<i64>,
+        op_ts: Option<i64>,
+        call_start: Option<i64>,
+        call_answer: Option<i64>,
+        call_end: Option<i64>,
+        call_ring_time: Option<i64>,
+        call_elapsed: Option<i64>,
+        line_id: Option<String>,
+        route_id: Option<String>,
+        call_audio_url: Option<String>,
+        user_intent: Option<String>,
+        call_summary: Option<String>,
+        turn_time: Option<i32>,
+        manual_call_start: Option<i64>,
+        manual_call_answer: Option<i64>,
+        manual_call_end: Option<i64>,
+        manual_call_status: Option<i32>,
+        manual_elapsed: Option<i32>,
+        agent_name: Option<String>,
+        agent_id: Option<String>,
+        agent_group_name: Option<String>,
+        agent_group_id: Option<String>,
+        call_callback_url: Option<String>,
+        order_callback_url: Option<String>,
+        sip_addr: Option<String>,
+        sip_code: Option<String>,
+        hangup_reason: Option<String>,
+        attributes: Vec<StrictAttribute>,
+        auto_flow_name: Option<String>,
+    }
+
+    /// A page of [`OptionRecord`]s.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct OptionPage {
+        /// The records.
+        pub list: Vec<OptionRecord>,
+    }
+
+    /// The envelope of an [`OptionPage`].
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct OptionEnvelope {
+        /// The payload.
+        pub data: Option<OptionPage>,
+    }
+}

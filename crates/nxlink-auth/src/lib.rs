@@ -57,30 +57,19 @@ pub use credentials::{AccessSecret, Credentials, CredentialsError, ENV_ACCESS_KE
 pub use sign::{string_to_sign_masked, Algorithm, HeaderIter, Signature, SignedHeaders, Signer, UnknownAlgorithm};
 pub use verify::{HeaderLookup, KeyStore, SecretStore, VerifiedRequest, Verifier, VerifyError};
 
+use nxlink_models::runtime::Operation;
+
 /// How far `ts` may be from the server's clock, either direction, before the server
-/// answers 1004.
-pub const MAX_CLOCK_SKEW_MS: i64 = 60_000;
+/// answers 1004. From the spec (`spec/service.json`).
+pub const MAX_CLOCK_SKEW_MS: i64 = nxlink_models::signing::MAX_CLOCK_SKEW_MILLIS;
 
-/// The `bizType` of every AI Agent endpoint.
-pub const DEFAULT_BIZ_TYPE: &str = "100";
+/// The `bizType` of every AI Agent endpoint, from the spec.
+pub const DEFAULT_BIZ_TYPE: &str = <nxlink_models::QueryCallRecords as Operation>::ENDPOINT.biz_type;
 
-/// The `action` of every AI Agent endpoint.
-pub const DEFAULT_ACTION: &str = "nxai";
+/// The `action` of every AI Agent endpoint, from the spec.
+pub const DEFAULT_ACTION: &str = <nxlink_models::QueryCallRecords as Operation>::ENDPOINT.action;
 
-/// Names of the authentication headers, spelled as the vendor documents them.
-///
-/// HTTP treats header names case-insensitively; the verifier does too.
-pub mod headers {
-    /// The caller's access key.
-    pub const ACCESS_KEY: &str = "accessKey";
-    /// Request time, Unix milliseconds in decimal.
-    pub const TS: &str = "ts";
-    /// Business type; `100` for AI Agent endpoints.
-    pub const BIZ_TYPE: &str = "bizType";
-    /// Action; `nxai` for AI Agent endpoints.
-    pub const ACTION: &str = "action";
-    /// The signature, lowercase hex.
-    pub const SIGN: &str = "sign";
-    /// `md5` (the default, may be omitted) or `sha256`.
-    pub const ALGORITHM: &str = "algorithm";
-}
+/// Names of the authentication headers, spelled as the vendor documents them and
+/// generated from the spec. HTTP treats header names case-insensitively; the verifier
+/// does too.
+pub use nxlink_models::header as headers;
