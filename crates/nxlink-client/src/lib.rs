@@ -52,12 +52,14 @@ mod fixture_generated;
 #[rustfmt::skip]
 mod generated;
 mod paginate;
+mod request;
 mod response;
 mod retry;
 
 pub use client::{BuildError, Client, ClientBuilder, USER_AGENT};
 pub use error::{ApiError, BodySnippet, Error, TimeoutKind, SNIPPET_LIMIT};
-pub use paginate::{ItemStream, PageStream, RequestBuilder, ScanStats};
+pub use paginate::{ItemStream, PageStream, ScanStats};
+pub use request::RequestBuilder;
 pub use response::Response;
 pub use retry::RetryPolicy;
 
