@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
+use nxlink_benches::mirrors::{same_reader, BorrowedEnvelope, StrictEnvelope};
 use nxlink_client::{Client, Credentials};
 
 struct Args {
@@ -110,8 +111,11 @@ async fn export(args: &Args) -> Result<String, Box<dyn std::error::Error>> {
 }
 
 /// Where the client's CPU per record goes, on one real page body from the mock: the
-/// lenient typed decode the client does, an untyped `serde_json::Value` decode, and
-/// the parse alone (`IgnoredAny`, allocating nothing): user CPU µs per record each.
+/// lenient typed decode the client does; a strict derive read with
+/// `serde_json::from_slice` (what a user's own code would do); a derive borrowing
+/// every string (no allocation: the floor of a typed serde decode); an untyped
+/// `serde_json::Value` decode; and the parse alone (`IgnoredAny`): user CPU µs per
+/// record each. Each decoder runs once untimed first, so none pays for a cold cache.
 async fn decode_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>> {
     use nxlink_auth::{Clock, Signer, SystemClock};
     let body = format!(r#"{{"taskId":"{}","pageNumber":1,"pageSize":{}}}"#, args.task_id, args.page_size);
@@ -128,8 +132,8 @@ async fn decode_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>>
     let per_page = page.data.map_or(0, |data| data.list.len()) as f64;
     let rounds = args.decode_floor;
     let measure = |decode: &dyn Fn(&[u8]) -> usize| {
+        let mut sink = decode(&bytes);
         let (user0, _) = cpu_times();
-        let mut sink = 0;
         for _ in 0..rounds {
             sink += decode(&bytes);
         }
@@ -142,11 +146,15 @@ async fn decode_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>>
     });
     let (value, b) = measure(&|b| serde_json::from_slice::<serde_json::Value>(b).map_or(0, |v| v.is_object().into()));
     let (parse, c) = measure(&|b| serde_json::from_slice::<serde::de::IgnoredAny>(b).map_or(0, |_| 1));
+    let (strict, d) =
+        measure(&|b| serde_json::from_slice::<StrictEnvelope>(b).map_or(0, |e| e.data.map_or(0, |d| d.list.len())));
+    let (borrowed, e) =
+        measure(&|b| same_reader::<BorrowedEnvelope<'_>>(b).map_or(0, |e| e.data.map_or(0, |d| d.list.len())));
     Ok(format!(
-        "body_bytes={} records_per_page={per_page} bytes_per_record={:.0} lenient_us={lenient:.3} value_us={value:.3} parse_only_us={parse:.3} sink={}",
+        "body_bytes={} records_per_page={per_page} bytes_per_record={:.0} lenient_us={lenient:.3} strict_us={strict:.3} borrowed_us={borrowed:.3} value_us={value:.3} parse_only_us={parse:.3} sink={}",
         bytes.len(),
         bytes.len() as f64 / per_page,
-        a + b + c
+        a + b + c + d + e
     ))
 }
 

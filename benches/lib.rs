@@ -180,4 +180,90 @@ pub mod mirrors {
         /// The payload.
         pub data: Option<OptionPage>,
     }
+
+    /// The strict record borrowing every string from the body: no allocation per
+    /// field at all. No SDK can hand these out from a stream (they cannot outlive the
+    /// page's bytes); it is here as the floor of any typed serde decode of this record.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    pub struct BorrowedRecord<'a> {
+        id: i64,
+        task_id: &'a str,
+        contact_id: &'a str,
+        auto_flow_id: i64,
+        order_head: i32,
+        order_tail: i32,
+        caller_phone: &'a str,
+        callee_phone: &'a str,
+        real_phone: &'a str,
+        call_id: &'a str,
+        call_status: i64,
+        call_result: i64,
+        create_ts: i64,
+        op_ts: i64,
+        call_start: i64,
+        call_answer: Option<i64>,
+        call_end: i64,
+        call_ring_time: i64,
+        call_elapsed: i64,
+        line_id: &'a str,
+        route_id: &'a str,
+        call_audio_url: &'a str,
+        user_intent: &'a str,
+        call_summary: &'a str,
+        turn_time: i32,
+        manual_call_start: i64,
+        manual_call_answer: i64,
+        manual_call_end: i64,
+        manual_call_status: i32,
+        manual_elapsed: i32,
+        agent_name: &'a str,
+        agent_id: &'a str,
+        agent_group_name: &'a str,
+        agent_group_id: &'a str,
+        call_callback_url: &'a str,
+        order_callback_url: &'a str,
+        sip_addr: &'a str,
+        sip_code: &'a str,
+        hangup_reason: &'a str,
+        #[serde(borrow)]
+        attributes: Vec<BorrowedAttribute<'a>>,
+        auto_flow_name: &'a str,
+    }
+
+    /// An attribute, borrowed.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct BorrowedAttribute<'a> {
+        name: &'a str,
+        key: &'a str,
+        value: &'a str,
+    }
+
+    /// A page of [`BorrowedRecord`]s.
+    #[derive(Deserialize)]
+    pub struct BorrowedPage<'a> {
+        /// The records.
+        #[serde(borrow)]
+        pub list: Vec<BorrowedRecord<'a>>,
+    }
+
+    /// The envelope of a [`BorrowedPage`].
+    #[derive(Deserialize)]
+    pub struct BorrowedEnvelope<'a> {
+        /// The payload.
+        #[serde(borrow)]
+        pub data: Option<BorrowedPage<'a>>,
+    }
+
+    /// Decodes `body` the way `nxlink_models::decode` reads it (one UTF-8 check of the
+    /// whole body, then serde_json from a `str`), so that a mirror and the SDK are
+    /// compared on the same reader and only the types differ.
+    pub fn same_reader<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, serde_json::Error> {
+        match std::str::from_utf8(body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(body),
+        }
+    }
 }

@@ -271,6 +271,26 @@ fn an_uncoercible_value_names_its_field_path() {
 }
 
 #[test]
+fn a_body_that_is_not_utf8_names_the_string_and_its_position() {
+    // The fast path checks UTF-8 once for the whole body; a failure there must still
+    // report where, as the per-string check did.
+    let mut bad = page_body(VENDOR_RECORD).into_bytes();
+    let at = bad.windows(8).position(|w| w == b"\"lineID\"").map_or(0, |p| p + 2);
+    assert!(at > 0, "the record has a string to corrupt");
+    bad[at] = 0xff;
+    let err = decode::<Envelope<CallRecordPage>>(&bad).unwrap_err();
+    assert_eq!(err.path(), "data.list[0].lineId", "{err}");
+    assert_eq!(err.message(), "invalid unicode code point", "{err}");
+    assert_eq!(err.line(), 6, "{err}");
+    assert!(err.column() > 0, "{err}");
+    assert!(!err.is_eof());
+
+    // Valid UTF-8 outside any string is as before: a syntax error, not a UTF-8 one.
+    let err = decode::<Envelope<CallRecordPage>>("{\"code\":0,é}".as_bytes()).unwrap_err();
+    assert!(err.message().contains("key must be a string"), "{err}");
+}
+
+#[test]
 fn endpoint_metadata_is_generated_from_the_spec() {
     let e = QueryCallRecords::ENDPOINT;
     assert_eq!((e.method, e.path, e.biz_type, e.action), ("POST", "/openapi/aiagent/call/list", "100", "nxai"));

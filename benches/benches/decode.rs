@@ -1,11 +1,14 @@
 //! Decoding a 1,000-record page: typed and lenient vs `serde_json::Value` (what an
 //! untyped SDK does) on the quirky body the mock sends, and lenient vs a strict
-//! `#[derive(Deserialize)]` mirror on a clean body.
+//! `#[derive(Deserialize)]` mirror on a clean body, on the same reader (so only the
+//! types differ), with `serde_json::from_slice` of the strict mirror (what a user
+//! writes) and a zero-copy borrowed mirror (the floor of any typed serde decode) as
+//! further rows.
 //!
 //! `cargo bench -p nxlink-benches --bench decode`
 
 use criterion::{black_box, criterion_main, Criterion, Throughput};
-use nxlink_benches::mirrors::{OptionEnvelope, StrictEnvelope};
+use nxlink_benches::mirrors::{same_reader, BorrowedEnvelope, OptionEnvelope, StrictEnvelope};
 use nxlink_models::{CallRecordPage, Envelope};
 
 fn decode(c: &mut Criterion) {
@@ -41,10 +44,19 @@ fn decode(c: &mut Criterion) {
         })
     });
     group.bench_function("option_derive", |b| {
-        b.iter(|| serde_json::from_slice::<OptionEnvelope>(black_box(&clean)).map(|e| e.data.map(|d| d.list.len())))
+        b.iter(|| same_reader::<OptionEnvelope>(black_box(&clean)).map(|e| e.data.map(|d| d.list.len())))
     });
     group.bench_function("strict_derive", |b| {
+        b.iter(|| same_reader::<StrictEnvelope>(black_box(&clean)).map(|e| e.data.map(|d| d.list.len())))
+    });
+    group.bench_function("strict_derive_from_slice", |b| {
         b.iter(|| serde_json::from_slice::<StrictEnvelope>(black_box(&clean)).map(|e| e.data.map(|d| d.list.len())))
+    });
+    group.bench_function("borrowed_derive", |b| {
+        b.iter(|| same_reader::<BorrowedEnvelope<'_>>(black_box(&clean)).map(|e| e.data.map(|d| d.list.len())))
+    });
+    group.bench_function("parse_only", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&clean)).is_ok())
     });
     group.finish();
 }

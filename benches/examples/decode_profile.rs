@@ -9,7 +9,7 @@
 //! done; done   # per page = (count at 12 - count at 2) / 10
 //! ```
 #![allow(missing_docs, clippy::unwrap_used)]
-use nxlink_benches::mirrors::{OptionEnvelope, StrictEnvelope};
+use nxlink_benches::mirrors::{same_reader, OptionEnvelope, StrictEnvelope};
 use nxlink_models::{CallRecordPage, Envelope};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,8 +23,8 @@ fn main() {
     for _ in 0..n {
         total += match args[1].as_str() {
             "lenient" => nxlink_models::decode::<Envelope<CallRecordPage>>(&body).unwrap().data.unwrap().list.len(),
-            "option" => serde_json::from_slice::<OptionEnvelope>(&body).unwrap().data.unwrap().list.len(),
-            _ => serde_json::from_slice::<StrictEnvelope>(&body).unwrap().data.unwrap().list.len(),
+            "option" => same_reader::<OptionEnvelope>(&body).unwrap().data.unwrap().list.len(),
+            _ => same_reader::<StrictEnvelope>(&body).unwrap().data.unwrap().list.len(),
         };
     }
     println!("{total}");
