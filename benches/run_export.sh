@@ -10,8 +10,10 @@
 # Columns: records/s and wall time of the export; ideal = pages x latency / concurrency;
 # ratio = wall / ideal (target <= 1.5); speedup = Python wall / client wall at the same
 # pageSize (target >= 6 at concurrency 8, pageSize 100); user CPU of the client process
-# across the export / records (target <= 1 us). Raw runs go to $OUT (default
-# target/bench-export).
+# across the export / records (target <= 1 us), and that figure over the user CPU of a
+# plain `serde_json::from_slice` derive decode of the same number of records from one
+# real page of the same size, measured in the same run (`--decode-floor`). Raw runs go
+# to $OUT (default target/bench-export).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,7 +32,8 @@ echo "building release binaries..." >&2
 cargo build --release --quiet -p nxlink-mock --bin nxlink-mock -p nxlink-benches --bin nxlink-bench-export >&2
 # MOCK=path runs another nxlink-mock build (e.g. one from before a change) instead of this repo's.
 MOCK=${MOCK:-$ROOT/target/release/nxlink-mock}
-HARNESS=$ROOT/target/release/nxlink-bench-export
+# HARNESS=path runs another nxlink-bench-export build (e.g. one from before a change).
+HARNESS=${HARNESS:-$ROOT/target/release/nxlink-bench-export}
 TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
 
 RUST_LOG=warn "$MOCK" --port 0 --records "$RECORDS" --seed "$SEED" --latency-ms "$LATENCY_MS" \
@@ -60,6 +63,10 @@ for rep in $(seq 1 "$REPEAT"); do
         line=$("$HARNESS" --base-url "$BASE_URL" --task-id "$TASK" --concurrency "$c" --page-size "$ps" --limit "$LIMIT")
         echo "rust c=$c ps=$ps rep=$rep $line" | tee -a "$RUNS" >&2
     done
+    for ps in $(for config in $CONFIGS; do echo "${config##*:}"; done | sort -un); do
+        line=$("$HARNESS" --base-url "$BASE_URL" --task-id "$TASK" --page-size "$ps" --decode-floor $((LIMIT / ps)))
+        echo "floor c=0 ps=$ps rep=$rep $line" | tee -a "$RUNS" >&2
+    done
     for ps in $PY_PAGE_SIZES; do
         line=$(python3 "$ROOT/benches/baseline_export.py" --base-url "$BASE_URL" --task-id "$TASK" --page-size "$ps" --limit "$LIMIT")
         echo "python c=1 ps=$ps rep=$rep $line" | tee -a "$RUNS" >&2
@@ -81,6 +88,8 @@ for line in open(runs_path):
 def med(rows, key):
     return statistics.median(float(r[key]) for r in rows)
 
+floors = {ps: rows for (kind, _, ps), rows in runs.items() if kind == "floor"}
+runs = {key: rows for key, rows in runs.items() if key[0] != "floor"}
 for (kind, c, ps), rows in runs.items():
     counts = {r["records"] for r in rows}
     sums = {r["checksum"] for r in rows}
@@ -99,13 +108,25 @@ def row(kind, c, ps):
     speed = f"{med(py, 'wall_s') / wall:.2f}x" if py else "n/a"
     label = "client stream" if kind == "rust" else "Python stdlib script (sequential)"
     walls = "/".join(f"{float(r['wall_s']):.2f}" for r in rows)
+    cpu = user * 1e6 / limit
+    floor = floors.get(ps) if kind == "rust" else None
+    vs_decode = f"{cpu / med(floor, 'strict_us'):.2f}x" if floor and "strict_us" in floor[0] else "n/a"
     return (f"| {label} | {c} | {ps} | {limit / wall:,.0f} | {wall:.2f} ({walls}) | {ideal:.2f} | "
-            f"{wall / ideal:.2f} | {speed} | {user * 1e6 / limit:.2f} |")
+            f"{wall / ideal:.2f} | {speed} | {cpu:.2f} | {vs_decode} |")
 
 print(f"{limit:,} records, {latency_ms:.0f} ms per request, medians of {len(next(iter(runs.values())))} runs")
 print()
-print("| exporter | concurrency | pageSize | records/s | wall s (runs) | ideal s | wall/ideal | speedup vs Python (same pageSize) | user CPU µs/record |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| exporter | concurrency | pageSize | records/s | wall s (runs) | ideal s | wall/ideal | speedup vs Python (same pageSize) | user CPU µs/record | vs plain decode |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for key in sorted(runs, key=lambda k: (k[0] != "python", k[2], k[1])):
     print(row(*key))
+if floors:
+    keys = [k for k in ("parse_only_us", "borrowed_us", "lenient_us", "strict_us", "value_us") if k in next(iter(floors.values()))[0]]
+    print()
+    print("Decoding one real page of the same size, user CPU µs per record (medians):")
+    print()
+    print("| pageSize | " + " | ".join(k[:-3] for k in keys) + " |")
+    print("|---:|" + "---:|" * len(keys))
+    for ps, rows in sorted(floors.items()):
+        print(f"| {ps} | " + " | ".join(f"{med(rows, k):.3f}" for k in keys) + " |")
 EOF
