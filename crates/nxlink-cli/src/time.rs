@@ -5,7 +5,6 @@
 //! machine (a CI job, a colleague abroad) then selects the same records.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span, SpanRelativeTo, Timestamp};
 
 /// Which end of a window a value bounds: a bare date covers its whole day, so it means
@@ -16,6 +15,8 @@ enum Bound {
     Start,
     End,
 }
+
+const UNIX_EPOCH_DATE: Date = Date::constant(1970, 1, 1);
 
 const EXPECTED: &str = "expected unix seconds (1746000000), RFC 3339 (2025-04-30T12:00:00Z) or a date (2025-04-30)";
 
@@ -41,14 +42,14 @@ fn parse_time(text: &str, bound: Bound) -> Result<i64, String> {
     // (which zone?) and is refused rather than guessed.
     if text.len() == 10 {
         if let Ok(date) = text.parse::<Date>() {
-            let time = match bound {
-                Bound::Start => date.at(0, 0, 0, 0),
-                Bound::End => date.at(23, 59, 59, 0),
-            };
-            return time
-                .to_zoned(TimeZone::UTC)
-                .map(|zoned| zoned.timestamp().as_second())
-                .map_err(|err| format!("`{text}`: {err}"));
+            // Days since the epoch rather than a `Timestamp`: every date jiff parses
+            // then has both bounds (a timestamp ends at 9999-12-30T22:00Z, which
+            // refused `--end 9999-12-30` while `--start 9999-12-30` worked).
+            let first_second = date.duration_since(UNIX_EPOCH_DATE).as_secs();
+            return Ok(match bound {
+                Bound::Start => first_second,
+                Bound::End => first_second + 86_399,
+            });
         }
     }
     Err(format!("`{text}` is not a time; {EXPECTED} (a datetime needs an offset such as Z or +08:00)"))
@@ -92,6 +93,17 @@ mod tests {
         assert_eq!(parse_start("2025-04-30T20:00:00+08:00").unwrap(), 1_746_014_400);
         assert_eq!(parse_start("2025-04-30").unwrap(), 1_745_971_200);
         assert_eq!(parse_end("2025-04-30").unwrap(), 1_745_971_200 + 86_399);
+        assert_eq!(parse_start("1969-12-31").unwrap(), -86_400);
+    }
+
+    #[test]
+    fn every_date_has_both_bounds() {
+        // The extremes jiff parses; the end of the last day used to be refused.
+        assert_eq!(parse_start("9999-12-31").unwrap(), 253_402_214_400);
+        assert_eq!(parse_end("9999-12-31").unwrap(), 253_402_300_799);
+        assert_eq!(parse_end("9999-12-30").unwrap(), 253_402_214_399);
+        assert!(parse_start("-009999-01-01").unwrap_err().contains("is not a time"));
+        assert_eq!(parse_start("0001-01-01").unwrap(), -62_135_596_800);
     }
 
     #[test]
