@@ -4,7 +4,7 @@
 //! pays, since `ts` makes every string to sign new), and `format!` + hash + hex
 //! (`format_then_hash`: what a user would write without the SDK).
 //!
-//! `cargo bench -p nxlink-auth --bench sign -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p nxlink-auth --bench sign -- --warm-up-time 1 --measurement-time 4`
 
 use std::hint::black_box;
 
