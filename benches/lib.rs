@@ -35,21 +35,22 @@ pub mod mirrors {
     use serde::Deserialize;
 
     /// The call record as a plain derive would decode it: fails on `""` for a number,
-    /// on numbers sent as strings, on nulls in non-`Option` fields.
+    /// on numbers sent as strings, on nulls in non-`Option` fields. Strings are `S`:
+    /// owned `String` by default, `&str` for [`BorrowedEnvelope`].
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
-    pub struct StrictRecord {
+    pub struct StrictRecord<S = String> {
         id: i64,
-        task_id: String,
-        contact_id: String,
+        task_id: S,
+        contact_id: S,
         auto_flow_id: i64,
         order_head: i32,
         order_tail: i32,
-        caller_phone: String,
-        callee_phone: String,
-        real_phone: String,
-        call_id: String,
+        caller_phone: S,
+        callee_phone: S,
+        real_phone: S,
+        call_id: S,
         call_status: i64,
         call_result: i64,
         create_ts: i64,
@@ -59,61 +60,61 @@ pub mod mirrors {
         call_end: i64,
         call_ring_time: i64,
         call_elapsed: i64,
-        line_id: String,
-        route_id: String,
-        call_audio_url: String,
-        user_intent: String,
-        call_summary: String,
+        line_id: S,
+        route_id: S,
+        call_audio_url: S,
+        user_intent: S,
+        call_summary: S,
         turn_time: i32,
         manual_call_start: i64,
         manual_call_answer: i64,
         manual_call_end: i64,
         manual_call_status: i32,
         manual_elapsed: i32,
-        agent_name: String,
-        agent_id: String,
-        agent_group_name: String,
-        agent_group_id: String,
-        call_callback_url: String,
-        order_callback_url: String,
-        sip_addr: String,
-        sip_code: String,
-        hangup_reason: String,
-        attributes: Vec<StrictAttribute>,
-        auto_flow_name: String,
+        agent_name: S,
+        agent_id: S,
+        agent_group_name: S,
+        agent_group_id: S,
+        call_callback_url: S,
+        order_callback_url: S,
+        sip_addr: S,
+        sip_code: S,
+        hangup_reason: S,
+        attributes: Vec<StrictAttribute<S>>,
+        auto_flow_name: S,
     }
 
     /// An attribute, strict.
     #[derive(Deserialize)]
     #[allow(dead_code)]
-    pub struct StrictAttribute {
-        name: String,
-        key: String,
-        value: String,
+    pub struct StrictAttribute<S = String> {
+        name: S,
+        key: S,
+        value: S,
     }
 
     /// A page, strict.
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
-    pub struct StrictPage {
+    pub struct StrictPage<S = String> {
         total: i64,
         page_number: i32,
         page_size: i32,
         /// The records.
-        pub list: Vec<StrictRecord>,
+        pub list: Vec<StrictRecord<S>>,
     }
 
     /// The envelope, strict.
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
-    pub struct StrictEnvelope {
+    pub struct StrictEnvelope<S = String> {
         code: i64,
-        message: Option<String>,
-        trace_id: Option<String>,
+        message: Option<S>,
+        trace_id: Option<S>,
         /// The payload.
-        pub data: Option<StrictPage>,
+        pub data: Option<StrictPage<S>>,
     }
 
     /// The call record with every field an `Option` and plain serde handling: what
@@ -181,81 +182,10 @@ pub mod mirrors {
         pub data: Option<OptionPage>,
     }
 
-    /// The strict record borrowing every string from the body: no allocation per
+    /// The strict mirror borrowing every string from the body: no allocation per
     /// field at all. No SDK can hand these out from a stream (they cannot outlive the
     /// page's bytes); it is here as the floor of any typed serde decode of this record.
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    #[allow(dead_code)]
-    pub struct BorrowedRecord<'a> {
-        id: i64,
-        task_id: &'a str,
-        contact_id: &'a str,
-        auto_flow_id: i64,
-        order_head: i32,
-        order_tail: i32,
-        caller_phone: &'a str,
-        callee_phone: &'a str,
-        real_phone: &'a str,
-        call_id: &'a str,
-        call_status: i64,
-        call_result: i64,
-        create_ts: i64,
-        op_ts: i64,
-        call_start: i64,
-        call_answer: Option<i64>,
-        call_end: i64,
-        call_ring_time: i64,
-        call_elapsed: i64,
-        line_id: &'a str,
-        route_id: &'a str,
-        call_audio_url: &'a str,
-        user_intent: &'a str,
-        call_summary: &'a str,
-        turn_time: i32,
-        manual_call_start: i64,
-        manual_call_answer: i64,
-        manual_call_end: i64,
-        manual_call_status: i32,
-        manual_elapsed: i32,
-        agent_name: &'a str,
-        agent_id: &'a str,
-        agent_group_name: &'a str,
-        agent_group_id: &'a str,
-        call_callback_url: &'a str,
-        order_callback_url: &'a str,
-        sip_addr: &'a str,
-        sip_code: &'a str,
-        hangup_reason: &'a str,
-        #[serde(borrow)]
-        attributes: Vec<BorrowedAttribute<'a>>,
-        auto_flow_name: &'a str,
-    }
-
-    /// An attribute, borrowed.
-    #[derive(Deserialize)]
-    #[allow(dead_code)]
-    pub struct BorrowedAttribute<'a> {
-        name: &'a str,
-        key: &'a str,
-        value: &'a str,
-    }
-
-    /// A page of [`BorrowedRecord`]s.
-    #[derive(Deserialize)]
-    pub struct BorrowedPage<'a> {
-        /// The records.
-        #[serde(borrow)]
-        pub list: Vec<BorrowedRecord<'a>>,
-    }
-
-    /// The envelope of a [`BorrowedPage`].
-    #[derive(Deserialize)]
-    pub struct BorrowedEnvelope<'a> {
-        /// The payload.
-        #[serde(borrow)]
-        pub data: Option<BorrowedPage<'a>>,
-    }
+    pub type BorrowedEnvelope<'a> = StrictEnvelope<&'a str>;
 
     /// Decodes `body` the way `nxlink_models::decode` reads it (one UTF-8 check of the
     /// whole body, then serde_json from a `str`), so that a mirror and the SDK are

@@ -19,6 +19,8 @@ fn decode(c: &mut Criterion) {
     assert_eq!(typed.data.map(|d| d.list.len()), Some(1000));
     let strict: StrictEnvelope = serde_json::from_slice(&clean).unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(strict.data.map(|d| d.list.len()), Some(1000));
+    let borrowed: BorrowedEnvelope<'_> = same_reader(&clean).unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(borrowed.data.map(|d| d.list.len()), Some(1000));
     eprintln!("quirky page: {} bytes; clean page: {} bytes", quirky.len(), clean.len());
 
     let mut group = c.benchmark_group("decode_quirky_1000");

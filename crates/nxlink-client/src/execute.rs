@@ -116,15 +116,15 @@ impl Client {
             let too_large = || Error::ResponseTooLarge { status, limit };
             // Checked before and while reading, so a hostile or broken server cannot
             // make the client buffer an unbounded body.
-            if response.content_length().is_some_and(|length| length > limit as u64) {
+            let declared = response.content_length().unwrap_or(0);
+            if declared > limit as u64 {
                 return Err(too_large());
             }
             let headers = response.headers().clone();
-            // Sized from Content-Length (already checked against the limit) so a page
-            // is copied once instead of through a series of doublings; the cap keeps
-            // a lying header from reserving the whole limit up front.
-            let expected = response.content_length().map_or(0, |length| length.min(INITIAL_BODY_CAPACITY as u64));
-            let mut body = BytesMut::with_capacity(expected as usize);
+            // Sized from Content-Length so a page is copied once instead of through a
+            // series of doublings; the cap keeps a lying header from reserving the
+            // whole limit up front.
+            let mut body = BytesMut::with_capacity(declared.min(INITIAL_BODY_CAPACITY as u64) as usize);
             while let Some(chunk) = response.chunk().await.map_err(transport_or_timeout)? {
                 if body.len() + chunk.len() > limit {
                     return Err(too_large());
