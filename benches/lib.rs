@@ -29,6 +29,18 @@ pub fn page_body(page_size: usize, quirks: bool) -> Vec<u8> {
     })
 }
 
+/// `body` (a page) with two fields the spec does not know added to every `every`-th
+/// record: a nested object and a string, as a vendor's new fields would arrive.
+pub fn with_unknown_fields(body: &[u8], every: usize) -> Vec<u8> {
+    let mut page: serde_json::Value = serde_json::from_slice(body).unwrap_or_else(|err| panic!("{err}"));
+    let list = page["data"]["list"].as_array_mut().unwrap_or_else(|| panic!("a page has a list"));
+    for record in list.iter_mut().step_by(every.max(1)) {
+        record["futureField"] = serde_json::json!({"score": 0.93, "tags": ["a", "b"]});
+        record["anotherNew"] = serde_json::json!("2026-11-26T10:00:00Z");
+    }
+    serde_json::to_vec(&page).unwrap_or_else(|err| panic!("{err}"))
+}
+
 /// Baselines for the decode benchmarks: the call record and its page as plain serde
 /// derives would decode them, without the SDK's lenient runtime.
 pub mod mirrors {
@@ -186,6 +198,128 @@ pub mod mirrors {
     /// field at all. No SDK can hand these out from a stream (they cannot outlive the
     /// page's bytes); it is here as the floor of any typed serde decode of this record.
     pub type BorrowedEnvelope<'a> = StrictEnvelope<&'a str>;
+
+    /// The call record as the generator emitted it before unknown fields were kept:
+    /// serde's derive with the same lenient decoders per field, unknown fields skipped.
+    /// The baseline of the extra-field capture (BENCHMARKS.md).
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    pub struct LenientDeriveRecord {
+        #[serde(rename = "id", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        id: Option<i64>,
+        #[serde(rename = "taskId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        task_id: Option<String>,
+        #[serde(rename = "contactId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        contact_id: Option<String>,
+        #[serde(rename = "autoFlowId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        auto_flow_id: Option<i64>,
+        #[serde(rename = "orderHead", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        order_head: Option<i32>,
+        #[serde(rename = "orderTail", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        order_tail: Option<i32>,
+        #[serde(rename = "callerPhone", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        caller_phone: Option<String>,
+        #[serde(rename = "calleePhone", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        callee_phone: Option<String>,
+        #[serde(rename = "realPhone", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        real_phone: Option<String>,
+        #[serde(rename = "callId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_id: Option<String>,
+        #[serde(rename = "callStatus", default, deserialize_with = "nxlink_models::runtime::lenient::enum_option")]
+        call_status: Option<nxlink_models::CallStatus>,
+        #[serde(rename = "callResult", default, deserialize_with = "nxlink_models::runtime::lenient::enum_option")]
+        call_result: Option<nxlink_models::CallResult>,
+        #[serde(rename = "createTs", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        create_ts: Option<i64>,
+        #[serde(rename = "opTs", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        op_ts: Option<i64>,
+        #[serde(rename = "callStart", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_start: Option<i64>,
+        #[serde(rename = "callAnswer", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_answer: Option<i64>,
+        #[serde(rename = "callEnd", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_end: Option<i64>,
+        #[serde(rename = "callRingTime", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_ring_time: Option<i64>,
+        #[serde(rename = "callElapsed", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_elapsed: Option<i64>,
+        #[serde(rename = "lineId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        line_id: Option<String>,
+        #[serde(rename = "routeId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        route_id: Option<String>,
+        #[serde(rename = "callAudioUrl", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_audio_url: Option<String>,
+        #[serde(rename = "userIntent", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        user_intent: Option<String>,
+        #[serde(rename = "callSummary", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_summary: Option<String>,
+        #[serde(rename = "turnTime", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        turn_time: Option<i32>,
+        #[serde(rename = "manualCallStart", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        manual_call_start: Option<i64>,
+        #[serde(rename = "manualCallAnswer", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        manual_call_answer: Option<i64>,
+        #[serde(rename = "manualCallEnd", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        manual_call_end: Option<i64>,
+        #[serde(rename = "manualCallStatus", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        manual_call_status: Option<i32>,
+        #[serde(rename = "manualElapsed", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        manual_elapsed: Option<i32>,
+        #[serde(rename = "agentName", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        agent_name: Option<String>,
+        #[serde(rename = "agentId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        agent_id: Option<String>,
+        #[serde(rename = "agentGroupName", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        agent_group_name: Option<String>,
+        #[serde(rename = "agentGroupId", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        agent_group_id: Option<String>,
+        #[serde(rename = "callCallbackUrl", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        call_callback_url: Option<String>,
+        #[serde(rename = "orderCallbackUrl", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        order_callback_url: Option<String>,
+        #[serde(rename = "sipAddr", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        sip_addr: Option<String>,
+        #[serde(rename = "sipCode", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        sip_code: Option<String>,
+        #[serde(rename = "hangupReason", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        hangup_reason: Option<String>,
+        #[serde(rename = "attributes", default, deserialize_with = "nxlink_models::runtime::lenient::list")]
+        attributes: Vec<LenientDeriveAttribute>,
+        #[serde(rename = "autoFlowName", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        auto_flow_name: Option<String>,
+    }
+
+    /// An attribute, as [`LenientDeriveRecord`] decodes it.
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    pub struct LenientDeriveAttribute {
+        #[serde(rename = "name", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        name: Option<String>,
+        #[serde(rename = "key", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        key: Option<String>,
+        #[serde(rename = "value", default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        value: Option<String>,
+    }
+
+    /// A page of [`LenientDeriveRecord`]s.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct LenientDerivePage {
+        #[serde(default, deserialize_with = "nxlink_models::runtime::lenient::option")]
+        total: Option<i64>,
+        /// The records.
+        #[serde(default, deserialize_with = "nxlink_models::runtime::lenient::list")]
+        pub list: Vec<LenientDeriveRecord>,
+    }
+
+    /// The envelope of a [`LenientDerivePage`].
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct LenientDeriveEnvelope {
+        /// The payload.
+        #[serde(default, deserialize_with = "nxlink_models::runtime::lenient::object_option")]
+        pub data: Option<LenientDerivePage>,
+    }
 
     /// Decodes `body` the way `nxlink_models::decode` reads it (one UTF-8 check of the
     /// whole body, then serde_json from a `str`), so that a mirror and the SDK are

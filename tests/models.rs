@@ -74,7 +74,8 @@ fn unknown_codes_keep_their_number_and_serialize_back() {
     assert!(status.is_unknown());
     assert_eq!(status.code(), 99);
     assert_eq!(serde_json::to_string(&status).unwrap(), "99");
-    assert_eq!(status.to_string(), "Unknown callStatus code 99");
+    assert_eq!(status.to_string(), "unknown callStatus code 99");
+    assert_eq!(ErrorCode::from(99).to_string(), "unknown code 99", "not `code code`");
     assert_eq!(CallResult::from(4), CallResult::Unknown(4));
     assert_eq!(ErrorCode::from(1006).name(), "Unknown");
 }
@@ -188,7 +189,10 @@ fn requests_decode_leniently_for_servers() {
     let body = r#"{"taskId":"8bdf2a84","startTs":1736238951,"endTs":"1746606952","callId":"","phone":"","callResult":"","userIntent":"","pageNumber":1,"pageSize":10,"minElapsed":0,"maxElapsed":3000}"#;
     let request: QueryCallRecordsRequest = decode(body.as_bytes()).unwrap();
     assert_eq!(request.end_ts, Some(1746606952));
-    assert_eq!((request.call_result, request.call_id.as_deref()), (None, None));
+    assert_eq!((request.call_result, request.call_id.as_deref()), (None, Some("")));
+    // Re-encoded, the empty string is left out: the service reads "" as a filter value.
+    let json = serde_json::to_value(&request).unwrap();
+    assert!(json.get("callId").is_none(), "{json}");
     let err = decode::<QueryCallRecordsRequest>(br#"{"pageNumber":1,"pageSize":10}"#).unwrap_err();
     assert!(err.message().contains("missing field `taskId`"), "{err}");
 }
@@ -206,14 +210,15 @@ fn the_vendors_example_record_decodes_with_every_field() {
     assert_eq!(r.call_result, Some(CallResult::NormalEndUserHungUp));
     assert_eq!(r.call_elapsed, Some(137));
     assert_eq!(r.call_end.unwrap() - r.call_answer.unwrap(), 137);
-    assert_eq!(r.user_intent, None, "\"\" decodes as None");
+    assert_eq!(r.user_intent.as_deref(), Some(""), "\"\" stays \"\" in a string field");
     assert_eq!(r.callee_phone.as_deref(), Some("85238531065"), "accessors keep phone numbers intact");
     assert_eq!(r.attributes[1].key.as_deref(), Some("sys.phoneNumber"));
     assert_eq!(r.auto_flow_name.as_deref(), Some("test-ai agent"));
 
-    // Serialization writes all 41 wire fields back, phone numbers intact.
+    // Serialization writes every wire field back, phone numbers intact.
     let json = serde_json::to_value(r).unwrap();
-    assert_eq!(json.as_object().unwrap().len(), 41);
+    assert_eq!(json.as_object().unwrap().len(), CallRecord::FIELDS.len());
+    assert_eq!(json, serde_json::from_str::<serde_json::Value>(VENDOR_RECORD).unwrap(), "decode -> encode is lossless");
     assert_eq!(json["calleePhone"], "85238531065");
     assert_eq!(json["callResult"], 17);
 }
@@ -312,4 +317,52 @@ fn endpoint_metadata_is_generated_from_the_spec() {
     let mut record = CallRecord::default();
     record.id = Some(5);
     assert_eq!(QueryCallRecords::item_id(&record), Some(5));
+}
+
+#[test]
+fn unknown_fields_round_trip_through_decode_and_encode() {
+    // Unknown fields of every JSON kind, at the top level and in a nested attribute.
+    let record = VENDOR_RECORD.replacen(
+        "\"autoFlowName\"",
+        r#""futureField": {"nested": {"deep": [1, "two", null, {"k": true}]}, "n": -3.5},
+           "futureList": [{"a": 1}, {"b": [2, 3]}], "futureNumber": 12345678901234, "futureString": "",
+           "futureNull": null, "autoFlowName""#,
+        1,
+    );
+    let record = record.replacen(r#""value": "haier" }"#, r#""value": "haier", "attrNew": {"x": 1} }"#, 1);
+    let sent: serde_json::Value = serde_json::from_str(&record).unwrap();
+    let decoded: CallRecord = serde_json::from_str(&record).unwrap();
+    assert_eq!(decoded.extra.len(), 5, "{:?}", decoded.extra.keys());
+    assert_eq!(decoded.attributes[0].extra["attrNew"], serde_json::json!({"x": 1}));
+    assert_eq!(serde_json::to_value(&decoded).unwrap(), sent, "every field the server sent is written back");
+
+    // Through the page and the envelope, and through lenient `decode`.
+    let page: Envelope<CallRecordPage> = decode(page_body(&record).as_bytes()).unwrap();
+    assert_eq!(serde_json::to_value(&page.data.unwrap().list[0]).unwrap(), sent);
+
+    // Known fields come first, in the vendor's order, then the unknown ones.
+    let text = serde_json::to_string(&decoded).unwrap();
+    let last_known = text.find("\"autoFlowName\"").unwrap();
+    assert!(text.find("\"futureField\"").unwrap() > last_known, "{text}");
+    assert!(text.starts_with("{\"id\":125279,"), "{text}");
+
+    // Debug names unknown fields without their values, which may be personal data.
+    let debug = format!("{decoded:?}");
+    assert!(debug.contains("\"futureField\""), "{debug}");
+    assert!(!debug.contains("deep"), "{debug}");
+}
+
+#[test]
+fn a_hand_built_unknown_for_a_documented_code_equals_the_variant() {
+    use std::collections::HashSet;
+    for &status in CallStatus::ALL {
+        let by_hand = CallStatus::Unknown(status.code());
+        assert_eq!(by_hand, status);
+        assert!(!by_hand.is_unknown());
+        assert_eq!((by_hand.name(), by_hand.to_string()), (status.name(), status.to_string()));
+        assert_eq!(HashSet::from([by_hand]), HashSet::from([status]), "hash agrees with equality");
+        assert!(!CallStatus::from(status.code()).is_unknown(), "decoding never builds Unknown(n) for a documented n");
+    }
+    let past_the_table = CallStatus::ALL.iter().map(|s| s.code()).max().unwrap() + 1;
+    assert!(CallStatus::from(past_the_table).is_unknown());
 }

@@ -99,6 +99,18 @@ fn rust_keyword_as_a_field_name() {
 }
 
 #[test]
+fn a_field_named_extra_collides_with_the_unknown_fields() {
+    let sources = fixture_with("objects/part.json", |t| replace_once(t, r#""wire": "name""#, r#""wire": "extra""#));
+    assert_one(
+        sources,
+        "objects/part.json",
+        "$.fields[0].wire",
+        "`extra` is reserved for the fields the spec does not know",
+        "a `name` for the field other than `extra`",
+    );
+}
+
+#[test]
 fn rust_keyword_as_a_type_name() {
     let sources = fixture_with("objects/part.json", |t| replace_once(t, r#""name": "Part""#, r#""name": "Self""#));
     let (errors, text) = errors_of(sources);

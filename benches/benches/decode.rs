@@ -5,10 +5,15 @@
 //! writes) and a zero-copy borrowed mirror (the floor of any typed serde decode) as
 //! further rows.
 //!
+//! The `extra_capture` groups compare today's decode, which keeps unknown fields in
+//! `extra`, with the previous generated code (serde's derive over the same lenient
+//! decoders, unknown fields skipped) on a clean page and on a page where 3% of the
+//! records carry two unknown fields.
+//!
 //! `cargo bench -p nxlink-benches --bench decode`
 
 use criterion::{black_box, criterion_main, Criterion, Throughput};
-use nxlink_benches::mirrors::{same_reader, BorrowedEnvelope, OptionEnvelope, StrictEnvelope};
+use nxlink_benches::mirrors::{same_reader, BorrowedEnvelope, LenientDeriveEnvelope, OptionEnvelope, StrictEnvelope};
 use nxlink_models::{CallRecordPage, Envelope};
 
 fn decode(c: &mut Criterion) {
@@ -61,6 +66,25 @@ fn decode(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&clean)).is_ok())
     });
     group.finish();
+
+    // Every 33rd record: 31 of 1,000, about 3%.
+    let drifted = nxlink_benches::with_unknown_fields(&clean, 33);
+    let kept: Envelope<CallRecordPage> = nxlink_models::decode(&drifted).unwrap_or_else(|err| panic!("{err}"));
+    let carrying = kept.data.map_or(0, |d| d.list.iter().filter(|r| r.extra.len() == 2).count());
+    assert_eq!(carrying, 31, "the drifted page carries unknown fields in 3% of its records");
+    for (name, body) in [("extra_capture_clean_1000", &clean), ("extra_capture_3pct_unknown_1000", &drifted)] {
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group.bench_function("typed_lenient_keeping_extra", |b| {
+            b.iter(|| {
+                nxlink_models::decode::<Envelope<CallRecordPage>>(black_box(body)).map(|e| e.data.map(|d| d.list.len()))
+            })
+        });
+        group.bench_function("previous_lenient_derive", |b| {
+            b.iter(|| same_reader::<LenientDeriveEnvelope>(black_box(body)).map(|e| e.data.map(|d| d.list.len())))
+        });
+        group.finish();
+    }
 }
 
 // The macro defines a `pub fn` that cannot carry a doc comment.

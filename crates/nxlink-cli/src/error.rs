@@ -168,10 +168,15 @@ mod tests {
         }
         assert_eq!(CliError::from_api(&api(20000)).exit, Exit::Api);
         assert_eq!(CliError::from_api(&api(424242)).exit, Exit::Api);
-        let status =
-            ApiCallError::Status { status: 502, snippet: nxlink_client::BodySnippet::default(), retry_after: None };
+        let status = ApiCallError::Status {
+            status: 502,
+            attempts: 1,
+            snippet: nxlink_client::BodySnippet::default(),
+            retry_after: None,
+        };
         assert_eq!(CliError::from_api(&status).exit, Exit::Network);
-        let timeout = ApiCallError::Timeout { kind: TimeoutKind::Overall, elapsed: std::time::Duration::ZERO };
+        let timeout =
+            ApiCallError::Timeout { kind: TimeoutKind::Overall, elapsed: std::time::Duration::ZERO, attempts: 1 };
         assert_eq!(CliError::from_api(&timeout).exit, Exit::Network);
         let invalid = ApiCallError::Validation(ValidationError::new("pageSize", "must be between 1 and 1000, got 0"));
         let err = CliError::from_api(&invalid);

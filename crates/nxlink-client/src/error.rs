@@ -20,20 +20,24 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The body is not the JSON the spec describes (or ended early).
-    #[error("cannot decode the response (HTTP {status}): {source}; body starts: {snippet}")]
+    #[error("cannot decode the response (HTTP {status}, {}): {source}; body starts: {snippet}", Attempts(*attempts))]
     Decode {
         /// HTTP status of the response.
         status: u16,
+        /// Attempts made, this one included.
+        attempts: u32,
         /// The first bytes of the body.
         snippet: BodySnippet,
         /// What was wrong, and where.
         source: DecodeError,
     },
     /// An HTTP error status whose body is not an API envelope (a proxy's 502, a 429).
-    #[error("HTTP {status} without an API envelope; body starts: {snippet}")]
+    #[error("HTTP {status} without an API envelope ({}); body starts: {snippet}", Attempts(*attempts))]
     Status {
         /// HTTP status of the response.
         status: u16,
+        /// Attempts made, this one included.
+        attempts: u32,
         /// The first bytes of the body.
         snippet: BodySnippet,
         /// The server's `Retry-After`, when it sent one.
@@ -49,16 +53,58 @@ pub enum Error {
         limit: usize,
     },
     /// No answer in time.
-    #[error("{kind} timeout after {elapsed:?}")]
+    #[error("{kind} timeout after {elapsed:?} ({})", Attempts(*attempts))]
     Timeout {
         /// Which deadline passed.
         kind: TimeoutKind,
         /// How long the client waited.
         elapsed: Duration,
+        /// Attempts made, the one that timed out included.
+        attempts: u32,
     },
-    /// The connection could not be made, broke, or the body could not be read.
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The connection could not be made, broke, or the body could not be read. Display
+    /// shows the cause chain down to the operating system's words ("Connection
+    /// refused").
+    #[error("transport error ({}): {}", Attempts(*attempts), CauseChain(source))]
+    Transport {
+        /// What failed.
+        source: reqwest::Error,
+        /// Attempts made, this one included.
+        attempts: u32,
+    },
+}
+
+/// "1 attempt", "3 attempts".
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 attempt"),
+            n => write!(f, "{n} attempts"),
+        }
+    }
+}
+
+/// An error and its sources, joined by ": ", each source once (reqwest and hyper repeat
+/// an inner message in an outer one).
+struct CauseChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for CauseChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.to_string();
+        f.write_str(&shown)?;
+        let mut next = self.0.source();
+        while let Some(cause) = next {
+            let text = cause.to_string();
+            if !shown.contains(&text) {
+                write!(f, ": {text}")?;
+                shown.push_str(&text);
+            }
+            next = cause.source();
+        }
+        Ok(())
+    }
 }
 
 /// Which deadline a [`Error::Timeout`] passed.
@@ -121,7 +167,7 @@ impl Error {
             Self::Decode { status, source, .. } => source.is_eof() || is_retryable_status(*status),
             Self::Status { status, .. } => is_retryable_status(*status),
             Self::Timeout { kind, .. } => *kind == TimeoutKind::Attempt,
-            Self::Transport(err) => !err.is_builder() && !err.is_redirect(),
+            Self::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
         }
     }
 
@@ -150,6 +196,31 @@ impl Error {
             }
             _ => None,
         }
+    }
+
+    /// How many attempts the call made before failing with this error: 0 when nothing
+    /// was sent (validation), else at least 1.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Validation(_) => 0,
+            Self::Api(_) | Self::ResponseTooLarge { .. } => 1,
+            Self::Decode { attempts, .. }
+            | Self::Status { attempts, .. }
+            | Self::Timeout { attempts, .. }
+            | Self::Transport { attempts, .. } => *attempts,
+        }
+    }
+
+    /// Records how many attempts were made, for the variants a retry can end with.
+    pub(crate) fn with_attempts(mut self, made: u32) -> Self {
+        if let Self::Decode { attempts, .. }
+        | Self::Status { attempts, .. }
+        | Self::Timeout { attempts, .. }
+        | Self::Transport { attempts, .. } = &mut self
+        {
+            *attempts = made.max(1);
+        }
+        self
     }
 
     /// How long the server asked the client to wait before trying again.
@@ -262,14 +333,15 @@ mod tests {
         for code in [1001, 1002, 1003, 1004, 1005, 20000] {
             assert!(!api(code).is_retryable(), "{code}");
         }
-        let status = |status: u16| Error::Status { status, snippet: BodySnippet::default(), retry_after: None };
+        let status =
+            |status: u16| Error::Status { status, attempts: 1, snippet: BodySnippet::default(), retry_after: None };
         for s in [500, 502, 503, 429] {
             assert!(status(s).is_retryable(), "{s}");
         }
         for s in [400, 401, 404] {
             assert!(!status(s).is_retryable(), "{s}");
         }
-        assert!(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO }.is_retryable());
-        assert!(!Error::Timeout { kind: TimeoutKind::Overall, elapsed: Duration::ZERO }.is_retryable());
+        assert!(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO, attempts: 1 }.is_retryable());
+        assert!(!Error::Timeout { kind: TimeoutKind::Overall, elapsed: Duration::ZERO, attempts: 1 }.is_retryable());
     }
 }

@@ -43,18 +43,31 @@ impl Client {
         })?);
         let started = Instant::now();
         let overall = self.inner.overall_timeout;
-        match tokio::time::timeout(overall, self.attempt_loop::<Op>(body, attempts)).await {
+        // Read after the overall deadline cancels the loop, so the error can say how
+        // many attempts it cut short.
+        let made = std::sync::atomic::AtomicU32::new(0);
+        match tokio::time::timeout(overall, self.attempt_loop::<Op>(body, attempts, &made)).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Timeout { kind: TimeoutKind::Overall, elapsed: started.elapsed() }),
+            Err(_) => Err(Error::Timeout {
+                kind: TimeoutKind::Overall,
+                elapsed: started.elapsed(),
+                attempts: made.load(std::sync::atomic::Ordering::Relaxed),
+            }),
         }
     }
 
-    async fn attempt_loop<Op: Operation>(&self, body: Bytes, attempts: u32) -> Result<Response<Op::Data>, Error> {
+    async fn attempt_loop<Op: Operation>(
+        &self,
+        body: Bytes,
+        attempts: u32,
+        made: &std::sync::atomic::AtomicU32,
+    ) -> Result<Response<Op::Data>, Error> {
         let endpoint = Op::ENDPOINT;
         let mut skew_corrected = false;
         let mut attempt = 0;
         loop {
             attempt += 1;
+            made.store(attempt, std::sync::atomic::Ordering::Relaxed);
             let span = tracing::info_span!(
                 "nxlink.request",
                 path = endpoint.path,
@@ -83,6 +96,7 @@ impl Client {
                 }
             };
             if !error.is_retryable() || attempt >= attempts {
+                let error = error.with_attempts(attempt);
                 span.in_scope(|| tracing::debug!(error = %error, "request failed"));
                 return Err(error);
             }
@@ -139,10 +153,14 @@ impl Client {
         span.record("latency_ms", latency.as_millis() as u64);
         let (status, headers, bytes) = match result {
             Err(_) => {
-                return Err(Attempt::plain(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: latency }));
+                return Err(Attempt::plain(Error::Timeout {
+                    kind: TimeoutKind::Attempt,
+                    elapsed: latency,
+                    attempts: 1,
+                }));
             }
             Ok(Err(Error::Timeout { kind, .. })) => {
-                return Err(Attempt::plain(Error::Timeout { kind, elapsed: latency }));
+                return Err(Attempt::plain(Error::Timeout { kind, elapsed: latency, attempts: 1 }));
             }
             Ok(Err(error)) => return Err(Attempt::plain(error)),
             Ok(Ok(parts)) => parts,
@@ -174,9 +192,9 @@ impl Client {
 
 fn transport_or_timeout(err: reqwest::Error) -> Error {
     if err.is_timeout() {
-        Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO }
+        Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO, attempts: 1 }
     } else {
-        Error::Transport(err)
+        Error::Transport { source: err, attempts: 1 }
     }
 }
 
@@ -202,12 +220,12 @@ fn decode_envelope<T: DeserializeOwned>(
     let envelope: Envelope<T> = match nxlink_models::decode(body) {
         Ok(envelope) => envelope,
         Err(source) if (200..300).contains(&status) || source.is_eof() => {
-            return Err(Error::Decode { status, snippet: BodySnippet::of(body), source });
+            return Err(Error::Decode { status, attempts: 1, snippet: BodySnippet::of(body), source });
         }
         Err(_) => {
             let retry_after =
                 headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, now));
-            return Err(Error::Status { status, snippet: BodySnippet::of(body), retry_after });
+            return Err(Error::Status { status, attempts: 1, snippet: BodySnippet::of(body), retry_after });
         }
     };
     if !envelope.is_success() {
@@ -225,6 +243,7 @@ fn decode_envelope<T: DeserializeOwned>(
         // (every field optional) accepts as "nothing".
         None => nxlink_models::decode(b"{}").map_err(|source| Error::Decode {
             status,
+            attempts: 1,
             snippet: BodySnippet::of(body),
             source,
         })?,

@@ -64,6 +64,7 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 
 pub use nxlink_auth::{Algorithm, Clock, Credentials, CredentialsError};
+pub use nxlink_models::runtime::{DriftReport, Finding};
 pub use nxlink_models::{
     Attribute, CallRecord, CallRecordPage, CallResult, CallStatus, ErrorCode, QueryCallRecords,
     QueryCallRecordsRequest, Region,

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use futures_util::stream::{FuturesOrdered, Stream, StreamExt};
-use nxlink_models::runtime::PaginatedOperation;
+use nxlink_models::runtime::{DriftReport, Finding, PaginatedOperation};
 
 use crate::{Client, Error, Response};
 
@@ -54,6 +54,10 @@ pub struct ScanStats {
     /// The most page requests in flight at once: the scan's memory bound, since each
     /// holds at most one page.
     pub peak_in_flight: usize,
+    /// Fields and enum codes the pages held that the spec does not know, with how many
+    /// objects carried each: the sign that the vendor's API moved ahead of this SDK.
+    /// Each is logged once per scan with `tracing::warn!`.
+    pub drift: DriftReport,
 }
 
 /// A stream of pages, in order, fetched up to `concurrency` at a time.
@@ -161,6 +165,17 @@ impl<Op: PaginatedOperation> PageStream<Op> {
     }
 }
 
+fn warn_first_seen(finding: Finding<'_>) {
+    match finding {
+        Finding::Field { object, field } => {
+            tracing::warn!(object, field, "the API sent a field this SDK does not know; it is kept in `extra`");
+        }
+        Finding::Code { object, field, code } => {
+            tracing::warn!(object, field, code, "the API sent a code this SDK does not know; it decodes as `Unknown`");
+        }
+    }
+}
+
 fn lock(stats: &Mutex<ScanStats>) -> std::sync::MutexGuard<'_, ScanStats> {
     // A panic while holding the lock cannot leave ScanStats half-updated in a way that
     // matters: it is counters only.
@@ -202,7 +217,13 @@ impl<Op: PaginatedOperation> Stream for PageStream<Op> {
                         this.exhausted = true;
                         this.in_flight = FuturesOrdered::new();
                     }
-                    lock(&this.stats).pages += 1;
+                    let drift = response.drift_report();
+                    let mut stats = lock(&this.stats);
+                    stats.pages += 1;
+                    if !drift.is_empty() {
+                        stats.drift.merge(&drift, warn_first_seen);
+                    }
+                    drop(stats);
                     return Poll::Ready(Some(Ok(response)));
                 }
             }

@@ -1,3 +1,4 @@
+use nxlink_models::runtime::{Drift, DriftReport};
 use std::ops::Deref;
 
 /// A successful answer: the payload, and what the service said about it.
@@ -28,6 +29,17 @@ impl<T> Response<T> {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
+    }
+}
+
+impl<T: Drift> Response<T> {
+    /// What the payload holds that the spec does not know: unknown fields and enum
+    /// codes, with how many objects carried each. Scans add this up in
+    /// [`ScanStats::drift`](crate::ScanStats::drift).
+    pub fn drift_report(&self) -> DriftReport {
+        let mut report = DriftReport::default();
+        self.data.drift(&mut report);
+        report
     }
 }
 

@@ -194,7 +194,7 @@ async fn server_errors_are_retried_up_to_the_budget() {
         assert_eq!(server.requests().len(), 4, "{fault:?}: default budget is 4 attempts");
         match fault.status() {
             Some(status) => assert_eq!(err.status(), Some(status), "{err:?}"),
-            None => assert!(matches!(err, Error::Transport(_) | Error::Decode { .. }), "{fault:?}: {err:?}"),
+            None => assert!(matches!(err, Error::Transport { .. } | Error::Decode { .. }), "{fault:?}: {err:?}"),
         }
     }
 }
@@ -366,4 +366,39 @@ async fn an_oversized_body_is_refused_not_buffered() {
     assert_eq!(server.requests().len(), 1);
     // A small page still fits.
     client.query_call_records(DEMO_TASK_ID).page_size(1).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_transport_error_shows_its_cause_and_the_attempts_made() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(quick_retries().with_max_attempts(3))
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { attempts: 3, .. }), "{err:?}");
+    assert_eq!(err.attempts(), 3);
+    let text = err.to_string();
+    assert!(text.contains("3 attempts"), "{text}");
+    assert!(text.to_lowercase().contains("connection refused"), "the cause chain reaches the OS: {text}");
+}
+
+#[tokio::test]
+async fn a_status_error_after_retries_says_how_many_attempts() {
+    let server = mock(10).await;
+    server.handle().set_faults(Faults::always(Fault::ServiceUnavailable));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(quick_retries().with_max_attempts(2))
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+    assert_eq!(err.attempts(), 2, "{err:?}");
+    assert!(err.to_string().contains("2 attempts"), "{err}");
+    let invalid = client.query_call_records("").send().await.unwrap_err();
+    assert_eq!(invalid.attempts(), 0, "validation fails before sending: {invalid}");
 }

@@ -33,6 +33,9 @@
 //! - **Inspection**: every request is recorded ([`RecordedRequest`]: method, path,
 //!   headers, body, [`Outcome`]).
 //!
+//! The library has no argument parser or log formatter among its dependencies; the
+//! binary's come with the `cli` feature: `cargo run -p nxlink-mock --features cli`.
+//!
 //! # Example
 //!
 //! ```

@@ -22,7 +22,7 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
         )
     });
     let type_doc = doc(&format!(
-        "{}\n\nWire field: `{wire}`. The vendor can add codes at any time: a code this version does not know decodes as [`{ty}::Unknown`], keeps its number and serializes back to it, so match with a catch-all arm:\n\n{}",
+        "{}\n\nWire field: `{wire}`. The vendor can add codes at any time: a code this version does not know decodes as [`{ty}::Unknown`], keeps its number and serializes back to it, so the enum is `#[non_exhaustive]` and a match needs a catch-all arm:\n\n{}\n\nValues compare and hash by code, so `{ty}::Unknown(n)` built by hand for a documented `n` equals that variant; `{ty}::from(n)` and decoding never build one.",
         e.description,
         example_match.unwrap_or_default()
     ));
@@ -45,7 +45,12 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
         .iter()
         .map(|v| v.name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>())
         .collect();
-    let unknown_display = format!("Unknown {wire} code {{}}");
+    // `code` is already a code: "unknown code 99", not "unknown code code 99".
+    let unknown_display = if wire.to_ascii_lowercase().ends_with("code") {
+        format!("unknown {wire} {{}}")
+    } else {
+        format!("unknown {wire} code {{}}")
+    };
 
     let groups = e.groups.iter().map(|g| {
         let predicate = format_ident!("is_{}", g.name.to_snake_case());
@@ -68,7 +73,8 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
         use #rt::ParseEnumError;
 
         #type_doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy)]
+        #[non_exhaustive]
         pub enum #ty {
             #(#variants)*
             /// A code this version of the SDK does not know. The number is kept, and
@@ -80,6 +86,15 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
             #all_doc
             pub const ALL: &'static [Self] = &[#(Self::#idents),*];
 
+            /// The value for a code: the named variant when the code is documented,
+            /// else `Unknown(code)`. The one constructor that decoding and `From` use.
+            pub const fn from_code(code: i64) -> Self {
+                match code {
+                    #(#codes => Self::#idents,)*
+                    other => Self::Unknown(other),
+                }
+            }
+
             /// The number on the wire.
             pub const fn code(self) -> i64 {
                 match self {
@@ -90,7 +105,7 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
 
             /// The vendor's description of the code.
             pub const fn description(self) -> &'static str {
-                match self {
+                match Self::from_code(self.code()) {
                     #(Self::#idents => #descriptions,)*
                     Self::Unknown(_) => "Unknown (a code newer than this SDK)",
                 }
@@ -98,7 +113,7 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
 
             /// The variant's name, e.g. for a table header or a command-line value.
             pub const fn name(self) -> &'static str {
-                match self {
+                match Self::from_code(self.code()) {
                     #(Self::#idents => #names,)*
                     Self::Unknown(_) => "Unknown",
                 }
@@ -106,7 +121,7 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
 
             /// True for a code this version of the SDK does not know.
             pub const fn is_unknown(self) -> bool {
-                matches!(self, Self::Unknown(_))
+                matches!(Self::from_code(self.code()), Self::Unknown(_))
             }
 
             #(#groups)*
@@ -114,10 +129,22 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
 
         impl From<i64> for #ty {
             fn from(code: i64) -> Self {
-                match code {
-                    #(#codes => Self::#idents,)*
-                    other => Self::Unknown(other),
-                }
+                Self::from_code(code)
+            }
+        }
+
+        /// By code: `Unknown(n)` for a documented `n` equals the named variant.
+        impl PartialEq for #ty {
+            fn eq(&self, other: &Self) -> bool {
+                self.code() == other.code()
+            }
+        }
+
+        impl Eq for #ty {}
+
+        impl std::hash::Hash for #ty {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.code().hash(state);
             }
         }
 
@@ -129,7 +156,7 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
 
         impl fmt::Display for #ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self {
+                match Self::from_code(self.code()) {
                     Self::Unknown(code) => write!(f, #unknown_display, code),
                     known => f.write_str(known.description()),
                 }

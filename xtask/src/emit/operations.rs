@@ -6,7 +6,7 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::objects::{debug_impl, field_tokens, Role};
+use super::objects::{struct_item, Role};
 use super::{doc, field_ident, referenced_types, rust_type, use_super, Settings};
 use crate::spec::model::{ConstraintDef, EndpointFile, FieldDef, FieldType, Spec};
 
@@ -17,12 +17,18 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
     let data = format_ident!("{}", e.response.data);
     let fields = &e.request.fields;
 
-    let tokens: Vec<_> = fields.iter().map(|f| field_tokens(f, Role::Request, settings)).collect();
-    let decls = tokens.iter().map(|t| &t.decl);
-    let (debug_derive, debug_impl) = debug_impl(&e.request.name, fields, &tokens, quote!());
-
     // Constructor: required fields without a default are its arguments.
     let args: Vec<&FieldDef> = fields.iter().filter(|f| f.required && f.default.is_none()).collect();
+    let default_impl = args.is_empty().then(|| {
+        quote! {
+            /// The same as [`Self::new`]: no field is required.
+            impl Default for #req {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
     let params = args.iter().map(|f| {
         let ident = field_ident(f);
         let ty = setter_type(f);
@@ -39,6 +45,7 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
                 let value = setter_value(f, quote!(#ident));
                 quote!(#ident: #value)
             }
+            (false, _) if matches!(f.ty, FieldType::Array(_)) => quote!(#ident: Vec::new()),
             (false, _) => quote!(#ident: None),
         }
     });
@@ -74,7 +81,7 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
     if fields.iter().any(|f| f.personal_data) {
         req_text.push_str(" Personal data prints masked in `Debug`.");
     }
-    let req_doc = doc(&req_text);
+    let request_item = struct_item(&e.request.name, &req_text, fields, Role::Request, settings);
 
     let summary = &e.summary;
     let name = &e.name;
@@ -140,19 +147,23 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
 
         #paginated
 
-        #req_doc
-        #[derive(#debug_derive Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[non_exhaustive]
-        pub struct #req {
-            #(#decls)*
-        }
+        #request_item
 
-        #debug_impl
+        #default_impl
 
         impl #req {
             #new_doc
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
+                Self { #(#inits,)* extra: Default::default() }
+            }
+
+            /// Adds a field the spec does not know to the body, sent after the known
+            /// ones: for a field the vendor added, or documents only in part. A name the
+            /// spec knows is ignored here; use its setter.
+            #[must_use]
+            pub fn extra_field(mut self, name: impl Into<String>, value: impl Into<#rt::JsonValue>) -> Self {
+                self.extra.insert(name.into(), value.into());
+                self
             }
 
             #(#setters)*

@@ -4,9 +4,8 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::objects::{field_tokens, Role};
-use super::{doc, referenced_types, use_super, Settings};
-use crate::spec::model::Spec;
+use super::{doc, field_doc, field_ident, referenced_types, rust_type, use_super, Settings};
+use crate::spec::model::{FieldDef, FieldType, Spec};
 
 /// Returns the public names the file defines (for `mod.rs`) and its tokens.
 pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStream) {
@@ -62,8 +61,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
     // Envelope.
     let env = &s.envelope;
     let env_ty = format_ident!("{}", env.name);
-    let env_tokens: Vec<_> = env.fields.iter().map(|f| field_tokens(f, Role::Response, settings)).collect();
-    let env_decls = env_tokens.iter().map(|t| &t.decl);
+    let env_decls = env.fields.iter().map(|f| envelope_field(f, settings));
     let data_ident = format_ident!("{}", env.data_field.to_snake_case());
     let data_wire = &env.data_field;
     let data_decoder = settings.runtime_fn("lenient::object_option");
@@ -223,4 +221,37 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         env.name.clone(),
     ];
     (names, tokens)
+}
+
+/// An envelope field: the envelope is generic over its `data`, so it keeps serde's derive
+/// with the lenient decoders as `deserialize_with`; its unknown fields carry nothing a
+/// caller reads.
+fn envelope_field(field: &FieldDef, settings: &Settings) -> TokenStream {
+    let ident = field_ident(field);
+    let wire = &field.wire;
+    let doc = doc(&field_doc(field));
+    let inner = rust_type(&field.ty);
+    let decoder = match (&field.ty, field.required) {
+        (FieldType::Array(_), _) => "lenient::list",
+        (FieldType::Enum(_), true) => "lenient::enum_required",
+        (FieldType::Enum(_), false) => "lenient::enum_option",
+        (FieldType::Object(_), false) => "lenient::object_option",
+        (_, true) => "lenient::required",
+        (_, false) => "lenient::option",
+    };
+    let optional = !field.required && !matches!(field.ty, FieldType::Array(_));
+    let ty = if optional { quote!(Option<#inner>) } else { inner };
+    let mut serde_args = vec![quote!(rename = #wire)];
+    if !field.required {
+        serde_args.push(quote!(default));
+    }
+    if !matches!((&field.ty, field.required), (FieldType::Object(_), true)) {
+        let path = settings.runtime_fn(decoder);
+        serde_args.push(quote!(deserialize_with = #path));
+    }
+    quote! {
+        #doc
+        #[serde(#(#serde_args),*)]
+        pub #ident: #ty,
+    }
 }

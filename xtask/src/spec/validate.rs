@@ -305,6 +305,9 @@ fn rust_field_name(field: &FieldDef) -> String {
     field.name.clone().unwrap_or_else(|| field.wire.to_snake_case())
 }
 
+/// The Rust field every generated struct has for unknown fields.
+const RESERVED_FIELD: &str = "extra";
+
 fn check_fields(ck: &mut Checker, file: &Path, at: &str, fields: &[FieldDef], types: &TypeTable<'_>, role: FieldRole) {
     let mut wires: BTreeMap<&str, usize> = BTreeMap::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
@@ -327,6 +330,11 @@ fn check_fields(ck: &mut Checker, file: &Path, at: &str, fields: &[FieldDef], ty
             ck.push(
                 SpecError::new(file, &name_at, format!("`{name}` is not a snake_case Rust field name"))
                     .expected("a `name` in snake_case"),
+            );
+        } else if name == RESERVED_FIELD {
+            ck.push(
+                SpecError::new(file, &name_at, format!("`{name}` is reserved for the fields the spec does not know"))
+                    .expected(format!("a `name` for the field other than `{RESERVED_FIELD}`, such as `{name}_value`")),
             );
         } else if let Some(first) = names.insert(name.clone(), i) {
             ck.push(

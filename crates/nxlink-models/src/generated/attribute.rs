@@ -3,29 +3,19 @@
 
 /// Variable list (see attributes Element (ParamsInfo))
 ///
-/// Decoding is lenient field by field: `null`, `""`, a missing field or a number sent as a string never fails the object; unknown fields are ignored. Vendor name: `ParamsInfo`.
-#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `ParamsInfo`.
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Attribute {
     /// Parameter display name.
     ///
     /// Example: `"Name"`.
     /// Wire name: `name`.
-    #[serde(
-        rename = "name",
-        default,
-        deserialize_with = "crate::runtime::lenient::option"
-    )]
     pub name: Option<String>,
     /// Parameter key.
     ///
     /// Example: `"sys.name"`.
     /// Wire name: `key`.
-    #[serde(
-        rename = "key",
-        default,
-        deserialize_with = "crate::runtime::lenient::option"
-    )]
     pub key: Option<String>,
     /// Parameter value.
     ///
@@ -33,20 +23,94 @@ pub struct Attribute {
     /// Personal data: masked in `Debug` output, intact in the field and in JSON.
     /// Example: `"haier"`.
     /// Wire name: `value`.
-    #[serde(
-        rename = "value",
-        default,
-        deserialize_with = "crate::runtime::lenient::option"
-    )]
     pub value: Option<String>,
+    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
+    pub extra: crate::runtime::Extra,
 }
-/// Personal data fields show masked.
+impl Attribute {
+    /// Wire names of the fields the spec knows, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["name", "key", "value"];
+}
+/// Every known field (`null` when unset), then the unknown ones.
+impl serde::Serialize for Attribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("value", &self.value)?;
+        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
+        map.end()
+    }
+}
+/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
+impl<'de> serde::Deserialize<'de> for Attribute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Attribute;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object (Attribute)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Attribute, A::Error> {
+                let mut name: Option<String> = None;
+                let mut key: Option<String> = None;
+                let mut value: Option<String> = None;
+                let mut __extra = crate::runtime::Extra::new();
+                while let Some(__key) = __map
+                    .next_key::<crate::runtime::lenient::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            name = __map
+                                .next_value::<crate::runtime::lenient::Optional<String>>()?
+                                .0;
+                        }
+                        "key" => {
+                            key = __map
+                                .next_value::<crate::runtime::lenient::Optional<String>>()?
+                                .0;
+                        }
+                        "value" => {
+                            value = __map
+                                .next_value::<crate::runtime::lenient::Optional<String>>()?
+                                .0;
+                        }
+                        _ => {
+                            let __value = __map.next_value()?;
+                            __extra.insert(__key.into_owned(), __value);
+                        }
+                    }
+                }
+                Ok(Attribute {
+                    name,
+                    key,
+                    value,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// Personal data fields show masked; unknown fields show by name only.
 impl std::fmt::Debug for Attribute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Attribute")
             .field("name", &self.name)
             .field("key", &self.key)
             .field("value", &crate::runtime::Masked(self.value.as_deref()))
+            .field("extra", &crate::runtime::ExtraNames(&self.extra))
             .finish()
+    }
+}
+impl crate::runtime::Drift for Attribute {
+    fn drift(&self, report: &mut crate::runtime::DriftReport) {
+        report.object("Attribute", &self.extra);
     }
 }

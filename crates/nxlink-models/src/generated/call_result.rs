@@ -6,7 +6,7 @@ use std::str::FromStr;
 use crate::runtime::ParseEnumError;
 /// Call result (see Call Result (callResult) Reference)
 ///
-/// Wire field: `callResult`. The vendor can add codes at any time: a code this version does not know decodes as [`CallResult::Unknown`], keeps its number and serializes back to it, so match with a catch-all arm:
+/// Wire field: `callResult`. The vendor can add codes at any time: a code this version does not know decodes as [`CallResult::Unknown`], keeps its number and serializes back to it, so the enum is `#[non_exhaustive]` and a match needs a catch-all arm:
 ///
 /// ```
 /// # use nxlink_models::CallResult;
@@ -17,7 +17,10 @@ use crate::runtime::ParseEnumError;
 ///     other => println!("{} ({})", other, other.code()),
 /// }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Values compare and hash by code, so `CallResult::Unknown(n)` built by hand for a documented `n` equals that variant; `CallResult::from(n)` and decoding never build one.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum CallResult {
     /// Normal End - Connected / Communicated
     ///
@@ -122,6 +125,32 @@ impl CallResult {
         Self::Silence,
         Self::SystemException,
     ];
+    /// The value for a code: the named variant when the code is documented,
+    /// else `Unknown(code)`. The one constructor that decoding and `From` use.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            1 => Self::NormalEndConnected,
+            2 => Self::HumanVoiceDetected,
+            3 => Self::NormalEndAgentHungUp,
+            6 => Self::NotAnsweredAgentQuickHangUp,
+            7 => Self::NotAnsweredUserQuickHangUp,
+            8 => Self::NotAnsweredRejectedWhileRinging,
+            9 => Self::NotAnsweredTimeout,
+            10 => Self::NotAnsweredBlacklisted,
+            11 => Self::NotAnsweredRestricted,
+            12 => Self::Unreachable,
+            13 => Self::UnreachableCallRejected,
+            14 => Self::UnreachableTemporarily,
+            15 => Self::UnreachableLineBusy,
+            16 => Self::UnreachableCallException,
+            17 => Self::NormalEndUserHungUp,
+            18 => Self::Voicemail,
+            19 => Self::NormalEndEarlyMediaVoicemail,
+            20 => Self::Silence,
+            21 => Self::SystemException,
+            other => Self::Unknown(other),
+        }
+    }
     /// The number on the wire.
     pub const fn code(self) -> i64 {
         match self {
@@ -149,7 +178,7 @@ impl CallResult {
     }
     /// The vendor's description of the code.
     pub const fn description(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::NormalEndConnected => "Normal End - Connected / Communicated",
             Self::HumanVoiceDetected => "Human Voice Detected",
             Self::NormalEndAgentHungUp => "Normal End - AI Agent Hung Up",
@@ -180,7 +209,7 @@ impl CallResult {
     }
     /// The variant's name, e.g. for a table header or a command-line value.
     pub const fn name(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::NormalEndConnected => "NormalEndConnected",
             Self::HumanVoiceDetected => "HumanVoiceDetected",
             Self::NormalEndAgentHungUp => "NormalEndAgentHungUp",
@@ -205,7 +234,7 @@ impl CallResult {
     }
     /// True for a code this version of the SDK does not know.
     pub const fn is_unknown(self) -> bool {
-        matches!(self, Self::Unknown(_))
+        matches!(Self::from_code(self.code()), Self::Unknown(_))
     }
     /// True when the callee answered and the conversation ended normally (1, 3, 17) (codes 1, 3, 17).
     pub const fn is_connected(self) -> bool {
@@ -226,28 +255,19 @@ impl CallResult {
 }
 impl From<i64> for CallResult {
     fn from(code: i64) -> Self {
-        match code {
-            1 => Self::NormalEndConnected,
-            2 => Self::HumanVoiceDetected,
-            3 => Self::NormalEndAgentHungUp,
-            6 => Self::NotAnsweredAgentQuickHangUp,
-            7 => Self::NotAnsweredUserQuickHangUp,
-            8 => Self::NotAnsweredRejectedWhileRinging,
-            9 => Self::NotAnsweredTimeout,
-            10 => Self::NotAnsweredBlacklisted,
-            11 => Self::NotAnsweredRestricted,
-            12 => Self::Unreachable,
-            13 => Self::UnreachableCallRejected,
-            14 => Self::UnreachableTemporarily,
-            15 => Self::UnreachableLineBusy,
-            16 => Self::UnreachableCallException,
-            17 => Self::NormalEndUserHungUp,
-            18 => Self::Voicemail,
-            19 => Self::NormalEndEarlyMediaVoicemail,
-            20 => Self::Silence,
-            21 => Self::SystemException,
-            other => Self::Unknown(other),
-        }
+        Self::from_code(code)
+    }
+}
+/// By code: `Unknown(n)` for a documented `n` equals the named variant.
+impl PartialEq for CallResult {
+    fn eq(&self, other: &Self) -> bool {
+        self.code() == other.code()
+    }
+}
+impl Eq for CallResult {}
+impl std::hash::Hash for CallResult {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
     }
 }
 impl From<CallResult> for i64 {
@@ -257,8 +277,8 @@ impl From<CallResult> for i64 {
 }
 impl fmt::Display for CallResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(code) => write!(f, "Unknown callResult code {}", code),
+        match Self::from_code(self.code()) {
+            Self::Unknown(code) => write!(f, "unknown callResult code {}", code),
             known => f.write_str(known.description()),
         }
     }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use crate::runtime::ParseEnumError;
 /// Call status (see Call Status (callStatus) Reference)
 ///
-/// Wire field: `callStatus`. The vendor can add codes at any time: a code this version does not know decodes as [`CallStatus::Unknown`], keeps its number and serializes back to it, so match with a catch-all arm:
+/// Wire field: `callStatus`. The vendor can add codes at any time: a code this version does not know decodes as [`CallStatus::Unknown`], keeps its number and serializes back to it, so the enum is `#[non_exhaustive]` and a match needs a catch-all arm:
 ///
 /// ```
 /// # use nxlink_models::CallStatus;
@@ -17,7 +17,10 @@ use crate::runtime::ParseEnumError;
 ///     other => println!("{} ({})", other, other.code()),
 /// }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Values compare and hash by code, so `CallStatus::Unknown(n)` built by hand for a documented `n` equals that variant; `CallStatus::from(n)` and decoding never build one.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum CallStatus {
     /// Pending
     ///
@@ -162,6 +165,40 @@ impl CallStatus {
         Self::NoAvailableRouteLines,
         Self::LineServiceUnavailable,
     ];
+    /// The value for a code: the named variant when the code is documented,
+    /// else `Unknown(code)`. The one constructor that decoding and `From` use.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            1 => Self::Pending,
+            2 => Self::Scheduling,
+            3 => Self::Dialing,
+            4 => Self::Ringing,
+            5 => Self::InCall,
+            6 => Self::TtsSynthesizing,
+            7 => Self::Paused,
+            10 => Self::Completed,
+            11 => Self::InvalidNumber,
+            12 => Self::Unreachable,
+            13 => Self::UserBusy,
+            14 => Self::UserBusyAndRejected,
+            15 => Self::UserRejected,
+            16 => Self::SchedulingError,
+            17 => Self::TtsSynthesisFailed,
+            18 => Self::UnknownReason,
+            19 => Self::BlacklistedNumber,
+            20 => Self::Stopped,
+            21 => Self::InsufficientCustomerBalance,
+            22 => Self::InvalidNumberDirection,
+            23 => Self::InvalidNumber23,
+            24 => Self::RingingNoAnswer,
+            25 => Self::NoResponseWhenDialing,
+            26 => Self::EarlyMediaVoicemail,
+            27 => Self::RingingTooLong,
+            28 => Self::NoAvailableRouteLines,
+            29 => Self::LineServiceUnavailable,
+            other => Self::Unknown(other),
+        }
+    }
     /// The number on the wire.
     pub const fn code(self) -> i64 {
         match self {
@@ -197,7 +234,7 @@ impl CallStatus {
     }
     /// The vendor's description of the code.
     pub const fn description(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Pending => "Pending",
             Self::Scheduling => "Scheduling",
             Self::Dialing => "Dialing",
@@ -230,7 +267,7 @@ impl CallStatus {
     }
     /// The variant's name, e.g. for a table header or a command-line value.
     pub const fn name(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Pending => "Pending",
             Self::Scheduling => "Scheduling",
             Self::Dialing => "Dialing",
@@ -263,7 +300,7 @@ impl CallStatus {
     }
     /// True for a code this version of the SDK does not know.
     pub const fn is_unknown(self) -> bool {
-        matches!(self, Self::Unknown(_))
+        matches!(Self::from_code(self.code()), Self::Unknown(_))
     }
     /// True when the call has not finished yet (1-6) (codes 1, 2, 3, 4, 5, 6).
     pub const fn is_in_progress(self) -> bool {
@@ -280,36 +317,19 @@ impl CallStatus {
 }
 impl From<i64> for CallStatus {
     fn from(code: i64) -> Self {
-        match code {
-            1 => Self::Pending,
-            2 => Self::Scheduling,
-            3 => Self::Dialing,
-            4 => Self::Ringing,
-            5 => Self::InCall,
-            6 => Self::TtsSynthesizing,
-            7 => Self::Paused,
-            10 => Self::Completed,
-            11 => Self::InvalidNumber,
-            12 => Self::Unreachable,
-            13 => Self::UserBusy,
-            14 => Self::UserBusyAndRejected,
-            15 => Self::UserRejected,
-            16 => Self::SchedulingError,
-            17 => Self::TtsSynthesisFailed,
-            18 => Self::UnknownReason,
-            19 => Self::BlacklistedNumber,
-            20 => Self::Stopped,
-            21 => Self::InsufficientCustomerBalance,
-            22 => Self::InvalidNumberDirection,
-            23 => Self::InvalidNumber23,
-            24 => Self::RingingNoAnswer,
-            25 => Self::NoResponseWhenDialing,
-            26 => Self::EarlyMediaVoicemail,
-            27 => Self::RingingTooLong,
-            28 => Self::NoAvailableRouteLines,
-            29 => Self::LineServiceUnavailable,
-            other => Self::Unknown(other),
-        }
+        Self::from_code(code)
+    }
+}
+/// By code: `Unknown(n)` for a documented `n` equals the named variant.
+impl PartialEq for CallStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.code() == other.code()
+    }
+}
+impl Eq for CallStatus {}
+impl std::hash::Hash for CallStatus {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
     }
 }
 impl From<CallStatus> for i64 {
@@ -319,8 +339,8 @@ impl From<CallStatus> for i64 {
 }
 impl fmt::Display for CallStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(code) => write!(f, "Unknown callStatus code {}", code),
+        match Self::from_code(self.code()) {
+            Self::Unknown(code) => write!(f, "unknown callStatus code {}", code),
             known => f.write_str(known.description()),
         }
     }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use crate::runtime::ParseEnumError;
 /// Result code of a response envelope.
 ///
-/// Wire field: `code`. The vendor can add codes at any time: a code this version does not know decodes as [`ErrorCode::Unknown`], keeps its number and serializes back to it, so match with a catch-all arm:
+/// Wire field: `code`. The vendor can add codes at any time: a code this version does not know decodes as [`ErrorCode::Unknown`], keeps its number and serializes back to it, so the enum is `#[non_exhaustive]` and a match needs a catch-all arm:
 ///
 /// ```
 /// # use nxlink_models::ErrorCode;
@@ -17,7 +17,10 @@ use crate::runtime::ParseEnumError;
 ///     other => println!("{} ({})", other, other.code()),
 /// }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Values compare and hash by code, so `ErrorCode::Unknown(n)` built by hand for a documented `n` equals that variant; `ErrorCode::from(n)` and decoding never build one.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// Success
     ///
@@ -62,6 +65,20 @@ impl ErrorCode {
         Self::InsufficientAuthority,
         Self::BusinessError,
     ];
+    /// The value for a code: the named variant when the code is documented,
+    /// else `Unknown(code)`. The one constructor that decoding and `From` use.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            0 => Self::Success,
+            1001 => Self::MissingPublicParameters,
+            1002 => Self::ParameterError,
+            1003 => Self::InvalidSignature,
+            1004 => Self::TimestampExpired,
+            1005 => Self::InsufficientAuthority,
+            20000 => Self::BusinessError,
+            other => Self::Unknown(other),
+        }
+    }
     /// The number on the wire.
     pub const fn code(self) -> i64 {
         match self {
@@ -77,7 +94,7 @@ impl ErrorCode {
     }
     /// The vendor's description of the code.
     pub const fn description(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Success => "Success",
             Self::MissingPublicParameters => {
                 "Authentication failed (missing public parameters)"
@@ -94,7 +111,7 @@ impl ErrorCode {
     }
     /// The variant's name, e.g. for a table header or a command-line value.
     pub const fn name(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Success => "Success",
             Self::MissingPublicParameters => "MissingPublicParameters",
             Self::ParameterError => "ParameterError",
@@ -107,7 +124,7 @@ impl ErrorCode {
     }
     /// True for a code this version of the SDK does not know.
     pub const fn is_unknown(self) -> bool {
-        matches!(self, Self::Unknown(_))
+        matches!(Self::from_code(self.code()), Self::Unknown(_))
     }
     /// True when the request was refused by authentication (1001-1005) (codes 1001, 1002, 1003, 1004, 1005).
     pub const fn is_authentication(self) -> bool {
@@ -116,16 +133,19 @@ impl ErrorCode {
 }
 impl From<i64> for ErrorCode {
     fn from(code: i64) -> Self {
-        match code {
-            0 => Self::Success,
-            1001 => Self::MissingPublicParameters,
-            1002 => Self::ParameterError,
-            1003 => Self::InvalidSignature,
-            1004 => Self::TimestampExpired,
-            1005 => Self::InsufficientAuthority,
-            20000 => Self::BusinessError,
-            other => Self::Unknown(other),
-        }
+        Self::from_code(code)
+    }
+}
+/// By code: `Unknown(n)` for a documented `n` equals the named variant.
+impl PartialEq for ErrorCode {
+    fn eq(&self, other: &Self) -> bool {
+        self.code() == other.code()
+    }
+}
+impl Eq for ErrorCode {}
+impl std::hash::Hash for ErrorCode {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
     }
 }
 impl From<ErrorCode> for i64 {
@@ -135,8 +155,8 @@ impl From<ErrorCode> for i64 {
 }
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(code) => write!(f, "Unknown code code {}", code),
+        match Self::from_code(self.code()) {
+            Self::Unknown(code) => write!(f, "unknown code {}", code),
             known => f.write_str(known.description()),
         }
     }

@@ -58,14 +58,13 @@ impl crate::runtime::PaginatedOperation for QueryCallRecords {
 /// Body of [`QueryCallRecords`]: Query Call Records.
 ///
 /// Build it with [`QueryCallRecordsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`). Personal data prints masked in `Debug`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCallRecordsRequest {
     /// Task ID (returned by AI Agent outbound task APIs)
     ///
     /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
     /// Wire name: `taskId`.
-    #[serde(rename = "taskId", deserialize_with = "crate::runtime::lenient::required")]
     pub task_id: String,
     /// Start timestamp (seconds)
     ///
@@ -73,12 +72,6 @@ pub struct QueryCallRecordsRequest {
     /// Unit: seconds since the Unix epoch.
     /// Example: `1736215928`.
     /// Wire name: `startTs`.
-    #[serde(
-        rename = "startTs",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_ts: Option<i64>,
     /// End timestamp (seconds)
     ///
@@ -86,101 +79,230 @@ pub struct QueryCallRecordsRequest {
     /// Unit: seconds since the Unix epoch.
     /// Example: `1746583929`.
     /// Wire name: `endTs`.
-    #[serde(
-        rename = "endTs",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub end_ts: Option<i64>,
     /// Call ID.
     ///
     /// Example: `"call_2023112501234"`.
     /// Wire name: `callId`.
-    #[serde(
-        rename = "callId",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "crate::runtime::is_none_or_empty"
-    )]
     pub call_id: Option<String>,
     /// Phone number.
     ///
     /// Personal data: masked in `Debug` output, intact in the field and in JSON.
     /// Example: `"1380xxxxx"`.
     /// Wire name: `phone`.
-    #[serde(
-        rename = "phone",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "crate::runtime::is_none_or_empty"
-    )]
     pub phone: Option<String>,
     /// Call result code.
     ///
     /// Example: `1`.
     /// Wire name: `callResult`.
-    #[serde(
-        rename = "callResult",
-        default,
-        deserialize_with = "crate::runtime::lenient::enum_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub call_result: Option<CallResult>,
     /// Conversation tag (available when callResult is 1, 3, 17, or 21)
     ///
     /// Example: `"Interested"`.
     /// Wire name: `userIntent`.
-    #[serde(
-        rename = "userIntent",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "crate::runtime::is_none_or_empty"
-    )]
     pub user_intent: Option<String>,
     /// Page number.
     ///
     /// Counts from 1.
     /// Example: `1`.
     /// Wire name: `pageNumber`.
-    #[serde(
-        rename = "pageNumber",
-        deserialize_with = "crate::runtime::lenient::required"
-    )]
     pub page_number: i32,
     /// Page size.
     ///
     /// Another copy of the vendor's docs gives 10..=1000; this SDK checks 1..=1000 and defaults to 100.
     /// Example: `10`.
     /// Wire name: `pageSize`.
-    #[serde(rename = "pageSize", deserialize_with = "crate::runtime::lenient::required")]
     pub page_size: i32,
     /// Minimum call duration (seconds)
     ///
     /// Unit: seconds.
     /// Example: `60`.
     /// Wire name: `minElapsed`.
-    #[serde(
-        rename = "minElapsed",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_elapsed: Option<i64>,
     /// Maximum call duration (seconds)
     ///
     /// Unit: seconds.
     /// Example: `300`.
     /// Wire name: `maxElapsed`.
-    #[serde(
-        rename = "maxElapsed",
-        default,
-        deserialize_with = "crate::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_elapsed: Option<i64>,
+    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
+    pub extra: crate::runtime::Extra,
 }
-/// Personal data fields show masked.
+impl QueryCallRecordsRequest {
+    /// Wire names of the fields the spec knows, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "taskId",
+        "startTs",
+        "endTs",
+        "callId",
+        "phone",
+        "callResult",
+        "userIntent",
+        "pageNumber",
+        "pageSize",
+        "minElapsed",
+        "maxElapsed",
+    ];
+}
+/// Set fields only (unset options and empty strings are left out), then the extra ones.
+impl serde::Serialize for QueryCallRecordsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("taskId", &self.task_id)?;
+        if self.start_ts.is_some() {
+            map.serialize_entry("startTs", &self.start_ts)?;
+        }
+        if self.end_ts.is_some() {
+            map.serialize_entry("endTs", &self.end_ts)?;
+        }
+        if !crate::runtime::is_none_or_empty(&self.call_id) {
+            map.serialize_entry("callId", &self.call_id)?;
+        }
+        if !crate::runtime::is_none_or_empty(&self.phone) {
+            map.serialize_entry("phone", &self.phone)?;
+        }
+        if self.call_result.is_some() {
+            map.serialize_entry("callResult", &self.call_result)?;
+        }
+        if !crate::runtime::is_none_or_empty(&self.user_intent) {
+            map.serialize_entry("userIntent", &self.user_intent)?;
+        }
+        map.serialize_entry("pageNumber", &self.page_number)?;
+        map.serialize_entry("pageSize", &self.page_size)?;
+        if self.min_elapsed.is_some() {
+            map.serialize_entry("minElapsed", &self.min_elapsed)?;
+        }
+        if self.max_elapsed.is_some() {
+            map.serialize_entry("maxElapsed", &self.max_elapsed)?;
+        }
+        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
+        map.end()
+    }
+}
+/// With the coercions of the response types; unknown fields go to `extra`.
+impl<'de> serde::Deserialize<'de> for QueryCallRecordsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryCallRecordsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object (QueryCallRecordsRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<QueryCallRecordsRequest, A::Error> {
+                let mut task_id: Option<String> = None;
+                let mut start_ts: Option<i64> = None;
+                let mut end_ts: Option<i64> = None;
+                let mut call_id: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut call_result: Option<CallResult> = None;
+                let mut user_intent: Option<String> = None;
+                let mut page_number: Option<i32> = None;
+                let mut page_size: Option<i32> = None;
+                let mut min_elapsed: Option<i64> = None;
+                let mut max_elapsed: Option<i64> = None;
+                let mut __extra = crate::runtime::Extra::new();
+                while let Some(__key) = __map
+                    .next_key::<crate::runtime::lenient::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "taskId" => {
+                            task_id = Some(
+                                __map
+                                    .next_value::<crate::runtime::lenient::Required<String>>()?
+                                    .0,
+                            );
+                        }
+                        "startTs" => {
+                            start_ts = __map
+                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
+                                .0;
+                        }
+                        "endTs" => {
+                            end_ts = __map
+                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
+                                .0;
+                        }
+                        "callId" => {
+                            call_id = __map
+                                .next_value::<crate::runtime::lenient::Optional<String>>()?
+                                .0;
+                        }
+                        "phone" => {
+                            phone = __map
+                                .next_value::<crate::runtime::lenient::Optional<String>>()?
+                                .0;
+                        }
+                        "callResult" => {
+                            call_result = __map
+                                .next_value::<
+                                    crate::runtime::lenient::EnumOptional<CallResult>,
+                                >()?
+                                .0;
+                        }
+                        "userIntent" => {
+                            user_intent = __map
+                                .next_value::<crate::runtime::lenient::Optional<String>>()?
+                                .0;
+                        }
+                        "pageNumber" => {
+                            page_number = Some(
+                                __map
+                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
+                                    .0,
+                            );
+                        }
+                        "pageSize" => {
+                            page_size = Some(
+                                __map
+                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
+                                    .0,
+                            );
+                        }
+                        "minElapsed" => {
+                            min_elapsed = __map
+                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
+                                .0;
+                        }
+                        "maxElapsed" => {
+                            max_elapsed = __map
+                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
+                                .0;
+                        }
+                        _ => {
+                            let __value = __map.next_value()?;
+                            __extra.insert(__key.into_owned(), __value);
+                        }
+                    }
+                }
+                Ok(QueryCallRecordsRequest {
+                    task_id: task_id
+                        .ok_or_else(|| serde::de::Error::missing_field("taskId"))?,
+                    start_ts,
+                    end_ts,
+                    call_id,
+                    phone,
+                    call_result,
+                    user_intent,
+                    page_number: page_number
+                        .ok_or_else(|| serde::de::Error::missing_field("pageNumber"))?,
+                    page_size: page_size
+                        .ok_or_else(|| serde::de::Error::missing_field("pageSize"))?,
+                    min_elapsed,
+                    max_elapsed,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// Personal data fields show masked; unknown fields show by name only.
 impl std::fmt::Debug for QueryCallRecordsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QueryCallRecordsRequest")
@@ -195,6 +317,7 @@ impl std::fmt::Debug for QueryCallRecordsRequest {
             .field("page_size", &self.page_size)
             .field("min_elapsed", &self.min_elapsed)
             .field("max_elapsed", &self.max_elapsed)
+            .field("extra", &crate::runtime::ExtraNames(&self.extra))
             .finish()
     }
 }
@@ -213,7 +336,20 @@ impl QueryCallRecordsRequest {
             page_size: 100,
             min_elapsed: None,
             max_elapsed: None,
+            extra: Default::default(),
         }
+    }
+    /// Adds a field the spec does not know to the body, sent after the known
+    /// ones: for a field the vendor added, or documents only in part. A name the
+    /// spec knows is ignored here; use its setter.
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<crate::runtime::JsonValue>,
+    ) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
     }
     /// Sets `taskId`: Task ID (returned by AI Agent outbound task APIs)
     #[must_use]

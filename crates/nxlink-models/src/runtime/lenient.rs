@@ -33,6 +33,11 @@ pub trait Scalar: Sized {
     fn from_bool(value: bool) -> Option<Self>;
     /// From a non-empty JSON string, already trimmed.
     fn from_text(value: &str) -> Option<Self>;
+    /// From `""` (or blanks): `None` for numbers and booleans, where the service sends
+    /// `""` to mean "no value"; strings keep it, because `""` is a string value.
+    fn from_empty() -> Option<Self> {
+        None
+    }
 }
 
 impl Scalar for String {
@@ -51,6 +56,9 @@ impl Scalar for String {
     }
     fn from_text(value: &str) -> Option<Self> {
         Some(value.to_owned())
+    }
+    fn from_empty() -> Option<Self> {
+        Some(String::new())
     }
 }
 
@@ -181,7 +189,7 @@ impl<'de, T: Scalar> Visitor<'de> for OptionVisitor<T> {
         let bytes = v.as_bytes();
         let trimmed = if padded(bytes.first()) || padded(bytes.last()) { v.trim() } else { v };
         if trimmed.is_empty() {
-            return Ok(None);
+            return Ok(T::from_empty());
         }
         T::from_text(trimmed).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Str(v)))
     }
@@ -190,9 +198,9 @@ impl<'de, T: Scalar> Visitor<'de> for OptionVisitor<T> {
     }
 }
 
-/// Decodes an optional scalar field: `null`, `""`, whitespace and (with
-/// `#[serde(default)]`) a missing field give `None`; numbers sent as strings and strings
-/// sent as numbers are coerced.
+/// Decodes an optional scalar field: `null` and (with `#[serde(default)]`) a missing
+/// field give `None`, and so do `""` and blanks for every type but `String`, which keeps
+/// `""`; numbers sent as strings and strings sent as numbers are coerced.
 pub fn option<'de, D: Deserializer<'de>, T: Scalar>(d: D) -> Result<Option<T>, D::Error> {
     // `deserialize_any` rather than `deserialize_option`: JSON says `null` through
     // `visit_unit`, and one dispatch per field instead of two is measurable on a
@@ -200,8 +208,8 @@ pub fn option<'de, D: Deserializer<'de>, T: Scalar>(d: D) -> Result<Option<T>, D
     d.deserialize_any(OptionVisitor::<T>(PhantomData))
 }
 
-/// Decodes a required scalar field with the same coercions as [`option`]; `null` and
-/// `""` are errors because the field must carry a value.
+/// Decodes a required scalar field with the same coercions as [`option`]; `null` (and
+/// `""` for a non-string) is an error because the field must carry a value.
 pub fn required<'de, D: Deserializer<'de>, T: Scalar>(d: D) -> Result<T, D::Error> {
     option(d)?.ok_or_else(|| de::Error::invalid_value(de::Unexpected::Unit, &T::EXPECTED))
 }
@@ -299,6 +307,91 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
     }
 }
 
+/// A field's name as it arrives in a generated `Deserialize`: borrowed from the body when
+/// the JSON allows (no escapes), so matching a known field allocates nothing; owned only
+/// for the unknown fields that are kept.
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Key<'de> {
+    /// The name, to match against the spec's wire names.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name as an owned string, for the map of unknown fields.
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The value of an optional scalar field, decoded by [`option`]; generated visitors read
+/// `map.next_value::<Optional<T>>()`.
+pub struct Optional<T>(pub Option<T>);
+
+impl<'de, T: Scalar> Deserialize<'de> for Optional<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        option(d).map(Optional)
+    }
+}
+
+/// The value of a required scalar field, decoded by [`required`].
+pub struct Required<T>(pub T);
+
+impl<'de, T: Scalar> Deserialize<'de> for Required<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        required(d).map(Required)
+    }
+}
+
+/// The value of an optional enum field, decoded by [`enum_option`].
+pub struct EnumOptional<T>(pub Option<T>);
+
+impl<'de, T: From<i64>> Deserialize<'de> for EnumOptional<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        enum_option(d).map(EnumOptional)
+    }
+}
+
+/// The value of an optional nested object, decoded by [`object_option`].
+pub struct ObjectOptional<T>(pub Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ObjectOptional<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        object_option(d).map(ObjectOptional)
+    }
+}
+
+/// The value of an array field, decoded by [`list`].
+pub struct List<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        list(d).map(List)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,16 +417,21 @@ mod tests {
 
     #[test]
     fn null_empty_and_missing_are_none() {
-        for json in [
-            r#"{"n":null,"s":null,"b":null,"l":null}"#,
-            r#"{"n":"","s":"","b":"","l":""}"#,
-            r#"{"n":"  ","s":" "}"#,
-            r#"{}"#,
-        ] {
+        for json in
+            [r#"{"n":null,"s":null,"b":null,"l":null}"#, r#"{"n":"","b":"","l":""}"#, r#"{"n":"  ","b":" "}"#, r#"{}"#]
+        {
             let p = probe(json).unwrap();
             assert_eq!((p.n, p.s, p.b), (None, None, None), "{json}");
             assert!(p.l.is_empty(), "{json}");
         }
+    }
+
+    #[test]
+    fn a_string_keeps_empty_as_sent_and_is_trimmed() {
+        assert_eq!(probe(r#"{"s":""}"#).unwrap().s.as_deref(), Some(""));
+        assert_eq!(probe(r#"{"s":"  "}"#).unwrap().s.as_deref(), Some(""));
+        assert_eq!(probe(r#"{"s":" a b "}"#).unwrap().s.as_deref(), Some("a b"));
+        assert_eq!(probe(r#"{"s":null}"#).unwrap().s, None);
     }
 
     #[test]

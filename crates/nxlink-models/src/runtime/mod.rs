@@ -7,14 +7,20 @@
 
 pub mod lenient;
 
+mod drift;
+
 mod enums;
 mod operation;
 mod redact;
 mod validate;
 
+pub use drift::{serialize_extra, Drift, DriftReport, Extra, ExtraNames, Finding};
 pub use enums::{normalize_name, ParseEnumError};
 pub use operation::{Endpoint, Operation, PaginatedOperation, Pagination};
 pub use redact::{mask_personal, Masked};
+/// A JSON value, for unknown fields; re-exported so generated code in other crates needs
+/// no `serde_json` dependency of its own.
+pub use serde_json::Value as JsonValue;
 pub use validate::ValidationError;
 
 /// `skip_serializing_if` for optional request strings: an unset or empty string is left

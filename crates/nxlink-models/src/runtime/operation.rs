@@ -4,7 +4,7 @@ use std::hash::Hash;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::ValidationError;
+use super::{Drift, ValidationError};
 
 /// Where and how an endpoint is called: generated from `spec/endpoints/*.json`, read by
 /// the client to build requests and by the mock to route them.
@@ -47,8 +47,8 @@ pub trait Operation {
     const ENDPOINT: Endpoint;
     /// The request body.
     type Request: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static;
-    /// The envelope's `data` on success.
-    type Data: Serialize + DeserializeOwned + Debug + Send + 'static;
+    /// The envelope's `data` on success; [`Drift`] tells what in it the spec does not know.
+    type Data: Serialize + DeserializeOwned + Debug + Drift + Send + 'static;
 
     /// Checks the request against the spec's constraints.
     fn validate(request: &Self::Request) -> Result<(), ValidationError>;

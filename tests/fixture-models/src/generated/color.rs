@@ -6,7 +6,7 @@ use std::str::FromStr;
 use ::nxlink_models::runtime::ParseEnumError;
 /// A widget's color.
 ///
-/// Wire field: `color`. The vendor can add codes at any time: a code this version does not know decodes as [`Color::Unknown`], keeps its number and serializes back to it, so match with a catch-all arm:
+/// Wire field: `color`. The vendor can add codes at any time: a code this version does not know decodes as [`Color::Unknown`], keeps its number and serializes back to it, so the enum is `#[non_exhaustive]` and a match needs a catch-all arm:
 ///
 /// ```
 /// # use nxlink_fixture_models::Color;
@@ -17,7 +17,10 @@ use ::nxlink_models::runtime::ParseEnumError;
 ///     other => println!("{} ({})", other, other.code()),
 /// }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Values compare and hash by code, so `Color::Unknown(n)` built by hand for a documented `n` equals that variant; `Color::from(n)` and decoding never build one.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Color {
     /// Red
     ///
@@ -38,6 +41,16 @@ pub enum Color {
 impl Color {
     /// Every documented `color` code, in the vendor's order.
     pub const ALL: &'static [Self] = &[Self::Red, Self::Green, Self::Blue];
+    /// The value for a code: the named variant when the code is documented,
+    /// else `Unknown(code)`. The one constructor that decoding and `From` use.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            1 => Self::Red,
+            2 => Self::Green,
+            3 => Self::Blue,
+            other => Self::Unknown(other),
+        }
+    }
     /// The number on the wire.
     pub const fn code(self) -> i64 {
         match self {
@@ -49,7 +62,7 @@ impl Color {
     }
     /// The vendor's description of the code.
     pub const fn description(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Red => "Red",
             Self::Green => "Green",
             Self::Blue => "Blue",
@@ -58,7 +71,7 @@ impl Color {
     }
     /// The variant's name, e.g. for a table header or a command-line value.
     pub const fn name(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Red => "Red",
             Self::Green => "Green",
             Self::Blue => "Blue",
@@ -67,7 +80,7 @@ impl Color {
     }
     /// True for a code this version of the SDK does not know.
     pub const fn is_unknown(self) -> bool {
-        matches!(self, Self::Unknown(_))
+        matches!(Self::from_code(self.code()), Self::Unknown(_))
     }
     /// True when the color is warm (codes 1).
     pub const fn is_warm(self) -> bool {
@@ -80,12 +93,19 @@ impl Color {
 }
 impl From<i64> for Color {
     fn from(code: i64) -> Self {
-        match code {
-            1 => Self::Red,
-            2 => Self::Green,
-            3 => Self::Blue,
-            other => Self::Unknown(other),
-        }
+        Self::from_code(code)
+    }
+}
+/// By code: `Unknown(n)` for a documented `n` equals the named variant.
+impl PartialEq for Color {
+    fn eq(&self, other: &Self) -> bool {
+        self.code() == other.code()
+    }
+}
+impl Eq for Color {}
+impl std::hash::Hash for Color {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
     }
 }
 impl From<Color> for i64 {
@@ -95,8 +115,8 @@ impl From<Color> for i64 {
 }
 impl fmt::Display for Color {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(code) => write!(f, "Unknown color code {}", code),
+        match Self::from_code(self.code()) {
+            Self::Unknown(code) => write!(f, "unknown color code {}", code),
             known => f.write_str(known.description()),
         }
     }

@@ -58,108 +58,235 @@ impl ::nxlink_models::runtime::PaginatedOperation for ListWidgets {
 /// Body of [`ListWidgets`]: List Widgets.
 ///
 /// Build it with [`ListWidgetsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`). Personal data prints masked in `Debug`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {
     /// Owner.
     ///
     /// Wire name: `owner`.
-    #[serde(
-        rename = "owner",
-        deserialize_with = "::nxlink_models::runtime::lenient::required"
-    )]
     pub owner: String,
     /// Phone filter.
     ///
     /// Personal data: masked in `Debug` output, intact in the field and in JSON.
     /// Wire name: `phone`.
-    #[serde(
-        rename = "phone",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option",
-        skip_serializing_if = "::nxlink_models::runtime::is_none_or_empty"
-    )]
     pub phone: Option<String>,
     /// Color filter.
     ///
     /// Wire name: `color`.
-    #[serde(
-        rename = "color",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::enum_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub color: Option<Color>,
     /// Shade, only with warm colors.
     ///
     /// Wire name: `shade`.
-    #[serde(
-        rename = "shade",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option",
-        skip_serializing_if = "::nxlink_models::runtime::is_none_or_empty"
-    )]
     pub shade: Option<String>,
     /// Active filter.
     ///
     /// Wire name: `active`.
-    #[serde(
-        rename = "active",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub active: Option<bool>,
     /// Minimum weight.
     ///
     /// Wire name: `minWeight`.
-    #[serde(
-        rename = "minWeight",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub min_weight: Option<f64>,
     /// From.
     ///
     /// Unit: seconds since the Unix epoch.
     /// Wire name: `since`.
-    #[serde(
-        rename = "since",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub since: Option<i64>,
     /// To.
     ///
     /// Unit: seconds since the Unix epoch.
     /// Wire name: `until`.
-    #[serde(
-        rename = "until",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub until: Option<i64>,
     /// Page number.
     ///
     /// Wire name: `page`.
-    #[serde(
-        rename = "page",
-        deserialize_with = "::nxlink_models::runtime::lenient::required"
-    )]
     pub page: i32,
     /// Page size.
     ///
     /// Wire name: `size`.
-    #[serde(
-        rename = "size",
-        deserialize_with = "::nxlink_models::runtime::lenient::required"
-    )]
     pub size: i64,
+    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
+    pub extra: ::nxlink_models::runtime::Extra,
 }
-/// Personal data fields show masked.
+impl ListWidgetsRequest {
+    /// Wire names of the fields the spec knows, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &[
+        "owner",
+        "phone",
+        "color",
+        "shade",
+        "active",
+        "minWeight",
+        "since",
+        "until",
+        "page",
+        "size",
+    ];
+}
+/// Set fields only (unset options and empty strings are left out), then the extra ones.
+impl serde::Serialize for ListWidgetsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("owner", &self.owner)?;
+        if !::nxlink_models::runtime::is_none_or_empty(&self.phone) {
+            map.serialize_entry("phone", &self.phone)?;
+        }
+        if self.color.is_some() {
+            map.serialize_entry("color", &self.color)?;
+        }
+        if !::nxlink_models::runtime::is_none_or_empty(&self.shade) {
+            map.serialize_entry("shade", &self.shade)?;
+        }
+        if self.active.is_some() {
+            map.serialize_entry("active", &self.active)?;
+        }
+        if self.min_weight.is_some() {
+            map.serialize_entry("minWeight", &self.min_weight)?;
+        }
+        if self.since.is_some() {
+            map.serialize_entry("since", &self.since)?;
+        }
+        if self.until.is_some() {
+            map.serialize_entry("until", &self.until)?;
+        }
+        map.serialize_entry("page", &self.page)?;
+        map.serialize_entry("size", &self.size)?;
+        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
+        map.end()
+    }
+}
+/// With the coercions of the response types; unknown fields go to `extra`.
+impl<'de> serde::Deserialize<'de> for ListWidgetsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListWidgetsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object (ListWidgetsRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ListWidgetsRequest, A::Error> {
+                let mut owner: Option<String> = None;
+                let mut phone: Option<String> = None;
+                let mut color: Option<Color> = None;
+                let mut shade: Option<String> = None;
+                let mut active: Option<bool> = None;
+                let mut min_weight: Option<f64> = None;
+                let mut since: Option<i64> = None;
+                let mut until: Option<i64> = None;
+                let mut page: Option<i32> = None;
+                let mut size: Option<i64> = None;
+                let mut __extra = ::nxlink_models::runtime::Extra::new();
+                while let Some(__key) = __map
+                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "owner" => {
+                            owner = Some(
+                                __map
+                                    .next_value::<
+                                        ::nxlink_models::runtime::lenient::Required<String>,
+                                    >()?
+                                    .0,
+                            );
+                        }
+                        "phone" => {
+                            phone = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<String>,
+                                >()?
+                                .0;
+                        }
+                        "color" => {
+                            color = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::EnumOptional<Color>,
+                                >()?
+                                .0;
+                        }
+                        "shade" => {
+                            shade = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<String>,
+                                >()?
+                                .0;
+                        }
+                        "active" => {
+                            active = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<bool>,
+                                >()?
+                                .0;
+                        }
+                        "minWeight" => {
+                            min_weight = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<f64>,
+                                >()?
+                                .0;
+                        }
+                        "since" => {
+                            since = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<i64>,
+                                >()?
+                                .0;
+                        }
+                        "until" => {
+                            until = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<i64>,
+                                >()?
+                                .0;
+                        }
+                        "page" => {
+                            page = Some(
+                                __map
+                                    .next_value::<
+                                        ::nxlink_models::runtime::lenient::Required<i32>,
+                                    >()?
+                                    .0,
+                            );
+                        }
+                        "size" => {
+                            size = Some(
+                                __map
+                                    .next_value::<
+                                        ::nxlink_models::runtime::lenient::Required<i64>,
+                                    >()?
+                                    .0,
+                            );
+                        }
+                        _ => {
+                            let __value = __map.next_value()?;
+                            __extra.insert(__key.into_owned(), __value);
+                        }
+                    }
+                }
+                Ok(ListWidgetsRequest {
+                    owner: owner
+                        .ok_or_else(|| serde::de::Error::missing_field("owner"))?,
+                    phone,
+                    color,
+                    shade,
+                    active,
+                    min_weight,
+                    since,
+                    until,
+                    page: page.ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    size: size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// Personal data fields show masked; unknown fields show by name only.
 impl std::fmt::Debug for ListWidgetsRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ListWidgetsRequest")
@@ -173,6 +300,7 @@ impl std::fmt::Debug for ListWidgetsRequest {
             .field("until", &self.until)
             .field("page", &self.page)
             .field("size", &self.size)
+            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
             .finish()
     }
 }
@@ -190,7 +318,20 @@ impl ListWidgetsRequest {
             until: None,
             page: 1,
             size: 20,
+            extra: Default::default(),
         }
+    }
+    /// Adds a field the spec does not know to the body, sent after the known
+    /// ones: for a field the vendor added, or documents only in part. A name the
+    /// spec knows is ignored here; use its setter.
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<::nxlink_models::runtime::JsonValue>,
+    ) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
     }
     /// Sets `owner`: Owner
     #[must_use]

@@ -3,30 +3,93 @@
 
 /// A part of a widget.
 ///
-/// Decoding is lenient field by field: `null`, `""`, a missing field or a number sent as a string never fails the object; unknown fields are ignored.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Part {
     /// Part name.
     ///
     /// Wire name: `name`.
-    #[serde(
-        rename = "name",
-        default,
-        deserialize_with = "::nxlink_models::runtime::lenient::option"
-    )]
     pub name: Option<String>,
     /// Serial number.
     ///
     /// Personal data: masked in `Debug` output, intact in the field and in JSON.
     /// Wire name: `serial`.
-    #[serde(
-        rename = "serial",
-        deserialize_with = "::nxlink_models::runtime::lenient::required"
-    )]
     pub serial: String,
+    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
+    pub extra: ::nxlink_models::runtime::Extra,
 }
-/// Personal data fields show masked.
+impl Part {
+    /// Wire names of the fields the spec knows, in the vendor's order.
+    pub const FIELDS: &'static [&'static str] = &["name", "serial"];
+}
+/// Every known field (`null` when unset), then the unknown ones.
+impl serde::Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("serial", &self.serial)?;
+        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
+        map.end()
+    }
+}
+/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Part;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object (Part)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Part, A::Error> {
+                let mut name: Option<String> = None;
+                let mut serial: Option<String> = None;
+                let mut __extra = ::nxlink_models::runtime::Extra::new();
+                while let Some(__key) = __map
+                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
+                {
+                    match __key.as_str() {
+                        "name" => {
+                            name = __map
+                                .next_value::<
+                                    ::nxlink_models::runtime::lenient::Optional<String>,
+                                >()?
+                                .0;
+                        }
+                        "serial" => {
+                            serial = Some(
+                                __map
+                                    .next_value::<
+                                        ::nxlink_models::runtime::lenient::Required<String>,
+                                    >()?
+                                    .0,
+                            );
+                        }
+                        _ => {
+                            let __value = __map.next_value()?;
+                            __extra.insert(__key.into_owned(), __value);
+                        }
+                    }
+                }
+                Ok(Part {
+                    name,
+                    serial: serial
+                        .ok_or_else(|| serde::de::Error::missing_field("serial"))?,
+                    extra: __extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+/// Personal data fields show masked; unknown fields show by name only.
 impl std::fmt::Debug for Part {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Part")
@@ -35,6 +98,12 @@ impl std::fmt::Debug for Part {
                 "serial",
                 &::nxlink_models::runtime::Masked(Some(self.serial.as_str())),
             )
+            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
             .finish()
+    }
+}
+impl ::nxlink_models::runtime::Drift for Part {
+    fn drift(&self, report: &mut ::nxlink_models::runtime::DriftReport) {
+        report.object("Part", &self.extra);
     }
 }

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use ::nxlink_models::runtime::ParseEnumError;
 /// Fixture result codes.
 ///
-/// Wire field: `code`. The vendor can add codes at any time: a code this version does not know decodes as [`Status::Unknown`], keeps its number and serializes back to it, so match with a catch-all arm:
+/// Wire field: `code`. The vendor can add codes at any time: a code this version does not know decodes as [`Status::Unknown`], keeps its number and serializes back to it, so the enum is `#[non_exhaustive]` and a match needs a catch-all arm:
 ///
 /// ```
 /// # use nxlink_fixture_models::Status;
@@ -17,7 +17,10 @@ use ::nxlink_models::runtime::ParseEnumError;
 ///     other => println!("{} ({})", other, other.code()),
 /// }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Values compare and hash by code, so `Status::Unknown(n)` built by hand for a documented `n` equals that variant; `Status::from(n)` and decoding never build one.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub enum Status {
     /// Success
     ///
@@ -34,6 +37,15 @@ pub enum Status {
 impl Status {
     /// Every documented `code` code, in the vendor's order.
     pub const ALL: &'static [Self] = &[Self::Ok, Self::Denied];
+    /// The value for a code: the named variant when the code is documented,
+    /// else `Unknown(code)`. The one constructor that decoding and `From` use.
+    pub const fn from_code(code: i64) -> Self {
+        match code {
+            0 => Self::Ok,
+            7 => Self::Denied,
+            other => Self::Unknown(other),
+        }
+    }
     /// The number on the wire.
     pub const fn code(self) -> i64 {
         match self {
@@ -44,7 +56,7 @@ impl Status {
     }
     /// The vendor's description of the code.
     pub const fn description(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Ok => "Success",
             Self::Denied => "Access denied",
             Self::Unknown(_) => "Unknown (a code newer than this SDK)",
@@ -52,7 +64,7 @@ impl Status {
     }
     /// The variant's name, e.g. for a table header or a command-line value.
     pub const fn name(self) -> &'static str {
-        match self {
+        match Self::from_code(self.code()) {
             Self::Ok => "Ok",
             Self::Denied => "Denied",
             Self::Unknown(_) => "Unknown",
@@ -60,16 +72,24 @@ impl Status {
     }
     /// True for a code this version of the SDK does not know.
     pub const fn is_unknown(self) -> bool {
-        matches!(self, Self::Unknown(_))
+        matches!(Self::from_code(self.code()), Self::Unknown(_))
     }
 }
 impl From<i64> for Status {
     fn from(code: i64) -> Self {
-        match code {
-            0 => Self::Ok,
-            7 => Self::Denied,
-            other => Self::Unknown(other),
-        }
+        Self::from_code(code)
+    }
+}
+/// By code: `Unknown(n)` for a documented `n` equals the named variant.
+impl PartialEq for Status {
+    fn eq(&self, other: &Self) -> bool {
+        self.code() == other.code()
+    }
+}
+impl Eq for Status {}
+impl std::hash::Hash for Status {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code().hash(state);
     }
 }
 impl From<Status> for i64 {
@@ -79,8 +99,8 @@ impl From<Status> for i64 {
 }
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(code) => write!(f, "Unknown code code {}", code),
+        match Self::from_code(self.code()) {
+            Self::Unknown(code) => write!(f, "unknown code {}", code),
             known => f.write_str(known.description()),
         }
     }
