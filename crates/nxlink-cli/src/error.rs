@@ -22,13 +22,30 @@ pub(crate) enum Exit {
     Api = 4,
     /// 5: no usable answer: transport, timeout, HTTP 5xx, undecodable body.
     Network = 5,
+    /// 129: SIGHUP (the terminal went away), as shells report it.
+    HungUp = 129,
     /// 130: interrupted (Ctrl-C), as shells report a SIGINT.
     Interrupted = 130,
+    /// 143: SIGTERM, as shells report it.
+    Terminated = 143,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub(crate) const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// True for the exits of a signal, which `main` reports through
+    /// [`crate::signals::exit_with`].
+    pub(crate) const fn is_signal(self) -> bool {
+        matches!(self, Self::HungUp | Self::Interrupted | Self::Terminated)
+    }
 }
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
-        ExitCode::from(exit as u8)
+        ExitCode::from(exit.code())
     }
 }
 

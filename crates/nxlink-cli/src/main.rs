@@ -35,6 +35,7 @@ mod config;
 mod error;
 mod output;
 mod progress;
+mod signals;
 mod table;
 mod time;
 
@@ -51,12 +52,21 @@ fn main() -> ExitCode {
     // Clap prints usage errors and exits 2, help and version exit 0.
     let cli = Cli::parse();
     init_logging(&cli.global);
+    if let Err(err) = signals::install() {
+        return report(&CliError::local(format!("cannot install the signal handlers: {err}")));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => return report(&CliError::local(format!("cannot start the async runtime: {err}"))),
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.exit.is_signal() => {
+            // The command's future is gone, and with it any partial --output file. Not
+            // waiting for the runtime's threads: one may be blocked in a write.
+            runtime.shutdown_background();
+            signals::exit_with(&err)
+        }
         Err(err) => report(&err),
     }
 }

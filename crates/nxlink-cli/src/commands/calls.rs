@@ -4,7 +4,6 @@ use futures_util::TryStreamExt;
 use nxlink_client::{Client, RequestBuilder};
 use nxlink_models::QueryCallRecords;
 
-use super::interrupted;
 use crate::args::{ExportArgs, ListArgs, QueryArgs};
 use crate::error::CliError;
 use crate::output::{RecordOutput, WriteError};
@@ -18,10 +17,7 @@ pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result
     let builder = request(client, &args.query)?.page_number(args.page);
     validate(&builder)?;
     let mut output = RecordOutput::create(args.query.format, args.query.output.as_deref())?;
-    let page = tokio::select! {
-        page = builder.send() => page.map_err(|err| CliError::from_api(&err))?,
-        err = interrupted() => return Err(err),
-    };
+    let page = builder.send().await.map_err(|err| CliError::from_api(&err))?;
     tracing::debug!(total = ?page.total, records = page.list.len(), trace_id = ?page.trace_id(), "page received");
     if !quiet && page.list.is_empty() {
         tracing::info!(total = ?page.total, "no records on this page");
@@ -49,14 +45,9 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
     let mut output = RecordOutput::create(query.format, query.output.as_deref())?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
-    let interrupt = interrupted();
-    tokio::pin!(interrupt);
     let mut written = 0_u64;
     while written < limit {
-        let next = tokio::select! {
-            next = records.try_next() => next,
-            err = &mut interrupt => return Err(err),
-        };
+        let next = records.try_next().await;
         // An error drops `output` on the way out, which removes a partial --output file.
         let Some(record) = next.map_err(|err| CliError::from_api(&err))? else { break };
         if let Some(total) = records.stats().last_total {
