@@ -90,23 +90,38 @@ impl CliError {
                 let exit = if code.is_authentication() { Exit::Auth } else { Exit::Api };
                 Self::new(exit, message)
             }
-            other => {
-                // reqwest's own message ("error sending request") hides the cause in its
-                // source chain; the cause is what the user can act on.
-                let mut message = other.to_string();
-                let mut source = std::error::Error::source(other);
-                while let Some(cause) = source {
-                    let text = cause.to_string();
-                    if !message.contains(&text) {
-                        message.push_str(": ");
-                        message.push_str(&text);
-                    }
-                    source = cause.source();
-                }
-                message.push_str("; hint: check the base URL or region and the network, then try again");
-                Self::new(Exit::Network, message)
-            }
+            other => Self::network(other, "check the base URL or region and the network, then try again"),
         }
+    }
+
+    /// The error of a call to `base_url` + `endpoint_path`. When the call got no usable
+    /// answer and the base URL has a path, the path is the likely mistake (the base URL
+    /// is the gateway only; the client adds the endpoint path), so the hint says so
+    /// rather than pointing at the network.
+    pub(crate) fn from_call(error: &ApiCallError, base_url: &str, endpoint_path: &str) -> Self {
+        match (error, split_base_url(base_url)) {
+            (ApiCallError::Validation(_) | ApiCallError::Api(_), _) | (_, None) => Self::from_api(error),
+            (other, Some((gateway, path))) => Self::network(other, &path_hint(gateway, path, endpoint_path)),
+        }
+    }
+
+    /// A call that got no usable answer (exit 5), with its cause chain and `hint`.
+    fn network(error: &ApiCallError, hint: &str) -> Self {
+        // reqwest's own message ("error sending request") hides the cause in its
+        // source chain; the cause is what the user can act on.
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            source = cause.source();
+        }
+        message.push_str("; hint: ");
+        message.push_str(hint);
+        Self::new(Exit::Network, message)
     }
 
     pub(crate) fn from_build(error: &BuildError, endpoint_source: &str) -> Self {
@@ -125,6 +140,31 @@ impl fmt::Display for CliError {
         // One line, whatever the server put in its message.
         let one_line: String = self.message.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
         f.write_str(&one_line)
+    }
+}
+
+/// A base URL's gateway (scheme, host, port) and its path, when it has one beyond `/`.
+fn split_base_url(url: &str) -> Option<(&str, &str)> {
+    let host_start = url.find("://")? + 3;
+    let path_start = host_start + url[host_start..].find('/')?;
+    let path = url[path_start..].trim_end_matches('/');
+    (!path.is_empty()).then(|| (&url[..path_start], path))
+}
+
+/// What to say about a base URL with a path. A path that is part of the endpoint's
+/// (`/openapi/aiagent`) is surely a mistake; another may be a proxy's prefix.
+fn path_hint(gateway: &str, path: &str, endpoint_path: &str) -> String {
+    let part_of_endpoint = std::path::Path::new(endpoint_path).starts_with(path) || path.ends_with(endpoint_path);
+    let advice = format!(
+        "the base URL is the gateway only ({gateway}) and the client adds the endpoint path ({endpoint_path}) itself"
+    );
+    if part_of_endpoint {
+        format!("drop `{path}` from the base URL: {advice}")
+    } else {
+        format!(
+            "the base URL has a path, `{path}`: {advice}; drop the path unless a proxy serves the API under it, \
+             then check the network"
+        )
     }
 }
 
@@ -194,6 +234,28 @@ mod tests {
         let err = CliError::from_api(&invalid);
         assert_eq!(err.exit, Exit::Usage);
         assert!(err.to_string().contains("--page-size"), "{err}");
+    }
+
+    #[test]
+    fn a_base_url_with_a_path_gets_a_hint_about_the_path() {
+        let timeout = ApiCallError::Timeout { kind: TimeoutKind::Attempt, elapsed: std::time::Duration::ZERO };
+        let endpoint = "/openapi/aiagent/call/list";
+        let err = CliError::from_call(&timeout, "http://127.0.0.1:1/openapi/aiagent", endpoint);
+        assert_eq!(err.exit, Exit::Network);
+        let text = err.to_string();
+        assert!(text.contains("hint: drop `/openapi/aiagent` from the base URL"), "{text}");
+        assert!(text.contains("gateway only (http://127.0.0.1:1)") && text.contains(endpoint), "{text}");
+        assert!(!text.contains("network"), "{text}");
+
+        let text = CliError::from_call(&timeout, "https://proxy.invalid/nxlink", endpoint).to_string();
+        assert!(text.contains("has a path, `/nxlink`") && text.contains("unless a proxy"), "{text}");
+
+        for plain in ["http://127.0.0.1:1", "https://gw.invalid/"] {
+            let text = CliError::from_call(&timeout, plain, endpoint).to_string();
+            assert!(text.ends_with("hint: check the base URL or region and the network, then try again"), "{text}");
+        }
+        // An answer from the API is about the request, not the URL.
+        assert!(!CliError::from_call(&api(1003), "http://127.0.0.1:1/x", endpoint).to_string().contains("path"));
     }
 
     #[test]

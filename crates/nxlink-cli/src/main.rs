@@ -36,6 +36,7 @@ mod error;
 mod output;
 mod progress;
 mod signals;
+mod suggest;
 mod table;
 mod time;
 

@@ -123,6 +123,15 @@ pub(crate) async fn received() -> CliError {
     std::future::pending().await
 }
 
+/// The error of a signal received so far, for loops that may run long without an
+/// await point that yields (records already fetched are ready at once).
+pub(crate) fn check() -> Result<(), CliError> {
+    match RECEIVED.get().and_then(|sender| *sender.borrow()) {
+        Some(signal) => Err(signal.error()),
+        None => Ok(()),
+    }
+}
+
 /// Prints the error line and exits. The lock makes the line the only one, whichever of
 /// the command and the signal thread gets here first.
 pub(crate) fn exit_with(err: &CliError) -> ! {

@@ -60,10 +60,12 @@ impl Mock {
 /// running the tests can leak in.
 fn nxlink() -> Command {
     let mut command = Command::new(BIN);
-    for var in ["NXLINK_ACCESS_KEY", "NXLINK_ACCESS_SECRET", "NXLINK_REGION", "NXLINK_BASE_URL", "RUST_LOG"] {
+    for var in ["NXLINK_ACCESS_KEY", "NXLINK_ACCESS_SECRET", "NXLINK_REGION", "NXLINK_BASE_URL", "NXLINK_CONFIG"] {
         command.env_remove(var);
     }
-    command.env("NXLINK_CONFIG", "/nonexistent/nxlink/config.toml");
+    command.env_remove("RUST_LOG");
+    // The default profile path, missing: silent, as on a machine with no profile.
+    command.env("XDG_CONFIG_HOME", "/nonexistent/xdg");
     command.stdin(Stdio::null());
     command
 }
@@ -477,7 +479,7 @@ fn unreachable_server_exits_5() {
 #[test]
 fn plain_http_to_a_remote_host_exits_2() {
     let output = run(nxlink()
-        .args(["--base-url", "http://api-hk.nxlink.ai", "calls", "list", "--task-id", DEMO_TASK_ID])
+        .args(["--base-url", "http://api.nxlink.invalid", "calls", "list", "--task-id", DEMO_TASK_ID])
         .env("NXLINK_ACCESS_KEY", "AK")
         .env("NXLINK_ACCESS_SECRET", "secret"));
     let (code, line) = failure(&output);
