@@ -71,6 +71,11 @@ impl CliError {
 
     /// The error of an API call, with the hint that goes with it.
     pub(crate) fn from_api(error: &ApiCallError) -> Self {
+        Self::from_api_hinted(error, None)
+    }
+
+    /// [`Self::from_api`], with `hint` instead of the usual one.
+    fn from_api_hinted(error: &ApiCallError, hint_instead: Option<&str>) -> Self {
         match error {
             ApiCallError::Validation(invalid) => {
                 Self::usage(format!("{invalid} (set by {})", flag_of_field(invalid.field())))
@@ -83,25 +88,30 @@ impl CliError {
                     message.push_str(text);
                 }
                 message.push_str(&format!("; traceId {}", api.trace_id.as_deref().unwrap_or("none")));
-                if let Some(hint) = hint(code) {
+                if let Some(hint) = hint_instead.or(hint(code)) {
                     message.push_str("; hint: ");
                     message.push_str(hint);
                 }
                 let exit = if code.is_authentication() { Exit::Auth } else { Exit::Api };
                 Self::new(exit, message)
             }
-            other => Self::network(other, "check the base URL or region and the network, then try again"),
+            other => Self::network(other, hint_instead.unwrap_or(NETWORK_HINT)),
         }
     }
 
-    /// The error of a call to `base_url` + `endpoint_path`. When the call got no usable
-    /// answer and the base URL has a path, the path is the likely mistake (the base URL
-    /// is the gateway only; the client adds the endpoint path), so the hint says so
-    /// rather than pointing at the network.
+    /// The error of a call to `base_url` + `endpoint_path`. A base URL with a path is
+    /// a likely mistake (the base URL is the gateway only; the client adds the endpoint
+    /// path), so the hint says so: for any failure when the path is part of the
+    /// endpoint's (`/openapi/aiagent`, surely wrong; the API may then answer 20000 or
+    /// 404), and for a call with no usable answer when it is another path (perhaps a
+    /// proxy's prefix).
     pub(crate) fn from_call(error: &ApiCallError, base_url: &str, endpoint_path: &str) -> Self {
-        match (error, split_base_url(base_url)) {
-            (ApiCallError::Validation(_) | ApiCallError::Api(_), _) | (_, None) => Self::from_api(error),
-            (other, Some((gateway, path))) => Self::network(other, &path_hint(gateway, path, endpoint_path)),
+        let Some((gateway, path)) = split_base_url(base_url) else { return Self::from_api(error) };
+        let surely_wrong = std::path::Path::new(endpoint_path).starts_with(path) || path.ends_with(endpoint_path);
+        match error {
+            ApiCallError::Validation(_) => Self::from_api(error),
+            ApiCallError::Api(_) if !surely_wrong => Self::from_api(error),
+            _ => Self::from_api_hinted(error, Some(&path_hint(gateway, path, endpoint_path, surely_wrong))),
         }
     }
 
@@ -151,14 +161,13 @@ fn split_base_url(url: &str) -> Option<(&str, &str)> {
     (!path.is_empty()).then(|| (&url[..path_start], path))
 }
 
-/// What to say about a base URL with a path. A path that is part of the endpoint's
-/// (`/openapi/aiagent`) is surely a mistake; another may be a proxy's prefix.
-fn path_hint(gateway: &str, path: &str, endpoint_path: &str) -> String {
-    let part_of_endpoint = std::path::Path::new(endpoint_path).starts_with(path) || path.ends_with(endpoint_path);
+/// What to say about a base URL with a path; `surely_wrong` when the path is part of
+/// the endpoint's.
+fn path_hint(gateway: &str, path: &str, endpoint_path: &str, surely_wrong: bool) -> String {
     let advice = format!(
         "the base URL is the gateway only ({gateway}) and the client adds the endpoint path ({endpoint_path}) itself"
     );
-    if part_of_endpoint {
+    if surely_wrong {
         format!("drop `{path}` from the base URL: {advice}")
     } else {
         format!(
@@ -167,6 +176,9 @@ fn path_hint(gateway: &str, path: &str, endpoint_path: &str) -> String {
         )
     }
 }
+
+/// The hint for a call that got no usable answer.
+const NETWORK_HINT: &str = "check the base URL or region and the network, then try again";
 
 /// What to check for an API code, in the words of the person who has to fix it.
 pub(crate) fn hint(code: ErrorCode) -> Option<&'static str> {
@@ -254,8 +266,15 @@ mod tests {
             let text = CliError::from_call(&timeout, plain, endpoint).to_string();
             assert!(text.ends_with("hint: check the base URL or region and the network, then try again"), "{text}");
         }
-        // An answer from the API is about the request, not the URL.
-        assert!(!CliError::from_call(&api(1003), "http://127.0.0.1:1/x", endpoint).to_string().contains("path"));
+        // An answer of the API is about the request, unless the path is surely wrong.
+        let err = CliError::from_call(&api(1003), "http://127.0.0.1:1/x", endpoint);
+        assert!(err.to_string().ends_with("hint: check the access secret, that the body signed is byte for byte the body sent, and the clock; `nxlink sign --explain --body FILE` shows the string to sign"), "{err}");
+        let err = CliError::from_call(&api(20000), "http://127.0.0.1:1/openapi", endpoint);
+        assert_eq!(err.exit, Exit::Api);
+        assert!(
+            err.to_string().contains("API error 20000") && err.to_string().contains("hint: drop `/openapi`"),
+            "{err}"
+        );
     }
 
     #[test]
