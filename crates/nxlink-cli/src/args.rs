@@ -29,7 +29,8 @@ Exit codes:
   3  authentication refused by the API (codes 1001-1005)
   4  API business error (code 20000 or any other non-zero code)
   5  network or server error (unreachable, timeout, HTTP 5xx, undecodable answer)
-  130  interrupted (Ctrl-C); a partial --output file is removed";
+  129, 130, 143  stopped by SIGHUP, SIGINT (Ctrl-C), SIGTERM; a partial --output file is removed
+A reader that stops early (| head) ends the command quietly, exit 0.";
 
 /// Export NXLink AI Agent call records, or try everything offline with `--demo`.
 #[derive(Debug, Parser)]
@@ -198,7 +199,8 @@ pub(crate) struct QueryArgs {
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
 
-    /// Write to FILE (atomically: a failed run leaves no file) instead of stdout
+    /// Write to FILE instead of stdout: a regular file (or a symlink's target) atomically,
+    /// so a failed run leaves it as it was; a FIFO or a device (/dev/null) straight
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }

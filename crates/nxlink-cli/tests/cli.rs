@@ -573,7 +573,13 @@ fn help_documents_the_demo_task_and_the_exit_codes() {
     assert_ok(&output);
     let help = String::from_utf8(output.stdout).unwrap();
     assert!(help.contains(DEMO_TASK_ID), "{help}");
-    for line in ["Exit codes:", "3  authentication", "5  network or server", "NXLINK_ACCESS_SECRET"] {
+    for line in [
+        "Exit codes:",
+        "3  authentication",
+        "5  network or server",
+        "129, 130, 143  stopped by",
+        "NXLINK_ACCESS_SECRET",
+    ] {
         assert!(help.contains(line), "{line} missing");
     }
 }
