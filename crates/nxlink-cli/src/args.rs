@@ -8,6 +8,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nxlink_auth::Algorithm;
 use nxlink_models::{CallResult, Region};
 
+use crate::suggest;
 use crate::time::{parse_end, parse_span, parse_start};
 
 /// What `--help` shows after the options: the environment and the exit codes, which a
@@ -28,7 +29,8 @@ Exit codes:
   3  authentication refused by the API (codes 1001-1005)
   4  API business error (code 20000 or any other non-zero code)
   5  network or server error (unreachable, timeout, HTTP 5xx, undecodable answer)
-  130  interrupted (Ctrl-C); a partial --output file is removed";
+  129, 130, 143  stopped by SIGHUP, SIGINT (Ctrl-C), SIGTERM; a partial --output file is removed
+A reader that stops early (| head) ends the command quietly, exit 0.";
 
 /// Export NXLink AI Agent call records, or try everything offline with `--demo`.
 #[derive(Debug, Parser)]
@@ -170,8 +172,7 @@ pub(crate) struct QueryArgs {
     #[arg(long, value_name = "RESULT", value_parser = parse_call_result)]
     pub(crate) result: Option<CallResult>,
 
-    /// User intent / tag (only with results 1, 3, 17 or 21)
-    #[arg(long, value_name = "TAG")]
+    #[arg(long, value_name = "TAG", help = format!("User intent / tag (only with results {})", intent_results()))]
     pub(crate) intent: Option<String>,
 
     /// Shortest call duration, seconds
@@ -198,7 +199,8 @@ pub(crate) struct QueryArgs {
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
 
-    /// Write to FILE (atomically: a failed run leaves no file) instead of stdout
+    /// Write to FILE instead of stdout: a regular file (or a symlink's target) atomically,
+    /// so a failed run leaves it as it was; a FIFO or a device (/dev/null) straight
     #[arg(long, short, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }
@@ -250,17 +252,62 @@ pub(crate) struct SignArgs {
 }
 
 fn parse_region(text: &str) -> Result<Region, String> {
-    text.parse::<Region>().map_err(|err| err.to_string())
+    text.parse::<Region>()
+        .map_err(|err| format!("{err}{}", suggest::did_you_mean(text, Region::ALL.iter().map(|region| region.id()))))
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
     text.parse::<Algorithm>().map_err(|err| err.to_string())
 }
 
+/// A code or a name; the message names neither a Rust type nor a constant, and
+/// suggests the closest name.
 fn parse_call_result(text: &str) -> Result<CallResult, String> {
-    let result = text
-        .parse::<CallResult>()
-        .map_err(|err| format!("{err}; expected a code or a name, see `nxlink enums call-result`"))?;
     // A code the docs do not list is kept: the service may know codes newer than ours.
-    Ok(result)
+    text.parse::<CallResult>().map_err(|_| {
+        let names: Vec<String> = CallResult::ALL.iter().map(|result| suggest::kebab(result.name())).collect();
+        let example = CallResult::NormalEndUserHungUp;
+        format!(
+            "`{text}` is not a call result: expected a code ({}) or a name ({}), see `nxlink enums call-result`{}",
+            example.code(),
+            suggest::kebab(example.name()),
+            suggest::did_you_mean(text, names.iter().map(String::as_str))
+        )
+    })
+}
+
+/// The results that carry an intent tag, from the generated predicate: `1, 3, 17 or 21`.
+pub(crate) fn intent_results() -> String {
+    let codes: Vec<String> = CallResult::ALL
+        .iter()
+        .filter(|result| result.is_intent_available())
+        .map(|result| result.code().to_string())
+        .collect();
+    suggest::or_list(&codes)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_regions_and_results_suggest_the_closest_name() {
+        let err = parse_region("amr").unwrap_err();
+        assert!(err.ends_with("; did you mean `amer`?"), "{err}");
+        assert!(!parse_region("mars").unwrap_err().contains("did you mean"));
+        let err = parse_call_result("normal-end-user-hangup").unwrap_err();
+        assert!(err.contains("did you mean `normal-end-user-hung-up`?"), "{err}");
+        assert!(err.starts_with("`normal-end-user-hangup` is not a call result"), "{err}");
+        assert!(!err.contains("::") && !err.contains("CallResult"), "{err}");
+        assert_eq!(parse_call_result("voice-mail").unwrap(), CallResult::Voicemail);
+    }
+
+    #[test]
+    fn the_intent_results_come_from_the_generated_predicate() {
+        let expected: Vec<String> =
+            CallResult::ALL.iter().filter(|r| r.is_intent_available()).map(|r| r.code().to_string()).collect();
+        assert!(expected.len() > 1);
+        assert_eq!(intent_results(), suggest::or_list(&expected));
+    }
 }

@@ -11,10 +11,13 @@ use std::path::{Path, PathBuf};
 
 use nxlink_auth::{AccessSecret, Credentials};
 use nxlink_models::Region;
+use serde::de::{DeserializeOwned, Deserializer, Visitor};
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
 
 use crate::args::GlobalArgs;
 use crate::error::CliError;
+use crate::suggest;
 
 pub(crate) const ENV_ACCESS_KEY: &str = "NXLINK_ACCESS_KEY";
 pub(crate) const ENV_ACCESS_SECRET: &str = "NXLINK_ACCESS_SECRET";
@@ -70,8 +73,12 @@ pub(crate) struct Endpoint {
 }
 
 /// Reads the profile named by `--profile`, or `default` when the file has one.
+///
+/// A file that is read must be right, whether or not a profile was asked for: a typo
+/// in a key is an error (with the line and a suggestion), not a setting silently
+/// ignored. A file named by `NXLINK_CONFIG` must exist; the default path may not.
 pub(crate) fn load_profile(global: &GlobalArgs, sources: &Sources<'_>) -> Result<Option<Profile>, CliError> {
-    let Some(path) = profile_path(sources) else {
+    let Some((path, from_env)) = profile_path(sources) else {
         return match &global.profile {
             Some(name) => Err(CliError::usage(format!(
                 "--profile {name}: no config directory found; set {ENV_CONFIG} to the profile file"
@@ -81,6 +88,13 @@ pub(crate) fn load_profile(global: &GlobalArgs, sources: &Sources<'_>) -> Result
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound && from_env => {
+            return Err(CliError::usage(format!(
+                "{ENV_CONFIG} names {}, which does not exist; expected the path of a TOML profile file \
+                 (or unset {ENV_CONFIG} to use the default)",
+                path.display()
+            )))
+        }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound && global.profile.is_none() => return Ok(None),
         Err(err) => {
             return Err(CliError::usage(format!(
@@ -89,21 +103,7 @@ pub(crate) fn load_profile(global: &GlobalArgs, sources: &Sources<'_>) -> Result
             )))
         }
     };
-    let parsed: ProfileFile = match toml::from_str(&text) {
-        Ok(parsed) => parsed,
-        Err(err) if global.profile.is_some() => {
-            return Err(CliError::usage(format!(
-                "invalid profile file {}: {}",
-                path.display(),
-                err.to_string().trim().replace('\n', " ")
-            )))
-        }
-        Err(_) => {
-            // Nobody asked for a profile: a broken file must not block env-only use.
-            tracing::warn!(path = %path.display(), "ignoring the profile file, it does not parse");
-            return Ok(None);
-        }
-    };
+    let parsed = parse_profile_file(&text, &path)?;
     let name = global.profile.as_deref().unwrap_or(DEFAULT_PROFILE);
     let Some(mut profile) = parsed.profiles.get(name).cloned() else {
         if global.profile.is_none() {
@@ -122,14 +122,92 @@ pub(crate) fn load_profile(global: &GlobalArgs, sources: &Sources<'_>) -> Result
     Ok(Some(profile))
 }
 
-/// `NXLINK_CONFIG`, else `$XDG_CONFIG_HOME/nxlink/config.toml` (honoured on every OS,
-/// so one setup works on a Mac too), else the platform's config directory.
-fn profile_path(sources: &Sources<'_>) -> Option<PathBuf> {
+/// `NXLINK_CONFIG` (true: named by the environment), else
+/// `$XDG_CONFIG_HOME/nxlink/config.toml` (honoured on every OS, so one setup works on a
+/// Mac too), else the platform's config directory.
+fn profile_path(sources: &Sources<'_>) -> Option<(PathBuf, bool)> {
     if let Some(path) = sources.var(ENV_CONFIG) {
-        return Some(PathBuf::from(path));
+        return Some((PathBuf::from(path), true));
     }
     let dir = sources.var("XDG_CONFIG_HOME").map(PathBuf::from).or_else(dirs::config_dir)?;
-    Some(dir.join("nxlink").join("config.toml"))
+    Some((dir.join("nxlink").join("config.toml"), false))
+}
+
+/// The profile file, checked key by key before it is decoded, so an unknown key is
+/// reported with its line and the known key it is closest to.
+fn parse_profile_file(text: &str, path: &Path) -> Result<ProfileFile, CliError> {
+    let invalid = |span: Option<std::ops::Range<usize>>, message: &str| {
+        let line = span.map(|span| format!(", line {}", line_of(text, span.start))).unwrap_or_default();
+        CliError::usage(format!("invalid profile file {}{line}: {}", path.display(), message.trim().replace('\n', " ")))
+    };
+    let document = DeTable::parse(text).map_err(|err| invalid(err.span(), err.message()))?;
+    if let Some((span, message)) = first_unknown_key(document.get_ref()) {
+        return Err(invalid(Some(span), &message));
+    }
+    toml::from_str(text).map_err(|err| invalid(err.span(), err.message()))
+}
+
+/// The first key (by position) the CLI does not know, with what to say about it.
+fn first_unknown_key(document: &DeTable<'_>) -> Option<(std::ops::Range<usize>, String)> {
+    let top_keys = field_names::<ProfileFile>();
+    let profile_keys = field_names::<Profile>();
+    let mut unknown = Vec::new();
+    let mut check = |table: &DeTable<'_>, known: &[&'static str], place: &str| {
+        for key in table.keys() {
+            let name: &str = key.get_ref();
+            if !known.contains(&name) {
+                let message = format!(
+                    "unknown key `{name}` {place}; expected one of: {}{}",
+                    known.join(", "),
+                    suggest::did_you_mean(name, known.iter().copied())
+                );
+                unknown.push((key.span(), message));
+            }
+        }
+    };
+    check(document, top_keys, "at the top level (profiles go in [profiles.NAME] tables)");
+    if let Some(DeValue::Table(profiles)) = document.get("profiles").map(|value| value.get_ref()) {
+        for (name, profile) in profiles {
+            if let DeValue::Table(profile) = profile.get_ref() {
+                let name: &str = name.get_ref();
+                check(profile, profile_keys, &format!("in [profiles.{name}]"));
+            }
+        }
+    }
+    unknown.into_iter().min_by_key(|(span, _)| span.start)
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).unwrap_or(text).matches('\n').count() + 1
+}
+
+/// The field names serde accepts for a struct, asked of its `Deserialize` impl, so the
+/// keys checked and suggested are exactly the ones the struct reads.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> Deserializer<'de> for Fields<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only structs are asked for their fields"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("fields noted"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
 }
 
 /// The base URL: `--base-url`/`--region`, then `NXLINK_BASE_URL`/`NXLINK_REGION`, then
@@ -170,7 +248,10 @@ pub(crate) fn endpoint(
 }
 
 fn parse_region(text: &str, source: &str) -> Result<Region, CliError> {
-    text.parse::<Region>().map_err(|err| CliError::usage(format!("{source}: {err}")))
+    text.parse::<Region>().map_err(|err| {
+        let hint = suggest::did_you_mean(text, Region::ALL.iter().map(|region| region.id()));
+        CliError::usage(format!("{source}: {err}{hint}"))
+    })
 }
 
 /// The access key and secret, each from the first source that has it.
@@ -330,20 +411,83 @@ mod tests {
         assert!(text.contains("bad.toml") && text.contains("access_secret"), "{text}");
         assert!(!text.contains('\n'));
 
-        let err = resolve(&[], &[(ENV_CONFIG, "/nonexistent/config.toml")]).unwrap_err();
+        // The default path may be missing; a file named by NXLINK_CONFIG may not.
+        let err = resolve(&[], &[("XDG_CONFIG_HOME", "/nonexistent")]).unwrap_err();
         assert!(err.to_string().contains("no API endpoint"), "{err}");
+        let err = resolve(&[], &[(ENV_CONFIG, "/nonexistent/config.toml")]).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage);
+        assert!(
+            err.to_string().starts_with("NXLINK_CONFIG names /nonexistent/config.toml, which does not exist"),
+            "{err}"
+        );
+    }
+
+    #[track_caller]
+    fn file_error(text: &str, args: &[&str]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let err = resolve(args, &[(ENV_CONFIG, path.to_str().unwrap())]).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage, "{err}");
+        let text = err.to_string();
+        let prefix = format!("invalid profile file {}, line ", path.display());
+        assert!(text.starts_with(&prefix), "{text}");
+        text[prefix.len()..].to_owned()
+    }
+
+    #[test]
+    fn a_file_that_is_read_must_parse_and_know_every_key_with_or_without_profile() {
+        for args in [&[][..], &["--profile", "work"][..]] {
+            assert_eq!(
+                file_error("[profiles.work]\nregion = \"hk\"\nacess_key = \"AK\"\n", args),
+                "3: unknown key `acess_key` in [profiles.work]; expected one of: region, base_url, access_key, \
+                 secret_file; did you mean `access_key`?"
+            );
+            let text = file_error("[profiles.work]\nsecret-file = \"s\"\n", args);
+            assert!(text.starts_with("2: unknown key `secret-file`") && text.ends_with("did you mean `secret_file`?"));
+            let text = file_error("[profiles.work]\nregion = \"hk\n", args);
+            assert!(text.starts_with("2: ") && text.contains("string"), "{text}");
+            assert!(!text.contains('\n'));
+        }
+        let text = file_error("\n[profile.work]\nregion = \"hk\"\n", &[]);
+        assert!(
+            text.starts_with("2: unknown key `profile` at the top level") && text.ends_with("`profiles`?"),
+            "{text}"
+        );
+        // No suggestion when nothing is close; a wrong type names its line too.
+        let text = file_error("[profiles.a]\ncolour = \"red\"\n", &[]);
+        assert!(text.ends_with("expected one of: region, base_url, access_key, secret_file"), "{text}");
+        assert!(file_error("[profiles.a]\n\nregion = 5\n", &[]).starts_with("3: invalid type: integer `5`"));
+    }
+
+    #[test]
+    fn the_known_keys_are_the_structs_fields() {
+        assert_eq!(field_names::<Profile>(), ["region", "base_url", "access_key", "secret_file"]);
+        assert_eq!(field_names::<ProfileFile>(), ["profiles"]);
+    }
+
+    #[test]
+    fn a_bad_profile_region_suggests_the_closest_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[profiles.default]\nregion = \"amr\"\n").unwrap();
+        let err = resolve(&[], &[(ENV_CONFIG, path.to_str().unwrap())]).unwrap_err().to_string();
+        assert!(err.starts_with("region of profile `default`") && err.ends_with("did you mean `amer`?"), "{err}");
+        let err = resolve(&[], &[(ENV_REGION, "idm"), ("XDG_CONFIG_HOME", "/nonexistent")]).unwrap_err().to_string();
+        assert!(err.ends_with("; did you mean `idn`?"), "{err}");
     }
 
     #[test]
     fn missing_secret_says_where_it_can_come_from_and_empty_files_are_refused() {
-        let err = resolve(&["--region", "hk"], &[(ENV_ACCESS_KEY, "AK"), (ENV_CONFIG, "/nonexistent")]).unwrap_err();
+        let err =
+            resolve(&["--region", "hk"], &[(ENV_ACCESS_KEY, "AK"), ("XDG_CONFIG_HOME", "/nonexistent")]).unwrap_err();
         assert!(err.to_string().contains("--secret-file"), "{err}");
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty");
         std::fs::write(&empty, "\n").unwrap();
         let err = resolve(
             &["--region", "hk", "--secret-file", empty.to_str().unwrap()],
-            &[(ENV_ACCESS_KEY, "AK"), (ENV_CONFIG, "/nonexistent")],
+            &[(ENV_ACCESS_KEY, "AK"), ("XDG_CONFIG_HOME", "/nonexistent")],
         )
         .unwrap_err();
         assert!(err.to_string().contains("is empty"), "{err}");
@@ -351,7 +495,7 @@ mod tests {
 
     #[test]
     fn a_bad_region_in_the_environment_names_the_variable() {
-        let err = resolve(&[], &[(ENV_REGION, "mars"), (ENV_CONFIG, "/nonexistent")]).unwrap_err();
+        let err = resolve(&[], &[(ENV_REGION, "mars"), ("XDG_CONFIG_HOME", "/nonexistent")]).unwrap_err();
         assert!(err.to_string().starts_with("NXLINK_REGION: unknown region `mars`"), "{err}");
     }
 }

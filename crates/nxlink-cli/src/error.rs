@@ -22,13 +22,30 @@ pub(crate) enum Exit {
     Api = 4,
     /// 5: no usable answer: transport, timeout, HTTP 5xx, undecodable body.
     Network = 5,
+    /// 129: SIGHUP (the terminal went away), as shells report it.
+    HungUp = 129,
     /// 130: interrupted (Ctrl-C), as shells report a SIGINT.
     Interrupted = 130,
+    /// 143: SIGTERM, as shells report it.
+    Terminated = 143,
+}
+
+impl Exit {
+    /// The process exit code.
+    pub(crate) const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// True for the exits of a signal, which `main` reports through
+    /// [`crate::signals::exit_with`].
+    pub(crate) const fn is_signal(self) -> bool {
+        matches!(self, Self::HungUp | Self::Interrupted | Self::Terminated)
+    }
 }
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
-        ExitCode::from(exit as u8)
+        ExitCode::from(exit.code())
     }
 }
 
@@ -54,6 +71,11 @@ impl CliError {
 
     /// The error of an API call, with the hint that goes with it.
     pub(crate) fn from_api(error: &ApiCallError) -> Self {
+        Self::from_api_hinted(error, None)
+    }
+
+    /// [`Self::from_api`], with `hint` instead of the usual one.
+    fn from_api_hinted(error: &ApiCallError, hint_instead: Option<&str>) -> Self {
         match error {
             ApiCallError::Validation(invalid) => {
                 Self::usage(format!("{invalid} (set by {})", flag_of_field(invalid.field())))
@@ -66,30 +88,50 @@ impl CliError {
                     message.push_str(text);
                 }
                 message.push_str(&format!("; traceId {}", api.trace_id.as_deref().unwrap_or("none")));
-                if let Some(hint) = hint(code) {
+                if let Some(hint) = hint_instead.or(hint(code)) {
                     message.push_str("; hint: ");
                     message.push_str(hint);
                 }
                 let exit = if code.is_authentication() { Exit::Auth } else { Exit::Api };
                 Self::new(exit, message)
             }
-            other => {
-                // reqwest's own message ("error sending request") hides the cause in its
-                // source chain; the cause is what the user can act on.
-                let mut message = other.to_string();
-                let mut source = std::error::Error::source(other);
-                while let Some(cause) = source {
-                    let text = cause.to_string();
-                    if !message.contains(&text) {
-                        message.push_str(": ");
-                        message.push_str(&text);
-                    }
-                    source = cause.source();
-                }
-                message.push_str("; hint: check the base URL or region and the network, then try again");
-                Self::new(Exit::Network, message)
-            }
+            other => Self::network(other, hint_instead.unwrap_or(NETWORK_HINT)),
         }
+    }
+
+    /// The error of a call to `base_url` + `endpoint_path`. A base URL with a path is
+    /// a likely mistake (the base URL is the gateway only; the client adds the endpoint
+    /// path), so the hint says so: for any failure when the path is part of the
+    /// endpoint's (`/openapi/aiagent`, surely wrong; the API may then answer 20000 or
+    /// 404), and for a call with no usable answer when it is another path (perhaps a
+    /// proxy's prefix).
+    pub(crate) fn from_call(error: &ApiCallError, base_url: &str, endpoint_path: &str) -> Self {
+        let Some((gateway, path)) = split_base_url(base_url) else { return Self::from_api(error) };
+        let surely_wrong = std::path::Path::new(endpoint_path).starts_with(path) || path.ends_with(endpoint_path);
+        match error {
+            ApiCallError::Validation(_) => Self::from_api(error),
+            ApiCallError::Api(_) if !surely_wrong => Self::from_api(error),
+            _ => Self::from_api_hinted(error, Some(&path_hint(gateway, path, endpoint_path, surely_wrong))),
+        }
+    }
+
+    /// A call that got no usable answer (exit 5), with its cause chain and `hint`.
+    fn network(error: &ApiCallError, hint: &str) -> Self {
+        // reqwest's own message ("error sending request") hides the cause in its
+        // source chain; the cause is what the user can act on.
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            source = cause.source();
+        }
+        message.push_str("; hint: ");
+        message.push_str(hint);
+        Self::new(Exit::Network, message)
     }
 
     pub(crate) fn from_build(error: &BuildError, endpoint_source: &str) -> Self {
@@ -110,6 +152,33 @@ impl fmt::Display for CliError {
         f.write_str(&one_line)
     }
 }
+
+/// A base URL's gateway (scheme, host, port) and its path, when it has one beyond `/`.
+fn split_base_url(url: &str) -> Option<(&str, &str)> {
+    let host_start = url.find("://")? + 3;
+    let path_start = host_start + url[host_start..].find('/')?;
+    let path = url[path_start..].trim_end_matches('/');
+    (!path.is_empty()).then(|| (&url[..path_start], path))
+}
+
+/// What to say about a base URL with a path; `surely_wrong` when the path is part of
+/// the endpoint's.
+fn path_hint(gateway: &str, path: &str, endpoint_path: &str, surely_wrong: bool) -> String {
+    let advice = format!(
+        "the base URL is the gateway only ({gateway}) and the client adds the endpoint path ({endpoint_path}) itself"
+    );
+    if surely_wrong {
+        format!("drop `{path}` from the base URL: {advice}")
+    } else {
+        format!(
+            "the base URL has a path, `{path}`: {advice}; drop the path unless a proxy serves the API under it, \
+             then check the network"
+        )
+    }
+}
+
+/// The hint for a call that got no usable answer.
+const NETWORK_HINT: &str = "check the base URL or region and the network, then try again";
 
 /// What to check for an API code, in the words of the person who has to fix it.
 pub(crate) fn hint(code: ErrorCode) -> Option<&'static str> {
@@ -182,6 +251,35 @@ mod tests {
         let err = CliError::from_api(&invalid);
         assert_eq!(err.exit, Exit::Usage);
         assert!(err.to_string().contains("--page-size"), "{err}");
+    }
+
+    #[test]
+    fn a_base_url_with_a_path_gets_a_hint_about_the_path() {
+        let timeout = ApiCallError::Timeout { kind: TimeoutKind::Attempt, elapsed: std::time::Duration::ZERO };
+        let endpoint = "/openapi/aiagent/call/list";
+        let err = CliError::from_call(&timeout, "http://127.0.0.1:1/openapi/aiagent", endpoint);
+        assert_eq!(err.exit, Exit::Network);
+        let text = err.to_string();
+        assert!(text.contains("hint: drop `/openapi/aiagent` from the base URL"), "{text}");
+        assert!(text.contains("gateway only (http://127.0.0.1:1)") && text.contains(endpoint), "{text}");
+        assert!(!text.contains("network"), "{text}");
+
+        let text = CliError::from_call(&timeout, "https://proxy.invalid/nxlink", endpoint).to_string();
+        assert!(text.contains("has a path, `/nxlink`") && text.contains("unless a proxy"), "{text}");
+
+        for plain in ["http://127.0.0.1:1", "https://gw.invalid/"] {
+            let text = CliError::from_call(&timeout, plain, endpoint).to_string();
+            assert!(text.ends_with("hint: check the base URL or region and the network, then try again"), "{text}");
+        }
+        // An answer of the API is about the request, unless the path is surely wrong.
+        let err = CliError::from_call(&api(1003), "http://127.0.0.1:1/x", endpoint);
+        assert!(err.to_string().ends_with("hint: check the access secret, that the body signed is byte for byte the body sent, and the clock; `nxlink sign --explain --body FILE` shows the string to sign"), "{err}");
+        let err = CliError::from_call(&api(20000), "http://127.0.0.1:1/openapi", endpoint);
+        assert_eq!(err.exit, Exit::Api);
+        assert!(
+            err.to_string().contains("API error 20000") && err.to_string().contains("hint: drop `/openapi`"),
+            "{err}"
+        );
     }
 
     #[test]

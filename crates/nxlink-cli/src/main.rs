@@ -8,14 +8,16 @@
 //! nxlink sign --explain --body body.json
 //! ```
 //!
-//! Data goes to stdout (or `--output FILE`, written atomically); logs, progress and
+//! Data goes to stdout (or `--output FILE`: a regular file or a symlink's target is
+//! written atomically, a FIFO or a device straight); logs, progress, summaries and
 //! errors go to stderr, so pipes carry records only. JSON, JSONL and CSV use the API's
 //! wire field names and raw codes; the table decodes codes to names.
 //!
 //! Credentials come from flags, then the environment (`NXLINK_ACCESS_KEY`,
 //! `NXLINK_ACCESS_SECRET`, `NXLINK_REGION`, `NXLINK_BASE_URL`), then a profile
-//! (`[profiles.NAME]` in `$XDG_CONFIG_HOME/nxlink/config.toml` with `region`,
-//! `base_url`, `access_key`, `secret_file`). The secret is never a flag value.
+//! (`[profiles.NAME]` in `$XDG_CONFIG_HOME/nxlink/config.toml`, or in the file
+//! `NXLINK_CONFIG` names, with `region`, `base_url`, `access_key`, `secret_file`; a
+//! file that is read must parse and know every key). The secret is never a flag value.
 //!
 //! # Exit codes
 //!
@@ -27,7 +29,11 @@
 //! | 3 | authentication refused by the API (codes 1001-1005) |
 //! | 4 | API business error (20000, or any other non-zero code) |
 //! | 5 | network or server: unreachable, timeout, HTTP 5xx, an answer that does not decode |
-//! | 130 | interrupted (Ctrl-C); a partial `--output` file is removed |
+//! | 129 | stopped by SIGHUP; a partial `--output` file is removed |
+//! | 130 | stopped by SIGINT (Ctrl-C); a partial `--output` file is removed |
+//! | 143 | stopped by SIGTERM; a partial `--output` file is removed |
+//!
+//! A reader that stops early (`nxlink ... | head`) is not an error: exit 0, nothing said.
 
 mod args;
 mod commands;
@@ -35,6 +41,8 @@ mod config;
 mod error;
 mod output;
 mod progress;
+mod signals;
+mod suggest;
 mod table;
 mod time;
 
@@ -51,12 +59,21 @@ fn main() -> ExitCode {
     // Clap prints usage errors and exits 2, help and version exit 0.
     let cli = Cli::parse();
     init_logging(&cli.global);
+    if let Err(err) = signals::install() {
+        return report(&CliError::local(format!("cannot install the signal handlers: {err}")));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => return report(&CliError::local(format!("cannot start the async runtime: {err}"))),
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.exit.is_signal() => {
+            // The command's future is gone, and with it any partial --output file. Not
+            // waiting for the runtime's threads: one may be blocked in a write.
+            runtime.shutdown_background();
+            signals::exit_with(&err)
+        }
         Err(err) => report(&err),
     }
 }

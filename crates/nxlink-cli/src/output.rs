@@ -1,14 +1,25 @@
 //! Writing records as they arrive, in each format, to stdout or to a file.
 //!
 //! Nothing is collected: each record is encoded and written when the stream yields it,
-//! so memory stays flat whatever the export's size. A file named by `--output` is
-//! written under a temporary name in the same directory and renamed over the target
-//! only once everything was written; on any failure the temporary file is removed
-//! (dropping [`tempfile::TempPath`] deletes it), so a file at the target path is always
-//! a complete export.
+//! so memory stays flat whatever the export's size.
+//!
+//! `--output PATH` depends on what is at PATH (see [`plan`]):
+//! - nothing, or a regular file: written under a temporary name in the same directory
+//!   and renamed over PATH only once everything was written, so a file at PATH is always
+//!   a complete export. An existing file keeps its mode (and, where we may, its owner);
+//!   a new file is created `0600`, since exports hold personal data (phone numbers).
+//! - a symbolic link: followed to the file it names, which is written as above; the link
+//!   stays a link.
+//! - anything else (a FIFO, a character device such as `/dev/null`, `/dev/stdout`):
+//!   opened and written straight to, with no temporary file and no rename, which would
+//!   replace the FIFO or device with a plain file.
+//!
+//! On any failure or signal the temporary file is removed: dropping its
+//! [`TempFileGuard`] deletes it.
 
-use std::fs::File;
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use nxlink_models::CallRecord;
@@ -17,8 +28,12 @@ use serde_json::Value;
 
 use crate::args::Format;
 use crate::error::CliError;
+use crate::signals::{CreateError, TempFileGuard};
 
-/// The byte sink: stdout, or the temporary file of an atomic `--output`.
+/// Symbolic links followed before giving up: Linux's own limit (`MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
+
+/// The byte sink: stdout, or the file `--output` writes (temporary or direct).
 enum Sink {
     Stdout(Box<dyn Write>),
     File(BufWriter<File>),
@@ -50,13 +65,39 @@ enum Encoder {
 /// Where records go and how they are encoded.
 pub(crate) struct RecordOutput {
     encoder: Encoder,
-    /// The temporary file and the path it becomes, for `--output`.
-    target: Option<(tempfile::TempPath, PathBuf)>,
+    target: Target,
     started: bool,
 }
 
-/// Why writing failed: to stdout, a closed pipe (`nxlink ... | head`) is the reader
-/// having seen enough, not an error.
+/// Where the bytes of [`RecordOutput`] end up.
+enum Target {
+    Stdout,
+    /// A regular file or a new path: `temp` is renamed to `file` at the end. `named` is
+    /// the path as the user gave it (a link to `file`, or `file` itself), for messages.
+    Atomic {
+        temp: TempFileGuard,
+        file: PathBuf,
+        named: PathBuf,
+    },
+    /// Not a regular file (FIFO, device, `/dev/stdout`): written straight to.
+    Direct {
+        named: PathBuf,
+    },
+}
+
+/// What to do with an `--output` path, decided from what is there.
+#[derive(Debug)]
+enum Plan {
+    /// Write `file` atomically; `existing` is the file being replaced, if any.
+    Atomic { file: PathBuf, existing: Option<Metadata> },
+    /// Open `file` and write to it. `append` for a regular file reached through
+    /// `/proc` (`/dev/stdout` redirected to a file): the shell opened it, and `>>`
+    /// must not lose what was there.
+    Direct { file: PathBuf, append: bool },
+}
+
+/// Why writing failed: to a pipe (stdout, a FIFO), a closed reader (`nxlink ... | head`)
+/// is the reader having seen enough, not an error.
 #[derive(Debug)]
 pub(crate) enum WriteError {
     ClosedPipe,
@@ -77,11 +118,22 @@ impl RecordOutput {
                 } else {
                     Box::new(BufWriter::with_capacity(64 * 1024, stdout))
                 };
-                (Sink::Stdout(sink), None)
+                (Sink::Stdout(sink), Target::Stdout)
             }
-            Some(path) => {
-                let (file, temp) = temp_file_for(path)?;
-                (Sink::File(BufWriter::with_capacity(64 * 1024, file)), Some((temp, path.to_path_buf())))
+            Some(named) => {
+                let (file, target) = match plan(named)? {
+                    Plan::Atomic { file, existing } => {
+                        let (handle, temp) = temp_file_for(named, &file, existing.as_ref())?;
+                        (handle, Target::Atomic { temp, file, named: named.to_path_buf() })
+                    }
+                    Plan::Direct { file, append } => {
+                        let handle = OpenOptions::new().write(true).append(append).open(&file).map_err(|err| {
+                            CliError::local(format!("--output {}: cannot open it for writing: {err}", named.display()))
+                        })?;
+                        (handle, Target::Direct { named: named.to_path_buf() })
+                    }
+                };
+                (Sink::File(BufWriter::with_capacity(64 * 1024, file)), target)
             }
         };
         let encoder = match format {
@@ -141,12 +193,12 @@ impl RecordOutput {
         let Self { encoder, target, .. } = self;
         // Closed before the rename, which some platforms refuse on an open file.
         drop(encoder);
-        if let Some((temp, path)) = target {
-            temp.persist(&path).map_err(|err| {
+        if let Target::Atomic { temp, file, named } = target {
+            temp.persist(&file).map_err(|err| {
+                let shown = if file == named { String::new() } else { format!(" (the target of {})", named.display()) };
                 WriteError::Failed(CliError::local(format!(
-                    "cannot move the finished export to {}: {}",
-                    path.display(),
-                    err.error
+                    "cannot move the finished export to {}{shown}: {err}",
+                    file.display()
                 )))
             })?;
         }
@@ -155,6 +207,8 @@ impl RecordOutput {
 
     fn finish_inner(&mut self) -> io::Result<()> {
         self.begin()?;
+        // Only a file about to be renamed is synced: a FIFO or a device refuses fsync.
+        let atomic = matches!(self.target, Target::Atomic { .. });
         let sink: &Sink = match &mut self.encoder {
             Encoder::Table(out) | Encoder::Jsonl(out) => {
                 out.flush()?;
@@ -171,7 +225,7 @@ impl RecordOutput {
                 out.get_ref()
             }
         };
-        if let Sink::File(file) = sink {
+        if let (true, Sink::File(file)) = (atomic, sink) {
             // The rename must not publish a file whose bytes are still in the page cache
             // only: a crash right after would leave a complete-looking, empty file.
             file.get_ref().sync_all()?;
@@ -181,33 +235,136 @@ impl RecordOutput {
 
     fn classify(&self, err: io::Error) -> WriteError {
         match &self.target {
-            None if err.kind() == io::ErrorKind::BrokenPipe => WriteError::ClosedPipe,
-            None => WriteError::Failed(CliError::local(format!("cannot write to standard output: {err}"))),
-            Some((_, path)) => {
-                WriteError::Failed(CliError::local(format!("cannot write the export to {}: {err}", path.display())))
+            Target::Stdout | Target::Direct { .. } if is_closed_pipe(&err) => WriteError::ClosedPipe,
+            Target::Stdout => WriteError::Failed(CliError::local(format!("cannot write to standard output: {err}"))),
+            Target::Atomic { named, .. } | Target::Direct { named } => {
+                WriteError::Failed(CliError::local(format!("cannot write the export to {}: {err}", named.display())))
             }
         }
     }
 }
 
-/// A hidden temporary file next to `path` (same directory, so the final rename stays
-/// on one file system and is atomic).
-fn temp_file_for(path: &Path) -> Result<(File, tempfile::TempPath), CliError> {
-    let name = path.file_name().ok_or_else(|| {
-        CliError::usage(format!("--output {}: expected a file path, not a directory", path.display()))
-    })?;
+/// A write to a pipe whose reader has gone. The csv crate wraps its writer's
+/// `io::Error` in a `csv::Error`, which `io::Error::from` wraps again, so the kind is
+/// looked for under those wrappers too.
+fn is_closed_pipe(err: &io::Error) -> bool {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    let Some(inner) = err.get_ref() else { return false };
+    if let Some(csv) = inner.downcast_ref::<csv::Error>() {
+        return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_closed_pipe(io));
+    }
+    inner.downcast_ref::<io::Error>().is_some_and(is_closed_pipe)
+}
+
+/// Decides how to write `named` from what is there, following symbolic links (at most
+/// [`MAX_LINKS`]) to the file they name, so that the link itself is never replaced.
+fn plan(named: &Path) -> Result<Plan, CliError> {
+    let mut current = named.to_path_buf();
+    for _ in 0..=MAX_LINKS {
+        let meta = match fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            // A new file, possibly the target of a dangling link.
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Ok(Plan::Atomic { file: current, existing: None })
+            }
+            Err(err) => {
+                return Err(CliError::local(format!(
+                    "--output {}: cannot look at {}: {err}",
+                    named.display(),
+                    current.display()
+                )))
+            }
+        };
+        let kind = meta.file_type();
+        if kind.is_file() {
+            return Ok(Plan::Atomic { file: current, existing: Some(meta) });
+        }
+        if kind.is_dir() {
+            return Err(CliError::usage(format!(
+                "--output {}: {} is a directory; expected a file path",
+                named.display(),
+                current.display()
+            )));
+        }
+        if !kind.is_symlink() {
+            return Ok(Plan::Direct { file: current, append: false });
+        }
+        if is_in_proc(&current) {
+            // `/dev/stdout` -> `/proc/self/fd/1` -> `pipe:[1234]`: the kernel opens such
+            // a link for us, but its text is no path to write a file next to.
+            let regular = fs::metadata(&current).is_ok_and(|meta| meta.is_file());
+            return Ok(Plan::Direct { file: current, append: regular });
+        }
+        let link = fs::read_link(&current).map_err(|err| {
+            CliError::local(format!("--output {}: cannot read the link {}: {err}", named.display(), current.display()))
+        })?;
+        // A relative link is relative to the link's directory; an absolute one replaces.
+        current = match current.parent() {
+            Some(parent) => parent.join(link),
+            None => link,
+        };
+    }
+    Err(CliError::usage(format!(
+        "--output {}: more than {MAX_LINKS} symbolic links in a row; expected a path that leads to a file",
+        named.display()
+    )))
+}
+
+/// Whether `path`'s directory is under `/proc` (`/proc/self/fd`, `/dev/fd`).
+fn is_in_proc(path: &Path) -> bool {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", name.to_string_lossy()))
-        .suffix(".partial")
-        .tempfile_in(dir)
-        .map_err(|err| {
-            CliError::local(format!("cannot create a file in {} for --output {}: {err}", dir.display(), path.display()))
-        })?;
-    Ok(temp.into_parts())
+    fs::canonicalize(dir).is_ok_and(|dir| dir.starts_with("/proc"))
+}
+
+/// A hidden temporary file next to `file` (same directory, so the final rename stays
+/// on one file system and is atomic), with the mode and owner of `existing`, the file
+/// it will replace. `named` is the path the user gave, for messages.
+fn temp_file_for(named: &Path, file: &Path, existing: Option<&Metadata>) -> Result<(File, TempFileGuard), CliError> {
+    let name = file.file_name().ok_or_else(|| {
+        CliError::usage(format!("--output {}: expected a file path, not a directory", named.display()))
+    })?;
+    let dir = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let create = || {
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", name.to_string_lossy()))
+            .suffix(".partial")
+            .tempfile_in(dir)?;
+        let (handle, path) = temp.into_parts();
+        if let Some(existing) = existing {
+            keep_owner_and_mode(&handle, existing)?;
+        }
+        Ok((handle, path))
+    };
+    TempFileGuard::create(create).map_err(|err| match err {
+        CreateError::Signalled(signal) => signal.error(),
+        CreateError::Io(err) => CliError::local(format!(
+            "cannot create a file in {} for --output {}: {err}",
+            dir.display(),
+            named.display()
+        )),
+    })
+}
+
+/// Gives the new file the owner and mode of the one it replaces. The owner first:
+/// `chown` clears set-id bits, which the mode then restores. Only root may give a file
+/// away, so a refused owner is not an error (the file is then ours, as with any editor
+/// that saves by renaming).
+fn keep_owner_and_mode(handle: &File, existing: &Metadata) -> io::Result<()> {
+    let ours = handle.metadata()?;
+    if (ours.uid(), ours.gid()) != (existing.uid(), existing.gid()) {
+        if let Err(err) = std::os::unix::fs::fchown(handle, Some(existing.uid()), Some(existing.gid())) {
+            tracing::debug!(%err, "cannot keep the replaced file's owner");
+        }
+    }
+    handle.set_permissions(fs::Permissions::from_mode(existing.mode() & 0o7777))
 }
 
 /// The record's wire field names in declaration order (the API's order), from serde

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// Whether to draw: stderr is a terminal, the user did not ask for quiet, and the data
 /// itself is not being printed to that terminal (the rows would fight the bar for the
@@ -29,8 +29,8 @@ impl Progress {
             return Self { bar: ProgressBar::hidden() };
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} records  {per_sec}  {elapsed}") {
-            bar.set_style(style);
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} records  {rate}  {elapsed}") {
+            bar.set_style(style.with_key("rate", write_rate));
         }
         bar.enable_steady_tick(Duration::from_millis(200));
         Self { bar }
@@ -41,10 +41,8 @@ impl Progress {
         if self.bar.is_hidden() || self.bar.length() == Some(total) {
             return;
         }
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} records  {per_sec}  ETA {eta}")
-        {
-            self.bar.set_style(style);
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} records  {rate}  ETA {eta}") {
+            self.bar.set_style(style.with_key("rate", write_rate));
         }
         self.bar.set_length(total);
     }
@@ -52,6 +50,17 @@ impl Progress {
     pub(crate) fn inc(&self) {
         self.bar.inc(1);
     }
+}
+
+/// `{rate}`: records per second as a whole number. indicatif's own `{per_sec}` prints
+/// four decimals (`812.3456/s`), false precision that also makes the line jitter.
+fn write_rate(state: &ProgressState, out: &mut dyn std::fmt::Write) {
+    let _ = out.write_str(&rate(state.per_sec()));
+}
+
+fn rate(per_second: f64) -> String {
+    // `as` saturates: NaN is 0 and infinity the largest u64, never a panic.
+    format!("{}/s", per_second.round() as u64)
 }
 
 impl Drop for Progress {
@@ -63,7 +72,14 @@ impl Drop for Progress {
 
 #[cfg(test)]
 mod tests {
-    use super::wanted;
+    use super::{rate, wanted};
+
+    #[test]
+    fn rates_are_whole_numbers() {
+        assert_eq!(rate(812.3456), "812/s");
+        assert_eq!(rate(0.4), "0/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+    }
 
     #[test]
     fn progress_only_for_a_person_watching_stderr() {

@@ -75,6 +75,12 @@ pub(crate) fn since(now: Timestamp, span: SignedDuration) -> Result<i64, String>
         .map_err(|_| format!("--since {span:#} reaches before the earliest representable time"))
 }
 
+/// Unix seconds as RFC 3339 (`2025-04-30T12:00:00Z`) for messages; seconds beyond
+/// what a timestamp can hold stay numbers.
+pub(crate) fn rfc3339(seconds: i64) -> String {
+    Timestamp::from_second(seconds).map_or_else(|_| format!("unix time {seconds}"), |timestamp| timestamp.to_string())
+}
+
 /// `callStart` and friends for the table: UTC, second precision, fixed width.
 pub(crate) fn format_unix_seconds(seconds: i64) -> Option<String> {
     let timestamp = Timestamp::from_second(seconds).ok()?;
@@ -125,6 +131,13 @@ mod tests {
         }
         let now = Timestamp::from_second(1_746_057_600).unwrap();
         assert_eq!(since(now, SignedDuration::from_hours(24)).unwrap(), 1_746_057_600 - 86_400);
+    }
+
+    #[test]
+    fn messages_show_times_as_rfc3339() {
+        assert_eq!(rfc3339(1_746_014_400), "2025-04-30T12:00:00Z");
+        assert_eq!(rfc3339(-86_400), "1969-12-31T00:00:00Z");
+        assert_eq!(rfc3339(i64::MAX), format!("unix time {}", i64::MAX));
     }
 
     #[test]

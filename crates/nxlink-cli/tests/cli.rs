@@ -60,10 +60,12 @@ impl Mock {
 /// running the tests can leak in.
 fn nxlink() -> Command {
     let mut command = Command::new(BIN);
-    for var in ["NXLINK_ACCESS_KEY", "NXLINK_ACCESS_SECRET", "NXLINK_REGION", "NXLINK_BASE_URL", "RUST_LOG"] {
+    for var in ["NXLINK_ACCESS_KEY", "NXLINK_ACCESS_SECRET", "NXLINK_REGION", "NXLINK_BASE_URL", "NXLINK_CONFIG"] {
         command.env_remove(var);
     }
-    command.env("NXLINK_CONFIG", "/nonexistent/nxlink/config.toml");
+    command.env_remove("RUST_LOG");
+    // The default profile path, missing: silent, as on a machine with no profile.
+    command.env("XDG_CONFIG_HOME", "/nonexistent/xdg");
     command.stdin(Stdio::null());
     command
 }
@@ -477,7 +479,7 @@ fn unreachable_server_exits_5() {
 #[test]
 fn plain_http_to_a_remote_host_exits_2() {
     let output = run(nxlink()
-        .args(["--base-url", "http://api-hk.nxlink.ai", "calls", "list", "--task-id", DEMO_TASK_ID])
+        .args(["--base-url", "http://api.nxlink.invalid", "calls", "list", "--task-id", DEMO_TASK_ID])
         .env("NXLINK_ACCESS_KEY", "AK")
         .env("NXLINK_ACCESS_SECRET", "secret"));
     let (code, line) = failure(&output);
@@ -571,7 +573,13 @@ fn help_documents_the_demo_task_and_the_exit_codes() {
     assert_ok(&output);
     let help = String::from_utf8(output.stdout).unwrap();
     assert!(help.contains(DEMO_TASK_ID), "{help}");
-    for line in ["Exit codes:", "3  authentication", "5  network or server", "NXLINK_ACCESS_SECRET"] {
+    for line in [
+        "Exit codes:",
+        "3  authentication",
+        "5  network or server",
+        "129, 130, 143  stopped by",
+        "NXLINK_ACCESS_SECRET",
+    ] {
         assert!(help.contains(line), "{line} missing");
     }
 }
@@ -679,4 +687,457 @@ fn no_command_prints_the_secret_or_a_signature_at_trace_level() {
         }
     }
     assert!(saw_trace_logs, "the runs must actually log at trace level");
+}
+
+// --- `--output` on each kind of path -------------------------------------------------
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::path::PathBuf;
+
+/// An export of the demo task to `path` as JSONL, which must succeed; returns stderr.
+#[track_caller]
+fn export_to(mock: &Mock, path: &Path) -> String {
+    let output = run(against(mock).args(export_args("jsonl")).arg("--output").arg(path));
+    assert_ok(&output);
+    assert!(output.stdout.is_empty(), "{}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[track_caller]
+fn assert_complete_jsonl(mock: &Mock, text: &str) {
+    let expected = mock.expected();
+    assert_eq!(text.lines().count(), expected.len());
+    for (line, record) in text.lines().zip(&expected) {
+        assert_same_record(&serde_json::from_str(line).unwrap(), record);
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn a_new_output_file_is_private_complete_and_reported() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calls.jsonl");
+    let stderr = export_to(&mock, &path);
+    assert_complete_jsonl(&mock, &std::fs::read_to_string(&path).unwrap());
+    assert_eq!(mode(&path), 0o600, "exports hold phone numbers: new files are 0600");
+    assert_eq!(stderr, format!("wrote {} records to {}\n", mock.expected().len(), path.display()));
+    assert_eq!(entries(dir.path()), ["calls.jsonl"]);
+
+    // -q: nothing on stderr.
+    let output = run(against(&mock).arg("-q").args(export_args("csv")).arg("-o").arg(&path));
+    assert_ok(&output);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn an_existing_file_keeps_its_mode() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    for wanted in [0o644, 0o640] {
+        let path = dir.path().join(format!("calls-{wanted:o}.jsonl"));
+        std::fs::write(&path, "previous export\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(wanted)).unwrap();
+        export_to(&mock, &path);
+        assert_complete_jsonl(&mock, &std::fs::read_to_string(&path).unwrap());
+        assert_eq!(mode(&path), wanted, "{}", path.display());
+    }
+    assert_eq!(entries(dir.path()), ["calls-640.jsonl", "calls-644.jsonl"]);
+}
+
+#[test]
+fn a_symlink_is_followed_and_stays_a_link() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let target = data.join("calls.jsonl");
+    std::fs::write(&target, "previous export\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // A chain of two links, the first relative, as `ln -s` makes them.
+    let middle = dir.path().join("middle");
+    std::os::unix::fs::symlink(&target, &middle).unwrap();
+    let link = dir.path().join("latest.jsonl");
+    std::os::unix::fs::symlink("middle", &link).unwrap();
+
+    let stderr = export_to(&mock, &link);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced");
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("middle"));
+    assert!(std::fs::symlink_metadata(&middle).unwrap().file_type().is_symlink());
+    assert_complete_jsonl(&mock, &std::fs::read_to_string(&target).unwrap());
+    assert_eq!(mode(&target), 0o644);
+    assert!(stderr.ends_with(&format!("records to {}\n", link.display())), "{stderr}");
+    assert_eq!(entries(dir.path()), ["data", "latest.jsonl", "middle"]);
+    assert_eq!(entries(&data), ["calls.jsonl"]);
+
+    // A dangling link: the file it names is created; the link stays.
+    let dangling = dir.path().join("next.jsonl");
+    std::os::unix::fs::symlink("data/next-target.jsonl", &dangling).unwrap();
+    export_to(&mock, &dangling);
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().file_type().is_symlink());
+    assert_complete_jsonl(&mock, &std::fs::read_to_string(data.join("next-target.jsonl")).unwrap());
+}
+
+#[test]
+fn a_link_loop_is_refused_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::os::unix::fs::symlink("b", &a).unwrap();
+    std::os::unix::fs::symlink("a", &b).unwrap();
+    let output = run(nxlink().args(["--demo", "calls", "export", "--task-id", DEMO_TASK_ID, "-o"]).arg(&a));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains(&a.display().to_string()) && line.contains("symbolic links"), "{line}");
+}
+
+fn mkfifo(path: &Path) {
+    rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
+}
+
+#[test]
+fn a_fifo_is_written_in_place_for_its_reader() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("calls.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    export_to(&mock, &fifo);
+    assert_complete_jsonl(&mock, &reader.join().unwrap());
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO was replaced");
+    assert_eq!(entries(dir.path()), ["calls.fifo"], "a temporary file was made");
+}
+
+#[test]
+fn a_fifo_whose_reader_stops_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("calls.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        // One line, then the reader closes its end.
+        std::thread::spawn(move || BufReader::new(std::fs::File::open(fifo).unwrap()).lines().next())
+    };
+    let output =
+        run(nxlink().args(["--demo", "calls", "export", "--task-id", DEMO_TASK_ID, "-f", "csv", "-o"]).arg(&fifo));
+    assert!(reader.join().unwrap().unwrap().unwrap().starts_with("id,"));
+    assert_ok(&output);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn dev_null_is_opened_for_writing_and_stays_a_device() {
+    let mock = Mock::start();
+    export_to(&mock, Path::new("/dev/null"));
+    assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert_eq!(mode(Path::new("/dev/null")) & 0o666, 0o666);
+}
+
+#[test]
+fn dev_stdout_writes_to_standard_output() {
+    let mock = Mock::start();
+    let output = run(against(&mock).args(export_args("jsonl")).args(["--output", "/dev/stdout"]));
+    assert_ok(&output);
+    assert_complete_jsonl(&mock, &String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn a_character_device_made_with_mknod_stays_a_device() {
+    if !rustix::process::geteuid().is_root() {
+        println!("skipped: making a character device (mknod) needs root");
+        return;
+    }
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let device = dir.path().join("null-device");
+    // Major 1, minor 3: the same device as /dev/null.
+    let (file_type, mode) = (rustix::fs::FileType::CharacterDevice, rustix::fs::Mode::from_raw_mode(0o666));
+    if let Err(err) = rustix::fs::mknodat(rustix::fs::CWD, &device, file_type, mode, rustix::fs::makedev(1, 3)) {
+        println!("skipped: mknod refused here ({err}), e.g. in a container without the capability");
+        return;
+    }
+    if let Err(err) = std::fs::OpenOptions::new().write(true).open(&device) {
+        println!("skipped: the device cannot be opened here ({err}), e.g. a nodev mount");
+        return;
+    }
+    export_to(&mock, &device);
+    assert!(std::fs::symlink_metadata(&device).unwrap().file_type().is_char_device(), "the device was replaced");
+    assert_eq!(entries(dir.path()), ["null-device"]);
+}
+
+// --- signals ---------------------------------------------------------------------------
+
+/// Waits (bounded) for a `.partial` file to appear in `dir`.
+#[track_caller]
+fn wait_for_partial(dir: &Path, child: &mut std::process::Child) -> PathBuf {
+    for _ in 0..3_000 {
+        if let Some(name) = entries(dir).into_iter().find(|name| name.ends_with(".partial")) {
+            return dir.join(name);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the export ended before its temporary file was seen: {status}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("no temporary file appeared in {}", dir.display());
+}
+
+#[track_caller]
+fn signalled(child: std::process::Child, signal: rustix::process::Signal) -> (i32, String) {
+    rustix::process::kill_process(rustix::process::Pid::from_child(&child), signal).unwrap();
+    let output = child.wait_with_output().unwrap();
+    failure(&output)
+}
+
+#[test]
+fn sigterm_sighup_and_sigint_mid_export_remove_the_temporary_file() {
+    use rustix::process::Signal;
+    // Every request waits far longer than the test: the export is surely mid-way,
+    // its temporary file created and a request in flight, when the signal comes.
+    let faults = Faults { latency: std::time::Duration::from_secs(600), ..Faults::none() };
+    let mock = Mock::with(MockServer::builder().faults(faults));
+    for (signal, code, name) in
+        [(Signal::TERM, 143, "SIGTERM"), (Signal::HUP, 129, "SIGHUP"), (Signal::INT, 130, "SIGINT")]
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.csv");
+        std::fs::write(&path, "previous export\n").unwrap();
+        let mut child = against(&mock)
+            .args(export_args("csv"))
+            .arg("--output")
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let partial = wait_for_partial(dir.path(), &mut child);
+        let (exit, line) = signalled(child, signal);
+        assert_eq!((exit, line.as_str()), (code, format!("error: interrupted ({name})").as_str()));
+        assert!(!partial.exists(), "{name} left {}", partial.display());
+        assert_eq!(entries(dir.path()), ["calls.csv"], "{name}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "previous export\n");
+    }
+}
+
+#[test]
+fn a_signal_while_stdout_is_not_read_still_exits_with_one_line() {
+    // Megabytes of JSONL into a pipe nobody reads after the first line: the export
+    // blocks in a write, where no await point can notice the signal.
+    let mut child = nxlink()
+        .args(["--demo", "calls", "export", "--task-id", DEMO_TASK_ID, "--format", "jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    rustix::process::kill_process(rustix::process::Pid::from_child(&child), rustix::process::Signal::TERM).unwrap();
+    // Not reading stdout while waiting: the pipe stays full.
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!((status.code(), stderr.as_str()), (Some(143), "error: interrupted (SIGTERM)\n"));
+    drop(stdout);
+}
+
+// --- a reader that stops early ---------------------------------------------------------
+
+#[test]
+fn every_format_ends_quietly_when_the_reader_closes_the_pipe() {
+    for format in ["table", "json", "jsonl", "csv"] {
+        // Both commands write far more than a pipe and our buffer hold (over 170 kB),
+        // so closing after one line surely makes a write fail with EPIPE.
+        let list = ["calls", "list", "--task-id", DEMO_TASK_ID, "--page-size", "1000", "--format", format];
+        let export = ["calls", "export", "--task-id", DEMO_TASK_ID, "--format", format];
+        for args in [&list[..], &export[..]] {
+            let mut child =
+                nxlink().arg("--demo").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+            let mut first = String::new();
+            BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+            assert!(!first.is_empty(), "{args:?}");
+            // The reader is gone (like `| head -1`).
+            let output = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!((output.status.code(), stderr.as_ref()), (Some(0), ""), "{args:?}");
+        }
+    }
+}
+
+// --- configuration errors --------------------------------------------------------------
+
+/// `nxlink` with `text` as its profile file (named by NXLINK_CONFIG), no profile named.
+#[track_caller]
+fn with_profile_file(text: &str, args: &[&str]) -> (i32, String, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    let output = run(nxlink().env("NXLINK_CONFIG", &path).args(args));
+    let (code, line) = failure(&output);
+    (code, line, path, dir)
+}
+
+#[test]
+fn a_profile_file_that_does_not_parse_is_an_error_with_its_line() {
+    let list = ["--region", "hk", "calls", "list", "--task-id", DEMO_TASK_ID];
+    let (code, line, path, _dir) = with_profile_file("[profiles.work]\nregion = \"hk\nsecret_file = \"s\"\n", &list);
+    assert_eq!(code, 2, "{line}");
+    assert!(line.starts_with(&format!("error: invalid profile file {}, line 2: ", path.display())), "{line}");
+}
+
+#[test]
+fn an_unknown_profile_key_is_an_error_with_a_suggestion() {
+    let list = ["calls", "list", "--task-id", DEMO_TASK_ID];
+    let (code, line, path, _dir) =
+        with_profile_file("[profiles.default]\nregion = \"hk\"\n\nacess_key = \"AK\"\n", &list);
+    assert_eq!(code, 2);
+    assert_eq!(
+        line,
+        format!(
+            "error: invalid profile file {}, line 4: unknown key `acess_key` in [profiles.default]; expected one of: \
+             region, base_url, access_key, secret_file; did you mean `access_key`?",
+            path.display()
+        )
+    );
+    let (_, line, _, _dir) =
+        with_profile_file("[profiles.x]\nsecret-file = \"s\"\n", &["--profile", "x", "sign", "--body", "-"]);
+    assert!(
+        line.contains("line 2: unknown key `secret-file`") && line.ends_with("did you mean `secret_file`?"),
+        "{line}"
+    );
+}
+
+#[test]
+fn nxlink_config_naming_a_missing_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml");
+    let output =
+        run(nxlink().env("NXLINK_CONFIG", &missing).args(["--region", "hk", "calls", "list", "--task-id", "t"]));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 2);
+    assert!(
+        line.starts_with(&format!("error: NXLINK_CONFIG names {}, which does not exist", missing.display())),
+        "{line}"
+    );
+}
+
+// --- messages a person reads -----------------------------------------------------------
+
+#[test]
+fn intent_with_a_result_that_has_no_tag_names_the_results_that_do() {
+    let codes: Vec<String> = nxlink_models::CallResult::ALL
+        .iter()
+        .filter(|r| r.is_intent_available())
+        .map(|r| r.code().to_string())
+        .collect();
+    let (last, rest) = codes.split_last().unwrap();
+    let no_tag = nxlink_models::CallResult::ALL.iter().find(|r| !r.is_intent_available()).unwrap();
+    let output = run(nxlink()
+        .args(["--demo", "calls", "list", "--task-id", DEMO_TASK_ID, "--intent", "x", "--result"])
+        .arg(no_tag.code().to_string()));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 2);
+    let needs = format!("error: --intent needs --result {} or {last}; got --result {}", rest.join(", "), no_tag.code());
+    assert!(line.starts_with(&needs), "{line}");
+    assert!(!line.contains("intentAvailable") && !line.contains("callResult") && !line.contains("::"), "{line}");
+}
+
+#[test]
+fn start_after_end_names_the_flags_with_rfc3339_times() {
+    let list = ["--demo", "calls", "list", "--task-id", DEMO_TASK_ID];
+    let output = run(nxlink().args(list).args(["--start", "2025-05-01", "--end", "1745971200"]));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 2);
+    assert_eq!(
+        line,
+        "error: --start 2025-05-01T00:00:00Z is after --end 2025-04-30T00:00:00Z; expected the start at or before the end"
+    );
+    let output = run(nxlink().args(list).args(["--since", "24h", "--end", "2025-04-30"]));
+    let (_, line) = failure(&output);
+    assert!(
+        line.starts_with("error: --since 24h (start ") && line.contains("is after --end 2025-04-30T23:59:59Z"),
+        "{line}"
+    );
+    let output = run(nxlink().args(list).args(["--start", "1969-12-31"]));
+    let (_, line) = failure(&output);
+    assert!(line.starts_with("error: --start 1969-12-31T00:00:00Z is before 1970-01-01T00:00:00Z"), "{line}");
+    assert!(!line.contains("startTs"), "{line}");
+}
+
+#[test]
+fn regions_and_results_suggest_the_closest_name() {
+    let output = run(nxlink().args(["--region", "amr", "calls", "list", "--task-id", "t"]));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("--region") && stderr.contains("did you mean `amer`?"), "{stderr}");
+
+    let output = run(nxlink().env("NXLINK_REGION", "idm").args(["calls", "list", "--task-id", "t"]));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 2);
+    assert!(line.starts_with("error: NXLINK_REGION: unknown region `idm`") && line.ends_with("did you mean `idn`?"));
+
+    let (code, line, _, _dir) =
+        with_profile_file("[profiles.default]\nregion = \"hkk\"\n", &["calls", "list", "--task-id", "t"]);
+    assert_eq!(code, 2);
+    assert!(line.contains("region of profile `default`") && line.ends_with("did you mean `hk`?"), "{line}");
+
+    let output = run(nxlink().args(["calls", "list", "--task-id", "t", "--result", "normal-end-user-hangup"]));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("is not a call result") && stderr.contains("did you mean `normal-end-user-hung-up`?"));
+    assert!(!stderr.contains("CallResult") && !stderr.contains("::"), "{stderr}");
+}
+
+#[test]
+fn a_base_url_with_a_path_gets_a_hint_about_the_path() {
+    let mock = Mock::start();
+    let url = format!("{}/openapi/aiagent", mock.url());
+    let output = run(nxlink()
+        .args(["--base-url", &url, "calls", "list", "--task-id", DEMO_TASK_ID, "--retries", "0"])
+        .env("NXLINK_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("NXLINK_ACCESS_SECRET", DEMO_ACCESS_SECRET));
+    let (code, line) = failure(&output);
+    // The mock answers an unknown path with an envelope (20000), as a gateway may.
+    assert_eq!(code, 4, "{line}");
+    let hint = format!(
+        "hint: drop `/openapi/aiagent` from the base URL: the base URL is the gateway only ({}) and the client adds \
+         the endpoint path ({}) itself",
+        mock.url(),
+        nxlink_mock::CALL_LIST_PATH
+    );
+    assert!(line.ends_with(&hint), "{line}");
+    assert!(!line.contains("check the task id"), "{line}");
+
+    // Nothing listening at all: the path is still what to fix first.
+    let output = run(nxlink()
+        .args(["--base-url", "http://127.0.0.1:1/openapi/aiagent", "calls", "list", "--task-id", "t", "--retries", "0"])
+        .env("NXLINK_ACCESS_KEY", DEMO_ACCESS_KEY)
+        .env("NXLINK_ACCESS_SECRET", DEMO_ACCESS_SECRET));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 5, "{line}");
+    assert!(line.contains("hint: drop `/openapi/aiagent` from the base URL"), "{line}");
+}
+
+#[test]
+fn list_as_a_table_ends_with_n_of_total_on_stderr() {
+    let mock = Mock::start();
+    let list = ["calls", "list", "--task-id", DEMO_TASK_ID, "--page-size", "7"];
+    let output = run(against(&mock).args(list));
+    assert_ok(&output);
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 8);
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), format!("7 of {} records\n", mock.expected().len()));
+    let output = run(against(&mock).arg("-q").args(list));
+    assert_ok(&output);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    // Data formats carry their own count: no line.
+    let output = run(against(&mock).args(list).args(["--format", "jsonl"]));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }

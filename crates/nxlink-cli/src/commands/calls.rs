@@ -2,13 +2,14 @@
 
 use futures_util::TryStreamExt;
 use nxlink_client::{Client, RequestBuilder};
+use nxlink_models::runtime::Operation;
 use nxlink_models::QueryCallRecords;
 
-use super::interrupted;
-use crate::args::{ExportArgs, ListArgs, QueryArgs};
+use crate::args::{intent_results, ExportArgs, Format, ListArgs, QueryArgs};
 use crate::error::CliError;
 use crate::output::{RecordOutput, WriteError};
 use crate::progress::{self, Progress};
+use crate::signals;
 use crate::time;
 
 /// The request's default page size, used to decide whether `--limit` can shrink it.
@@ -18,23 +19,34 @@ pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result
     let builder = request(client, &args.query)?.page_number(args.page);
     validate(&builder)?;
     let mut output = RecordOutput::create(args.query.format, args.query.output.as_deref())?;
-    let page = tokio::select! {
-        page = builder.send() => page.map_err(|err| CliError::from_api(&err))?,
-        err = interrupted() => return Err(err),
-    };
+    let page = builder.send().await.map_err(|err| call_error(client, &err))?;
     tracing::debug!(total = ?page.total, records = page.list.len(), trace_id = ?page.trace_id(), "page received");
     if !quiet && page.list.is_empty() {
         tracing::info!(total = ?page.total, "no records on this page");
     }
     let limit = args.query.limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut written = 0_u64;
     for record in page.list.iter().take(limit) {
+        signals::check()?;
         match output.write(record) {
-            Ok(()) => {}
+            Ok(()) => written += 1,
             Err(WriteError::ClosedPipe) => return Ok(()),
             Err(WriteError::Failed(err)) => return Err(err),
         }
     }
-    finish(output)
+    // Not published once a signal came: the command was stopped.
+    signals::check()?;
+    if !finish(output)? {
+        return Ok(());
+    }
+    if !quiet && args.query.format == Format::Table {
+        match page.total {
+            Some(total) => eprintln!("{written} of {total} records"),
+            None => eprintln!("{written} records (the server sent no total)"),
+        }
+    }
+    report_written(&args.query, written, quiet);
+    Ok(())
 }
 
 pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Result<(), CliError> {
@@ -49,19 +61,15 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
     let mut output = RecordOutput::create(query.format, query.output.as_deref())?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
-    let interrupt = interrupted();
-    tokio::pin!(interrupt);
     let mut written = 0_u64;
     while written < limit {
-        let next = tokio::select! {
-            next = records.try_next() => next,
-            err = &mut interrupt => return Err(err),
-        };
+        let next = records.try_next().await;
         // An error drops `output` on the way out, which removes a partial --output file.
-        let Some(record) = next.map_err(|err| CliError::from_api(&err))? else { break };
+        let Some(record) = next.map_err(|err| call_error(client, &err))? else { break };
         if let Some(total) = records.stats().last_total {
             progress.set_total(u64::try_from(total).unwrap_or(0).min(limit));
         }
+        signals::check()?;
         match output.write(&record) {
             Ok(()) => {}
             Err(WriteError::ClosedPipe) => return Ok(()),
@@ -78,17 +86,39 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         total_changes = stats.total_changes,
         "export done"
     );
-    finish(output)
+    signals::check()?;
+    if finish(output)? {
+        report_written(query, written, quiet);
+    }
+    Ok(())
+}
+
+/// `wrote N records to FILE` on stderr after an `--output` run, for the person who
+/// otherwise sees nothing at all.
+fn report_written(query: &QueryArgs, written: u64, quiet: bool) {
+    if let (false, Some(path)) = (quiet, &query.output) {
+        eprintln!("wrote {written} record{} to {}", if written == 1 { "" } else { "s" }, path.display());
+    }
+}
+
+fn call_error(client: &Client, err: &nxlink_client::Error) -> CliError {
+    CliError::from_call(err, client.base_url(), QueryCallRecords::ENDPOINT.path)
 }
 
 /// The request the filters describe, before paging options.
 fn request(client: &Client, query: &QueryArgs) -> Result<RequestBuilder<QueryCallRecords>, CliError> {
     let mut builder = client.query_call_records(query.task_id.trim());
     let start = match (query.start, query.since) {
-        (Some(start), _) => Some(start),
-        (None, Some(span)) => Some(time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?),
+        (Some(start), _) => Some((start, format!("--start {}", time::rfc3339(start)))),
+        (None, Some(span)) => {
+            let start = time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?;
+            Some((start, format!("--since {span:#} (start {})", time::rfc3339(start))))
+        }
         (None, None) => None,
     };
+    check_window(start.as_ref().map(|(seconds, flag)| (*seconds, flag.as_str())), query.end)?;
+    check_intent(query)?;
+    let start = start.map(|(seconds, _)| seconds);
     if let Some(start) = start {
         builder = builder.start_ts(start);
     }
@@ -119,15 +149,64 @@ fn request(client: &Client, query: &QueryArgs) -> Result<RequestBuilder<QueryCal
     Ok(builder)
 }
 
+/// The time window in the words of the flags that set it (`start` is the flag and its
+/// time, e.g. `--start 2025-05-01T00:00:00Z`), times in RFC 3339, before the request's
+/// own validation would name wire fields and print raw seconds.
+fn check_window(start: Option<(i64, &str)>, end: Option<i64>) -> Result<(), CliError> {
+    let epoch = time::rfc3339(0);
+    if let Some((_, start)) = start.filter(|(seconds, _)| *seconds < 0) {
+        return Err(CliError::usage(format!("{start} is before {epoch}; expected a time from then on")));
+    }
+    if let Some(end) = end.filter(|end| *end < 0) {
+        return Err(CliError::usage(format!(
+            "--end {} is before {epoch}; expected a time from then on",
+            time::rfc3339(end)
+        )));
+    }
+    if let (Some((seconds, start)), Some(end)) = (start, end) {
+        if seconds > end {
+            return Err(CliError::usage(format!(
+                "{start} is after --end {}; expected the start at or before the end",
+                time::rfc3339(end)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `--intent` filters on a tag that only some results carry (the generated predicate
+/// says which).
+fn check_intent(query: &QueryArgs) -> Result<(), CliError> {
+    let intent = query.intent.as_deref().filter(|intent| !intent.is_empty());
+    if let (Some(_), Some(result)) = (intent, query.result) {
+        if !result.is_intent_available() {
+            let name = if result.is_unknown() {
+                "a code this version does not know".to_owned()
+            } else {
+                crate::suggest::kebab(result.name())
+            };
+            return Err(CliError::usage(format!(
+                "--intent needs --result {}; got --result {} ({name})",
+                intent_results(),
+                result.code()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks the request against the spec before anything is sent, so a bad flag value is
 /// a usage error (exit 2) even when the server is unreachable.
 fn validate(builder: &RequestBuilder<QueryCallRecords>) -> Result<(), CliError> {
     builder.request().validate().map_err(|invalid| CliError::from_api(&nxlink_client::Error::Validation(invalid)))
 }
 
-fn finish(output: RecordOutput) -> Result<(), CliError> {
+/// Finishes the output: true when everything was written, false when the reader
+/// closed the pipe (which ends the command quietly).
+fn finish(output: RecordOutput) -> Result<bool, CliError> {
     match output.finish() {
-        Ok(()) | Err(WriteError::ClosedPipe) => Ok(()),
+        Ok(()) => Ok(true),
+        Err(WriteError::ClosedPipe) => Ok(false),
         Err(WriteError::Failed(err)) => Err(err),
     }
 }

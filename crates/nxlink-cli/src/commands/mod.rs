@@ -13,7 +13,7 @@ use nxlink_mock::{MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET};
 
 use crate::args::{CallsCommand, Cli, Command, GlobalArgs};
 use crate::config::{self, Sources};
-use crate::error::{CliError, Exit};
+use crate::error::CliError;
 
 /// Records the demo mock holds: enough to page through (about 4 000 in the demo task),
 /// small enough to generate in a blink on a laptop.
@@ -40,11 +40,20 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                     ClientOptions { concurrency: usize::from(args.concurrency), retries: args.query.retries }
                 }
             };
-            // The mock lives as long as the command runs: dropping it stops the server.
-            let (client, _mock) = connect(&global, options).await?;
-            match calls {
-                CallsCommand::List(args) => calls::list(&client, args, global.quiet).await,
-                CallsCommand::Export(args) => calls::export(&client, args, global.quiet).await,
+            let command = async {
+                // The mock lives as long as the command runs: dropping it stops the server.
+                let (client, _mock) = connect(&global, options).await?;
+                match calls {
+                    CallsCommand::List(args) => calls::list(&client, args, global.quiet).await,
+                    CallsCommand::Export(args) => calls::export(&client, args, global.quiet).await,
+                }
+            };
+            // A signal drops the command at its next await point, and with it the
+            // output and its temporary file; `main` then reports and exits.
+            tokio::select! {
+                biased;
+                err = crate::signals::received() => Err(err),
+                result = command => result,
             }
         }
     }
@@ -104,13 +113,4 @@ fn read_stdin_line() -> std::io::Result<String> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
     Ok(line)
-}
-
-/// Ctrl-C: stop, let destructors remove a partial `--output` file, exit 130.
-pub(crate) async fn interrupted() -> CliError {
-    if tokio::signal::ctrl_c().await.is_err() {
-        // No signal handler could be installed: never resolve, the command runs on.
-        std::future::pending::<()>().await;
-    }
-    CliError::new(Exit::Interrupted, "interrupted")
 }
