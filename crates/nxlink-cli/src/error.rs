@@ -255,7 +255,8 @@ mod tests {
 
     #[test]
     fn a_base_url_with_a_path_gets_a_hint_about_the_path() {
-        let timeout = ApiCallError::Timeout { kind: TimeoutKind::Attempt, elapsed: std::time::Duration::ZERO };
+        let timeout =
+            ApiCallError::Timeout { kind: TimeoutKind::Attempt, elapsed: std::time::Duration::ZERO, attempts: 1 };
         let endpoint = "/openapi/aiagent/call/list";
         let err = CliError::from_call(&timeout, "http://127.0.0.1:1/openapi/aiagent", endpoint);
         assert_eq!(err.exit, Exit::Network);

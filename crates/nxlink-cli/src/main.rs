@@ -96,6 +96,10 @@ fn init_logging(global: &GlobalArgs) {
     };
     let mut directives = vec![if global.quiet { "error".to_owned() } else { "warn".to_owned() }];
     directives.extend(ours.iter().map(|target| format!("{target}={level}")));
+    if global.verbose == 0 {
+        // The commands sum drift up in one `note:` line at the end instead.
+        directives.push(format!("{}=error", nxlink_client::DRIFT_TARGET));
+    }
     let filter = EnvFilter::builder().parse_lossy(directives.join(","));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

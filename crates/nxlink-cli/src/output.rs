@@ -23,7 +23,6 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use nxlink_models::CallRecord;
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::args::Format;
@@ -140,7 +139,7 @@ impl RecordOutput {
             Format::Table => Encoder::Table(sink),
             Format::Json => Encoder::Json { out: sink, first: true },
             Format::Jsonl => Encoder::Jsonl(sink),
-            Format::Csv => Encoder::Csv { out: Box::new(csv::Writer::from_writer(sink)), fields: wire_field_names() },
+            Format::Csv => Encoder::Csv { out: Box::new(csv::Writer::from_writer(sink)), fields: csv_header() },
         };
         Ok(Self { encoder, target, started: false })
     }
@@ -367,52 +366,41 @@ fn keep_owner_and_mode(handle: &File, existing: &Metadata) -> io::Result<()> {
     handle.set_permissions(fs::Permissions::from_mode(existing.mode() & 0o7777))
 }
 
-/// The record's wire field names in declaration order (the API's order), from serde
-/// itself, so the CSV header cannot drift from what JSON output says.
-pub(crate) fn wire_field_names() -> Vec<String> {
-    struct Keys(Vec<String>);
-    impl<'de> Deserialize<'de> for Keys {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct KeysVisitor;
-            impl<'de> Visitor<'de> for KeysVisitor {
-                type Value = Keys;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("an object")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
-                    let mut keys = Vec::new();
-                    while let Some(key) = map.next_key::<String>()? {
-                        map.next_value::<IgnoredAny>()?;
-                        keys.push(key);
-                    }
-                    Ok(Keys(keys))
-                }
-            }
-            deserializer.deserialize_map(KeysVisitor)
-        }
-    }
-    // Every field of a default record serializes (as null or []), so all are listed.
-    serde_json::to_string(&CallRecord::default())
-        .ok()
-        .and_then(|json| serde_json::from_str::<Keys>(&json).ok())
-        .map(|keys| keys.0)
-        .unwrap_or_default()
+/// The CSV header: the record's wire names in the vendor's order (from the generated
+/// code, so it follows the spec), then `extra`.
+///
+/// Unknown fields go into one `extra` cell as a JSON object rather than columns of their
+/// own: the header is written before the first record, so a column per unknown field
+/// would only cover names seen by then and the next new name would have nowhere to go;
+/// a fixed header also keeps exports of different days comparable and concatenable.
+pub(crate) fn csv_header() -> Vec<String> {
+    CallRecord::FIELDS.iter().map(|name| (*name).to_owned()).chain([EXTRA_COLUMN.to_owned()]).collect()
 }
 
+/// The last CSV column: the fields the SDK does not know, as a JSON object.
+const EXTRA_COLUMN: &str = "extra";
+
 /// One CSV row: the same values as the JSON line, nested values (`attributes`) as
-/// compact JSON in their cell, absent values empty.
+/// compact JSON in their cell, absent values empty, and the unknown fields as one JSON
+/// object in the `extra` cell (empty when there are none).
 fn csv_row(record: &CallRecord, fields: &[String]) -> io::Result<Vec<String>> {
     let Value::Object(object) = serde_json::to_value(record)? else {
         return Err(io::Error::other("a call record did not serialize to a JSON object"));
     };
-    Ok(fields
+    fields
         .iter()
-        .map(|field| match object.get(field) {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(text)) => text.clone(),
-            Some(other) => other.to_string(),
+        .map(|field| {
+            if field == EXTRA_COLUMN {
+                return if record.extra.is_empty() { Ok(String::new()) } else { serde_json::to_string(&record.extra) };
+            }
+            Ok(match object.get(field) {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(text)) => text.clone(),
+                Some(other) => other.to_string(),
+            })
         })
-        .collect())
+        .collect::<Result<_, serde_json::Error>>()
+        .map_err(io::Error::from)
 }
 
 #[cfg(test)]
@@ -421,12 +409,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_csv_header_is_the_41_wire_names_in_api_order() {
-        let names = wire_field_names();
-        assert_eq!(names.len(), 41, "{names:?}");
-        assert_eq!(names.first().map(String::as_str), Some("id"));
-        assert_eq!(names.last().map(String::as_str), Some("autoFlowName"));
-        assert!(names.iter().any(|name| name == "attributes"));
+    fn the_csv_header_is_the_wire_names_in_api_order_then_extra() {
+        let names = csv_header();
+        assert_eq!(names.len(), CallRecord::FIELDS.len() + 1, "{names:?}");
+        assert!(names.iter().zip(CallRecord::FIELDS).all(|(a, b)| a == b), "{names:?}");
+        assert_eq!(names.last().map(String::as_str), Some("extra"));
+        // What JSON writes for a record is what the header lists.
+        let json = serde_json::to_value(CallRecord::default()).unwrap();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), CallRecord::FIELDS.len());
+    }
+
+    #[test]
+    fn a_csv_row_carries_unknown_fields_in_the_extra_cell() {
+        let mut record = CallRecord::default();
+        record.id = Some(7);
+        record.extra.insert("futureField".into(), serde_json::json!({"a": [1, "x"]}));
+        let row = csv_row(&record, &csv_header()).unwrap();
+        assert_eq!(row[0], "7");
+        assert_eq!(row.last().unwrap(), r#"{"futureField":{"a":[1,"x"]}}"#);
+        record.extra.clear();
+        assert_eq!(csv_row(&record, &csv_header()).unwrap().last().unwrap(), "");
     }
 
     fn export(format: Format, path: &Path, records: &[CallRecord]) -> Result<(), WriteError> {

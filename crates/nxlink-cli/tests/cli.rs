@@ -113,7 +113,7 @@ fn failure(output: &Output) -> (i32, String) {
 fn assert_same_record(actual: &Value, expected: &CallRecord) {
     let expected = as_received(expected);
     let (Value::Object(actual), Value::Object(expected)) = (actual, &expected) else { panic!("not objects") };
-    assert_eq!(actual.len(), 41, "field count");
+    assert_eq!(actual.len(), CallRecord::FIELDS.len(), "field count");
     for (field, value) in expected {
         assert_eq!(actual.get(field), Some(value), "record {:?}, field {field}", expected.get("id"));
     }
@@ -173,21 +173,23 @@ fn assert_no_secrets(mock: &Mock, text: &str) {
 }
 
 #[test]
-fn csv_export_has_the_41_wire_names_and_every_value() {
+fn csv_export_has_the_wire_names_and_every_value() {
     let mock = Mock::start();
     let output = run(against(&mock).args(export_args("csv")));
     assert_ok(&output);
     let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
-    assert_eq!(header.len(), 41);
+    assert_eq!(header.len(), CallRecord::FIELDS.len() + 1);
     assert_eq!(header[0], "id");
+    assert_eq!(header.last().map(String::as_str), Some("extra"));
     let expected = mock.expected();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), expected.len());
     for (row, record) in rows.iter().zip(&expected) {
         let Value::Object(fields) = as_received(record) else { panic!() };
-        assert_eq!(fields.len(), 41);
-        for (column, name) in header.iter().enumerate() {
+        assert_eq!(fields.len(), CallRecord::FIELDS.len());
+        assert_eq!(row.get(CallRecord::FIELDS.len()), Some(""), "no unknown fields: an empty extra cell");
+        for (column, name) in header.iter().enumerate().take(CallRecord::FIELDS.len()) {
             let cell = &row[column];
             let context = format!("record {:?}, column {name}: {cell:?}", record.id);
             match &fields[name] {
@@ -1140,4 +1142,139 @@ fn list_as_a_table_ends_with_n_of_total_on_stderr() {
     // Data formats carry their own count: no line.
     let output = run(against(&mock).args(list).args(["--format", "jsonl"]));
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The page's records exactly as the server sends them: a signed request made by hand,
+/// the body read as JSON values (no SDK decoding in between).
+fn raw_page(mock: &Mock, page_size: usize) -> Vec<Value> {
+    let body = format!(r#"{{"taskId":"{DEMO_TASK_ID}","pageNumber":1,"pageSize":{page_size}}}"#);
+    let signer = Signer::new(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let signed = signer.sign("100", "nxai", now, body.as_bytes());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let bytes = runtime.block_on(async {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/openapi/aiagent/call/list", mock.url()))
+            .header("Content-Type", "application/json");
+        for (name, value) in &signed {
+            request = request.header(name, value);
+        }
+        request.body(body).send().await.unwrap().bytes().await.unwrap()
+    });
+    let envelope: Value = serde_json::from_slice(&bytes).unwrap();
+    envelope["data"]["list"].as_array().unwrap().clone()
+}
+
+/// True when `printed` is what the server `sent` for a known field, allowing the two
+/// normalisations the SDK documents: a number sent as a string prints as the number,
+/// and `""` sent for a number prints as `null`.
+fn same_value(sent: &Value, printed: &Value) -> bool {
+    match (sent, printed) {
+        (Value::String(text), Value::Number(number)) => text.trim().parse::<f64>().ok() == number.as_f64(),
+        (Value::String(text), Value::Null) => text.trim().is_empty(),
+        (Value::Number(number), Value::String(text)) => number.to_string() == *text,
+        _ => sent == printed,
+    }
+}
+
+#[track_caller]
+fn assert_as_sent(printed: &[Value], sent: &[Value]) {
+    assert_eq!(printed.len(), sent.len());
+    for (printed, sent) in printed.iter().zip(sent) {
+        let (Value::Object(printed), Value::Object(sent)) = (printed, sent) else { panic!("not objects") };
+        let id = &sent["id"];
+        for (field, value) in sent {
+            let got = printed.get(field).unwrap_or_else(|| panic!("record {id}: field {field} was dropped"));
+            assert!(same_value(value, got), "record {id}, field {field}: sent {value}, printed {got}");
+        }
+        // Nothing added but `null` for a known field the server left out.
+        for (field, value) in printed {
+            assert!(sent.contains_key(field) || value.is_null(), "record {id}: {field} = {value} was not sent");
+        }
+    }
+}
+
+#[test]
+fn json_and_jsonl_hold_every_field_the_server_sent() {
+    // Quirks: unknown fields (`tenantId`, `ext` with a nested object) on every record,
+    // numbers as strings, nulls, "" and codes newer than the docs.
+    let mock = Mock::with(MockServer::builder().quirks(true));
+    let sent = raw_page(&mock, 40);
+    assert!(sent.iter().all(|r| r.get("ext").is_some_and(Value::is_object)), "the page carries unknown fields");
+    for format in ["json", "jsonl"] {
+        let output = run(against(&mock).args([
+            "calls",
+            "list",
+            "--task-id",
+            DEMO_TASK_ID,
+            "--page-size",
+            "40",
+            "--format",
+            format,
+        ]));
+        assert_ok(&output);
+        let printed: Vec<Value> = if format == "json" {
+            serde_json::from_slice(&output.stdout).unwrap()
+        } else {
+            output
+                .stdout
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l).unwrap())
+                .collect()
+        };
+        assert_as_sent(&printed, &sent);
+        // Known fields first, in the vendor's order, then the unknown ones.
+        let first_line = String::from_utf8(output.stdout.clone()).unwrap();
+        let (known_end, extra_at) =
+            (first_line.find("\"autoFlowName\"").unwrap(), first_line.find("\"tenantId\"").unwrap());
+        assert!(known_end < extra_at, "{format}: unknown fields come after the known ones");
+    }
+}
+
+#[test]
+fn csv_carries_unknown_fields_in_its_extra_column() {
+    let mock = Mock::with(MockServer::builder().quirks(true));
+    let sent = raw_page(&mock, 30);
+    let output =
+        run(against(&mock).args(["calls", "list", "--task-id", DEMO_TASK_ID, "--page-size", "30", "--format", "csv"]));
+    assert_ok(&output);
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let extra_column = reader.headers().unwrap().iter().position(|h| h == "extra").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), sent.len());
+    for (row, sent) in rows.iter().zip(&sent) {
+        let extra: Value = serde_json::from_str(&row[extra_column]).unwrap();
+        let unknown: serde_json::Map<String, Value> = sent
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(name, _)| !CallRecord::FIELDS.contains(&name.as_str()))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        assert!(!unknown.is_empty());
+        assert_eq!(extra, Value::Object(unknown), "record {}", sent["id"]);
+    }
+}
+
+#[test]
+fn unknown_fields_and_codes_are_noted_once_on_stderr() {
+    let mock = Mock::with(MockServer::builder().quirks(true));
+    let output = run(against(&mock).args(export_args("jsonl")));
+    assert_ok(&output);
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    let notes: Vec<&str> = stderr.lines().filter(|line| line.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 1, "one note, and no per-field warnings:\n{stderr}");
+    let records = output.stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count();
+    assert!(notes[0].contains(&format!("CallRecord.tenantId ({records})")), "{}", notes[0]);
+    assert!(notes[0].contains("CallRecord.callResult"), "unknown codes are named too: {}", notes[0]);
+    assert!(notes[0].contains("When the vendor's docs change"), "says how to catch up: {}", notes[0]);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+
+    let quiet = run(against(&mock).arg("-q").args(export_args("jsonl")));
+    assert_ok(&quiet);
+    assert!(quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
+    let clean = Mock::start();
+    let output = run(against(&clean).args(export_args("jsonl")));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("note:"), "nothing to note on a clean page");
 }

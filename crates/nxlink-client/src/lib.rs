@@ -58,7 +58,7 @@ mod retry;
 
 pub use client::{BuildError, Client, ClientBuilder, USER_AGENT};
 pub use error::{ApiError, BodySnippet, Error, TimeoutKind, SNIPPET_LIMIT};
-pub use paginate::{ItemStream, PageStream, ScanStats};
+pub use paginate::{ItemStream, PageStream, ScanStats, DRIFT_TARGET};
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use retry::RetryPolicy;

@@ -165,13 +165,28 @@ impl<Op: PaginatedOperation> PageStream<Op> {
     }
 }
 
+/// The `tracing` target of the drift warnings, so an application that reports drift its
+/// own way (as `nxlink` does) can turn these off alone.
+pub const DRIFT_TARGET: &str = "nxlink_client::drift";
+
 fn warn_first_seen(finding: Finding<'_>) {
     match finding {
         Finding::Field { object, field } => {
-            tracing::warn!(object, field, "the API sent a field this SDK does not know; it is kept in `extra`");
+            tracing::warn!(
+                target: DRIFT_TARGET,
+                object,
+                field,
+                "the API sent a field this SDK does not know; it is kept in `extra`"
+            );
         }
         Finding::Code { object, field, code } => {
-            tracing::warn!(object, field, code, "the API sent a code this SDK does not know; it decodes as `Unknown`");
+            tracing::warn!(
+                target: DRIFT_TARGET,
+                object,
+                field,
+                code,
+                "the API sent a code this SDK does not know; it decodes as `Unknown`"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `nxlink calls list` (one page) and `nxlink calls export` (every page, streamed).
 
 use futures_util::TryStreamExt;
-use nxlink_client::{Client, RequestBuilder};
+use nxlink_client::{Client, DriftReport, RequestBuilder};
 use nxlink_models::runtime::Operation;
 use nxlink_models::QueryCallRecords;
 
@@ -39,6 +39,7 @@ pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result
     if !finish(output)? {
         return Ok(());
     }
+    note_drift(&page.drift_report(), quiet);
     if !quiet && args.query.format == Format::Table {
         match page.total {
             Some(total) => eprintln!("{written} of {total} records"),
@@ -89,8 +90,21 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
     signals::check()?;
     if finish(output)? {
         report_written(query, written, quiet);
+        note_drift(&stats.drift, quiet);
     }
     Ok(())
+}
+
+/// One line when the API sent fields or codes the SDK does not know: they are in the
+/// output all the same, but the person should know the SDK is behind the API.
+fn note_drift(drift: &DriftReport, quiet: bool) {
+    if !quiet && !drift.is_empty() {
+        eprintln!(
+            "note: the API sent fields or codes this version does not know (objects carrying each): {drift}; \
+             they are kept in json, jsonl and csv (`extra`); to type them, update spec/ (README: \
+             \"When the vendor's docs change\") or a newer nxlink"
+        );
+    }
 }
 
 /// `wrote N records to FILE` on stderr after an `--output` run, for the person who
