@@ -190,8 +190,56 @@ fn check_decode(body: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Any JSON value: scalars of every kind, nested arrays and objects.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter("JSON numbers are finite", |f| f.is_finite()).prop_map(Value::from),
+        ".{0,8}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map("[a-zA-Z]{1,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A field name the call record does not have.
+fn unknown_name() -> impl Strategy<Value = String> {
+    "[a-z][a-zA-Z0-9_]{0,10}"
+        .prop_filter("not a known field", |name| !nxlink_models::CallRecord::FIELDS.contains(&name.as_str()))
+}
+
 proptest! {
     #![proptest_config(config(512))]
+
+    /// Unlike arbitrary bytes, these pages decode, so the round trip always runs.
+    #[test]
+    fn unknown_fields_of_any_shape_survive_decode_and_encode(
+        extra in prop::collection::btree_map(unknown_name(), json_value(), 1..5),
+    ) {
+        let mut page = real_page();
+        for (name, value) in &extra {
+            page["data"]["list"][0][name] = value.clone();
+        }
+        let body = serde_json::to_vec(&page).unwrap();
+        let decoded = decode::<Envelope<CallRecordPage>>(&body);
+        prop_assert!(decoded.is_ok(), "{:?}", decoded.err());
+        let envelope = decoded.unwrap();
+        let record = &envelope.data.as_ref().unwrap().list[0];
+        prop_assert_eq!(&record.extra, &extra);
+        let sent = &page["data"]["list"][0];
+        let written = serde_json::to_value(record).unwrap();
+        for (name, value) in &extra {
+            prop_assert_eq!(&written[name], value, "{} written back as sent", name);
+        }
+        prop_assert_eq!(&written["calleePhone"], &sent["calleePhone"]);
+        check_decode(&body)?;
+    }
 
     #[test]
     fn decoding_arbitrary_bytes_never_panics(body in prop::collection::vec(any::<u8>(), 0..256)) {

@@ -243,8 +243,20 @@ mod tests {
 
     #[test]
     fn errors_never_carry_the_value() {
-        let err = Credentials::from_env_with(env(&[(ENV_ACCESS_KEY, "AK-secretish")])).unwrap_err().to_string();
-        assert!(!err.contains("AK-secretish"), "{err}");
+        // Each error names one variable while the other holds a value: neither value may
+        // show, in Display or Debug.
+        for (vars, about) in [
+            (&[(ENV_ACCESS_KEY, "AK-secretish"), (ENV_ACCESS_SECRET, " \t ")][..], ENV_ACCESS_SECRET),
+            (&[(ENV_ACCESS_KEY, "  "), (ENV_ACCESS_SECRET, "hunter2-secretish")][..], ENV_ACCESS_KEY),
+            (&[(ENV_ACCESS_SECRET, "hunter2-secretish")][..], ENV_ACCESS_KEY),
+        ] {
+            let err = Credentials::from_env_with(env(vars)).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(shown.contains(about), "the error is about {about}: {shown}");
+            for (_, value) in vars {
+                assert!(value.trim().is_empty() || !shown.contains(value.trim()), "{value} leaked: {shown}");
+            }
+        }
     }
 
     #[test]

@@ -507,6 +507,24 @@ mod tests {
     }
 
     #[test]
+    fn the_signature_covers_the_ts_header_as_sent_not_as_parsed() {
+        // `0` + TS parses to TS, but its text differs: a client that signed this text
+        // must be accepted, and one that signed TS's canonical text refused.
+        let padded = format!("0{TS}");
+        let sign_over = |ts: &str| {
+            let input =
+                crate::sign::StringToSign { access_key: "AK-1", action: "nxai", biz_type: "100", ts, body: BODY };
+            crate::sign::compute(Algorithm::Md5, &input, SECRET).as_str().to_owned()
+        };
+        let pairs = with(&signed_pairs(Algorithm::Md5), headers::TS, Some(&padded));
+        let as_sent = with(&pairs, headers::SIGN, Some(&sign_over(&padded)));
+        let verified = verifier().verify_headers(&as_sent, BODY).unwrap();
+        assert_eq!(verified.ts_millis(), TS);
+        let reformatted = with(&pairs, headers::SIGN, Some(&sign_over(&TS.to_string())));
+        assert_eq!(code(&reformatted), 1003);
+    }
+
+    #[test]
     fn wrong_signature_or_body_is_1003() {
         let pairs = signed_pairs(Algorithm::Md5);
         let upper = pairs.iter().find(|(n, _)| n == headers::SIGN).map(|(_, v)| v.to_ascii_uppercase());

@@ -449,6 +449,16 @@ mod tests {
         let mut output = RecordOutput::create(Format::Json, Some(&path)).unwrap();
         output.write(&record).unwrap();
         assert!(!path.exists(), "visible before the end");
+        // The temporary file sits beside the target, so the final rename stays on one
+        // file system and is atomic.
+        let beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            matches!(beside.as_slice(), [name] if name.starts_with(".calls.json.") && name.ends_with(".partial")),
+            "{beside:?}"
+        );
         drop(output); // what a failed export does
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "temporary file left behind");
 

@@ -302,11 +302,24 @@ mod tests {
             assert!(checked_base_url(ok).is_ok(), "{ok}");
         }
         assert_eq!(checked_base_url("https://x.example/api/").unwrap(), "https://x.example/api");
-        let err = checked_base_url("http://api-hk.nxlink.ai").unwrap_err();
-        assert!(matches!(&err, BuildError::InsecureBaseUrl { host } if host == "api-hk.nxlink.ai"), "{err}");
+        let err = checked_base_url("http://api.nxlink.invalid").unwrap_err();
+        assert!(matches!(&err, BuildError::InsecureBaseUrl { host } if host == "api.nxlink.invalid"), "{err}");
         assert!(err.to_string().contains("use https"));
-        for bad in ["ftp://x", "not a url", "https://x?q=1", "http://10.0.0.1"] {
-            assert!(checked_base_url(bad).is_err(), "{bad}");
+        let err = checked_base_url("http://10.0.0.1").unwrap_err();
+        assert!(matches!(&err, BuildError::InsecureBaseUrl { host } if host == "10.0.0.1"), "{err}");
+        // Each refusal names the URL and says what is wrong with it.
+        for (bad, why) in [
+            ("ftp://x", "scheme `ftp` is not http or https"),
+            ("not a url", "relative URL without a base"),
+            ("https://x?q=1", "cannot have a query or a fragment"),
+            ("https://x#top", "cannot have a query or a fragment"),
+            ("unix:/run/sock", "it has no host"),
+        ] {
+            let err = checked_base_url(bad).unwrap_err();
+            assert!(
+                matches!(&err, BuildError::InvalidBaseUrl { url, reason } if url == bad && reason.contains(why)),
+                "{bad}: {err:?}"
+            );
         }
     }
 }

@@ -303,11 +303,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn snippet_is_at_most_512_bytes_and_valid_utf8() {
-        let body = "é".repeat(400);
+    fn snippet_is_at_most_512_bytes_and_cut_on_a_character_boundary() {
+        // 3-byte characters: the limit falls inside one (512 = 3 * 170 + 2), so the cut
+        // must step back to 510 bytes rather than keep a replacement character.
+        assert_ne!(SNIPPET_LIMIT % 3, 0, "the limit must fall inside a character for this test");
+        let body = "€".repeat(400);
         let s = BodySnippet::of(body.as_bytes());
-        assert!(s.as_str().len() <= SNIPPET_LIMIT);
-        assert!(s.as_str().chars().all(|c| c == 'é' || c == '\u{fffd}'));
+        assert_eq!(s.as_str(), "€".repeat(SNIPPET_LIMIT / 3), "whole characters only, none replaced");
+        // 2-byte characters, where the limit falls on a boundary: nothing to trim.
+        let s = BodySnippet::of("é".repeat(400).as_bytes());
+        assert_eq!(s.as_str(), "é".repeat(SNIPPET_LIMIT / 2));
         assert_eq!(BodySnippet::of(b"short").as_str(), "short");
     }
 

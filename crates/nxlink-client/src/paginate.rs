@@ -54,6 +54,9 @@ pub struct ScanStats {
     /// The most page requests in flight at once: the scan's memory bound, since each
     /// holds at most one page.
     pub peak_in_flight: usize,
+    /// The most item ids the item stream remembered at once to skip repeats: at most
+    /// `(concurrency + 2) * pageSize`, whatever the total.
+    pub peak_ids_remembered: usize,
     /// Fields and enum codes the pages held that the spec does not know, with how many
     /// objects carried each: the sign that the vendor's API moved ahead of this SDK.
     /// Each is logged once per scan with `tracing::warn!`.
@@ -276,6 +279,7 @@ impl<Op: PaginatedOperation> Stream for ItemStream<Op> {
             for item in this.current.by_ref() {
                 let fresh = Op::item_id(&item).is_none_or(|id| this.recent.insert(id));
                 let mut stats = lock(&this.pages.stats);
+                stats.peak_ids_remembered = stats.peak_ids_remembered.max(this.recent.len());
                 if fresh {
                     stats.items += 1;
                     return Poll::Ready(Some(Ok(item)));
@@ -302,6 +306,10 @@ struct RecentIds<T> {
 impl<T: std::hash::Hash + Eq + Clone> RecentIds<T> {
     fn new(capacity: usize) -> Self {
         Self { order: VecDeque::new(), set: HashSet::new(), capacity: capacity.max(1) }
+    }
+
+    fn len(&self) -> usize {
+        self.set.len()
     }
 
     /// Adds `id`; false when it is already in the window.

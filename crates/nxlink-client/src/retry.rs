@@ -106,13 +106,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn full_jitter_stays_under_the_doubling_cap() {
+    fn full_jitter_spreads_over_the_whole_doubling_cap() {
         let policy = RetryPolicy::default();
         for retry in 1..=12 {
             let cap = Duration::from_millis(100).saturating_mul(1 << (retry - 1)).min(Duration::from_secs(5));
-            for _ in 0..200 {
-                assert!(policy.delay(retry, None) <= cap, "retry {retry}");
-            }
+            let delays: Vec<Duration> = (0..400).map(|_| policy.delay(retry, None)).collect();
+            assert!(delays.iter().all(|d| *d <= cap), "retry {retry}: over the cap");
+            // Uniform over [0, cap]: 400 draws all below cap/2, or a mean outside
+            // [cap/4, 3cap/4], has a probability under 1e-30. A fixed delay, a zero
+            // delay or a cap that does not double all fail here.
+            let max = delays.iter().max().copied().unwrap_or_default();
+            assert!(max > cap / 2, "retry {retry}: max {max:?} of cap {cap:?}");
+            let mean = delays.iter().sum::<Duration>() / 400;
+            assert!(mean > cap / 4 && mean < cap * 3 / 4, "retry {retry}: mean {mean:?} of cap {cap:?}");
         }
     }
 

@@ -11,6 +11,7 @@ use nxlink_client::{
     TimeoutKind,
 };
 use nxlink_mock::{Fault, Faults, MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, DEMO_TASK_ID};
+use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Retries fast: the tests measure behaviour, not patience.
@@ -233,6 +234,47 @@ async fn a_server_clock_ten_minutes_off_either_way_is_recovered() {
 }
 
 #[tokio::test]
+async fn the_re_sign_after_a_1004_is_not_an_attempt() {
+    // One attempt allowed: the skew recovery must not use it up.
+    let server = MockServer::builder().seed(3).records(50).clock_offset_millis(600_000).start().await.unwrap();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(quick_retries().with_max_attempts(1).with_page_attempts(1))
+        .build()
+        .unwrap();
+    let page = client.query_call_records(DEMO_TASK_ID).page_size(5).send().await.unwrap();
+    assert_eq!(page.list.len(), 5);
+    let codes: Vec<_> = server.requests().iter().map(|r| r.code()).collect();
+    assert_eq!(codes, [Some(1004), Some(0)]);
+
+    // Two attempts allowed, and the re-signed request meets a 502: it still has its
+    // second attempt, because the 1004 used none.
+    let (url, requests) = scripted(|index, _| match index {
+        0 => {
+            let ahead = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(600));
+            let body = br#"{"code":1004,"message":"ts expired","traceId":"t","data":null}"#.to_vec();
+            (format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ndate: {ahead}"), vec![body])
+        }
+        1 => (
+            "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html".to_owned(),
+            vec![b"<html>bad gateway</html>".to_vec()],
+        ),
+        _ => page_answer(1, 1, 1),
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(Credentials::new("AK", "s"))
+        .retry_policy(quick_retries().with_max_attempts(2))
+        .build()
+        .unwrap();
+    let page = client.query_call_records("t").send().await.unwrap();
+    assert_eq!(page.list.len(), 1);
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
 async fn attempt_and_overall_timeouts_fire() {
     let server = mock(20).await;
     server.handle().set_faults(Faults { latency: Duration::from_secs(2), ..Faults::none() });
@@ -401,4 +443,143 @@ async fn a_status_error_after_retries_says_how_many_attempts() {
     assert!(err.to_string().contains("2 attempts"), "{err}");
     let invalid = client.query_call_records("").send().await.unwrap_err();
     assert_eq!(invalid.attempts(), 0, "validation fails before sending: {invalid}");
+}
+
+/// A server that answers each request with what `answer` makes of (its index, its JSON
+/// body): an HTTP head (without the blank line) and body chunks; with more than one
+/// chunk the answer is sent `Transfer-Encoding: chunked`, with no Content-Length.
+async fn scripted<F>(answer: F) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>)
+where
+    F: Fn(usize, Value) -> (String, Vec<Vec<u8>>) + Send + Sync + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    let answer = std::sync::Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (answer, seen) = (answer.clone(), seen.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = vec![0u8; 16 * 1024];
+                // Read the head, then as many body bytes as Content-Length says.
+                let body = loop {
+                    let Ok(n) = socket.read(&mut chunk).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+                    let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                    let length = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    if buf.len() >= end + 4 + length {
+                        break buf[end + 4..end + 4 + length].to_vec();
+                    }
+                };
+                let index = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let (head, chunks) = answer(index, serde_json::from_slice(&body).unwrap_or(Value::Null));
+                let mut out = head.into_bytes();
+                if chunks.len() == 1 {
+                    out.extend_from_slice(
+                        format!("\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", chunks[0].len()).as_bytes(),
+                    );
+                    out.extend_from_slice(&chunks[0]);
+                } else {
+                    out.extend_from_slice(b"\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+                    for c in &chunks {
+                        out.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
+                        out.extend_from_slice(c);
+                        out.extend_from_slice(b"\r\n");
+                    }
+                    out.extend_from_slice(b"0\r\n\r\n");
+                }
+                let _ = socket.write_all(&out).await;
+            });
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
+fn page_answer(page: i64, page_size: i64, total: i64) -> (String, Vec<Vec<u8>>) {
+    let list: Vec<Value> = (0..page_size).map(|i| json!({ "id": page * 1_000 + i })).collect();
+    let body = json!({ "code": 0, "message": "success", "traceId": "t",
+                       "data": { "total": total, "pageNumber": page, "pageSize": page_size, "list": list } });
+    ("HTTP/1.1 200 OK\r\ncontent-type: application/json".to_owned(), vec![serde_json::to_vec(&body).unwrap()])
+}
+
+#[tokio::test]
+async fn a_total_that_keeps_shrinking_costs_a_bounded_number_of_refetches() {
+    // Every answer reports one record fewer than the one before: each page after the
+    // first looks served out of order, is fetched again a bounded number of times,
+    // and is then accepted; the scan ends.
+    let (url, requests) = scripted(|index, body| {
+        let page = body["pageNumber"].as_i64().unwrap_or(1);
+        page_answer(page, 10, 50 - index as i64)
+    })
+    .await;
+    let client =
+        Client::builder().base_url(url).credentials(Credentials::new("AK", "s")).concurrency(1).build().unwrap();
+    let mut pages = client.query_call_records("t").page_size(10).pages();
+    let mut yielded = Vec::new();
+    // A safety net, not a speed check: an unbounded refetch loop fails here instead of
+    // hanging the suite.
+    tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(page) = pages.try_next().await.unwrap() {
+            yielded.push(page.page_number);
+        }
+    })
+    .await
+    .expect("the scan ends");
+    assert_eq!(yielded, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
+    let stats = pages.stats();
+    // Pages 2 to 5 each fetched 1 + 3 times: the refetch bound, then accepted.
+    assert_eq!(stats.pages_refetched, 4 * 3, "{stats:?}");
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1 + 4 * 4);
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_refused_while_streaming() {
+    // No Content-Length to check up front: the limit must hold as the chunks arrive.
+    let (url, _) = scripted(|_, _| {
+        let chunk = vec![b' '; 2_048];
+        ("HTTP/1.1 200 OK\r\ncontent-type: application/json".to_owned(), vec![chunk; 5])
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(Credentials::new("AK", "s"))
+        .max_response_bytes(4_096)
+        .build()
+        .unwrap();
+    let err = client.query_call_records("t").send().await.unwrap_err();
+    assert!(matches!(err, Error::ResponseTooLarge { status: 200, limit: 4_096 }), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_dedupe_window_fills_to_its_bound_and_no_further() {
+    // ARCHITECTURE.md: a scan remembers (concurrency + 2) x pageSize ids, whatever the
+    // total. With a total well past that, the window fills exactly to the bound.
+    let server = mock(2_000).await;
+    let (concurrency, page_size) = (3_usize, 20_usize);
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .concurrency(concurrency)
+        .build()
+        .unwrap();
+    let mut records = client.query_call_records(DEMO_TASK_ID).page_size(page_size as i32).records();
+    let mut count = 0;
+    while records.try_next().await.unwrap().is_some() {
+        count += 1;
+    }
+    let bound = (concurrency + 2) * page_size;
+    assert!(count > bound * 3, "the task must be larger than the window: {count}");
+    let stats = records.stats();
+    assert_eq!(stats.peak_ids_remembered, bound, "{stats:?}");
+    assert!(stats.peak_in_flight <= concurrency, "{stats:?}");
 }

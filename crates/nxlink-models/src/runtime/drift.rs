@@ -12,7 +12,8 @@ use serde::ser::SerializeMap;
 /// them. A `BTreeMap` rather than an insertion-ordered map: output is the same whatever
 /// features other crates turn on in `serde_json`, and the order of keys in a JSON object
 /// carries no meaning. An empty map does not allocate, so a record without unknown
-/// fields costs nothing.
+/// fields costs nothing. `serde_json` is built with `float_roundtrip`, so a number comes
+/// back exactly as it was sent (the default parser can be one unit in the last place off).
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
 /// Writes the unknown fields after the known ones, skipping a key that names a known
