@@ -34,11 +34,16 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_millis(&self) -> i64 {
-        // A wall clock set before 1970 is odd but must not panic; saturate instead.
-        match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
-            Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
-        }
+        millis_since_epoch(SystemTime::now())
+    }
+}
+
+/// Milliseconds from the Unix epoch to `time`, negative before it. A wall clock set
+/// before 1970 is odd but must not panic; out of range saturates.
+fn millis_since_epoch(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_millis()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
     }
 }
 
@@ -126,6 +131,16 @@ mod tests {
     #[test]
     fn system_clock_is_after_2020() {
         assert!(SystemClock.now_millis() > 1_577_836_800_000);
+    }
+
+    #[test]
+    fn the_system_clock_counts_from_the_epoch_either_way() {
+        use std::time::Duration;
+        assert_eq!(millis_since_epoch(UNIX_EPOCH + Duration::from_millis(1_700_000_000_123)), 1_700_000_000_123);
+        assert_eq!(millis_since_epoch(UNIX_EPOCH - Duration::from_millis(5_000)), -5_000);
+        assert_eq!(millis_since_epoch(UNIX_EPOCH), 0);
+        let now = SystemClock.now_millis();
+        assert!(now > 1_700_000_000_000, "a clock after 2023: {now}");
     }
 
     #[test]

@@ -479,6 +479,22 @@ mod tests {
     }
 
     #[test]
+    fn accessors_give_what_was_signed() {
+        for algorithm in [Algorithm::Md5, Algorithm::Sha256] {
+            let signer = signer(algorithm);
+            let signed = signer.sign("1", "send", TS, BODY);
+            assert_eq!(
+                (signed.access_key(), signed.biz_type(), signed.action(), signed.ts(), signed.ts_millis()),
+                ("fme2na3kdi3ki", "1", "send", "1655710885431", TS)
+            );
+            assert_eq!(signed.algorithm(), algorithm);
+            let sign: &str = signed.sign().as_ref();
+            assert_eq!(Some(sign), signed.get("sign"));
+            assert_eq!(sign.len(), if algorithm == Algorithm::Md5 { 32 } else { 64 });
+        }
+    }
+
+    #[test]
     fn debug_masks_the_signature() {
         let signer = signer(Algorithm::Md5);
         let signed = signer.sign("1", "send", TS, BODY);
