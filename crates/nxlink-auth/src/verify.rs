@@ -507,6 +507,34 @@ mod tests {
     }
 
     #[test]
+    fn key_stores_count_their_keys_and_build_from_iterators() {
+        let store: KeyStore =
+            [Credentials::new("AK-1", SECRET), Credentials::new("AK-2", "other")].into_iter().collect();
+        assert_eq!((store.len(), store.is_empty()), (2, false));
+        assert_eq!(store.secret_for("AK-2").map(AccessSecret::expose_secret), Some("other"));
+        let mut grown = KeyStore::new();
+        assert_eq!((grown.len(), grown.is_empty()), (0, true));
+        grown.extend([Credentials::new("AK-3", "third")]);
+        assert_eq!(grown.secret_for("AK-3").map(AccessSecret::expose_secret), Some("third"));
+        assert_eq!(grown.len(), 1);
+    }
+
+    #[test]
+    fn stores_and_header_maps_work_behind_references_and_arcs() {
+        let store = KeyStore::new().with(Credentials::new("AK-1", SECRET));
+        let by_ref: &KeyStore = &store;
+        assert_eq!(SecretStore::secret_for(&by_ref, "AK-1").map(AccessSecret::expose_secret), Some(SECRET));
+        let shared = Arc::new(store);
+        assert_eq!(shared.secret_for("AK-1").map(AccessSecret::expose_secret), Some(SECRET));
+        // A verifier over an `Arc` and headers behind a reference verify as the originals.
+        let pairs = signed_pairs(Algorithm::Md5);
+        let verifier = Verifier::new(shared).with_clock(FixedClock::new(TS));
+        let headers: &[(String, String)] = &pairs;
+        assert_eq!(HeaderLookup::header(&headers, "ACCESSKEY"), Some("AK-1"));
+        assert!(verifier.verify_headers(&headers, BODY).is_ok());
+    }
+
+    #[test]
     fn the_signature_covers_the_ts_header_as_sent_not_as_parsed() {
         // `0` + TS parses to TS, but its text differs: a client that signed this text
         // must be accepted, and one that signed TS's canonical text refused.

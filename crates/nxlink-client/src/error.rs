@@ -62,6 +62,17 @@ pub enum Error {
         /// Attempts made, the one that timed out included.
         attempts: u32,
     },
+    /// A call that is not idempotent (task create, contact append) failed after the
+    /// request may have reached the server: it may or may not have been applied, so the
+    /// client did not send it again. `key` is the unique id the request carried (e.g.
+    /// `("userTaskId", "...")`), to look the result up before trying again.
+    #[error("the request may have been applied, so it was not sent again: {source}{}", KeyHint(key))]
+    MaybeApplied {
+        /// What went wrong after sending.
+        source: Box<Error>,
+        /// The request's idempotency field and value, when the endpoint has one.
+        key: Option<(&'static str, String)>,
+    },
     /// The connection could not be made, broke, or the body could not be read. Display
     /// shows the cause chain down to the operating system's words ("Connection
     /// refused").
@@ -72,6 +83,18 @@ pub enum Error {
         /// Attempts made, this one included.
         attempts: u32,
     },
+}
+
+/// "; look it up by userTaskId ABC before trying again".
+struct KeyHint<'a>(&'a Option<(&'static str, String)>);
+
+impl fmt::Display for KeyHint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some((field, value)) => write!(f, "; look it up by {field} {value} before trying again"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// "1 attempt", "3 attempts".
@@ -163,7 +186,7 @@ impl Error {
     /// once.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } => false,
+            Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } | Self::MaybeApplied { .. } => false,
             Self::Decode { status, source, .. } => source.is_eof() || is_retryable_status(*status),
             Self::Status { status, .. } => is_retryable_status(*status),
             Self::Timeout { kind, .. } => *kind == TimeoutKind::Attempt,
@@ -198,10 +221,26 @@ impl Error {
         }
     }
 
+    /// True when the request may have reached the server and been applied although no
+    /// answer says so: a timeout, a connection dropped after sending, a truncated body,
+    /// an HTTP 5xx other than 503. False when the server certainly did not apply it: the
+    /// connection was never made, or a 429 / 503 refused it, or an answer said what
+    /// happened. What [`MaybeApplied`](Self::MaybeApplied) is made of.
+    pub fn may_have_been_applied(&self) -> bool {
+        match self {
+            Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } => false,
+            Self::MaybeApplied { .. } | Self::Timeout { .. } => true,
+            Self::Decode { status, source, .. } => source.is_eof() || is_ambiguous_status(*status),
+            Self::Status { status, .. } => is_ambiguous_status(*status),
+            Self::Transport { source, .. } => !source.is_connect() && !source.is_builder(),
+        }
+    }
+
     /// How many attempts the call made before failing with this error: 0 when nothing
     /// was sent (validation), else at least 1.
     pub fn attempts(&self) -> u32 {
         match self {
+            Self::MaybeApplied { source, .. } => source.attempts(),
             Self::Validation(_) => 0,
             Self::Api(_) | Self::ResponseTooLarge { .. } => 1,
             Self::Decode { attempts, .. }
@@ -234,6 +273,12 @@ impl Error {
 
 fn is_retryable_status(status: u16) -> bool {
     status == 429 || (500..600).contains(&status)
+}
+
+/// A 5xx the server may have answered after applying the request; 429 and 503 say it
+/// was refused first.
+fn is_ambiguous_status(status: u16) -> bool {
+    (500..600).contains(&status) && status != 503
 }
 
 /// The first [`SNIPPET_LIMIT`] bytes of a response body, kept for diagnosis.

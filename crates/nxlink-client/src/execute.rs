@@ -8,7 +8,6 @@ use nxlink_auth::Clock;
 use nxlink_models::runtime::Operation;
 use nxlink_models::{Envelope, ErrorCode, CONTENT_TYPE};
 use reqwest::header::{HeaderMap, CONTENT_TYPE as CONTENT_TYPE_HEADER, DATE, RETRY_AFTER};
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::error::{ApiError, BodySnippet, Error, TimeoutKind};
@@ -36,6 +35,21 @@ impl Client {
         if self.inner.validate {
             Op::validate(request)?;
         }
+        // A call that may have to be found again carries a unique id: the caller's, or
+        // one made here. Only such endpoints pay for the copy.
+        let mut keyed = None;
+        let mut request_with_key = None;
+        if Op::ENDPOINT.idempotency_key.is_some() {
+            let mut copy = request.clone();
+            if let Some(slot) = Op::idempotency_key(&mut copy) {
+                if slot.as_deref().is_none_or(|key| key.trim().is_empty()) {
+                    *slot = Some(crate::retry::unique_id());
+                }
+                keyed = slot.clone();
+            }
+            request_with_key = Some(copy);
+        }
+        let request = request_with_key.as_ref().unwrap_or(request);
         // Serialized once: the signature covers these exact bytes, on every attempt.
         let body = Bytes::from(serde_json::to_vec(request).map_err(|err| {
             // Generated request types always serialize; keep the error typed anyway.
@@ -46,14 +60,21 @@ impl Client {
         // Read after the overall deadline cancels the loop, so the error can say how
         // many attempts it cut short.
         let made = std::sync::atomic::AtomicU32::new(0);
-        match tokio::time::timeout(overall, self.attempt_loop::<Op>(body, attempts, &made)).await {
+        let result = match tokio::time::timeout(overall, self.attempt_loop::<Op>(body, attempts, &made)).await {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout {
                 kind: TimeoutKind::Overall,
                 elapsed: started.elapsed(),
                 attempts: made.load(std::sync::atomic::Ordering::Relaxed),
             }),
-        }
+        };
+        result.map_err(|error| {
+            if Op::ENDPOINT.idempotent || !error.may_have_been_applied() {
+                return error;
+            }
+            let key = Op::ENDPOINT.idempotency_key.zip(keyed);
+            Error::MaybeApplied { source: Box::new(error), key }
+        })
     }
 
     async fn attempt_loop<Op: Operation>(
@@ -77,7 +98,7 @@ impl Client {
                 trace_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let outcome = self.attempt::<Op::Data>(endpoint, &body).instrument(span.clone()).await;
+            let outcome = self.attempt::<Op>(endpoint, &body).instrument(span.clone()).await;
             let error = match outcome {
                 Ok(response) => return Ok(response),
                 Err(Attempt { error, server_offset }) => {
@@ -95,7 +116,7 @@ impl Client {
                     error
                 }
             };
-            if !error.is_retryable() || attempt >= attempts {
+            if !crate::retry::should_retry(&error, Op::ENDPOINT.idempotent) || attempt >= attempts {
                 let error = error.with_attempts(attempt);
                 span.in_scope(|| tracing::debug!(error = %error, "request failed"));
                 return Err(error);
@@ -107,11 +128,11 @@ impl Client {
     }
 
     /// One attempt, bounded by the attempt timeout.
-    async fn attempt<T: DeserializeOwned>(
+    async fn attempt<Op: Operation>(
         &self,
         endpoint: nxlink_models::runtime::Endpoint,
         body: &Bytes,
-    ) -> Result<Response<T>, Attempt> {
+    ) -> Result<Response<Op::Data>, Attempt> {
         let inner = &self.inner;
         let ts = inner.clock.now_millis();
         let signed = inner.signer.sign(endpoint.biz_type, endpoint.action, ts, body);
@@ -167,7 +188,7 @@ impl Client {
         };
         span.record("http.status", status);
         let received_at = SystemTime::now();
-        decode_envelope(status, &headers, &bytes, received_at)
+        decode_envelope::<Op>(status, &headers, &bytes, received_at)
             .map_err(|error| {
                 if let Error::Api(api) = &error {
                     span.record("api.code", api.code.code());
@@ -180,7 +201,7 @@ impl Client {
                 let server_offset = server_offset_millis(&headers, sent_at, received_at);
                 Attempt { error, server_offset }
             })
-            .inspect(|response: &Response<T>| {
+            .inspect(|response: &Response<Op::Data>| {
                 span.record("api.code", 0);
                 if let Some(trace_id) = response.trace_id() {
                     span.record("trace_id", trace_id);
@@ -211,13 +232,13 @@ impl Attempt {
 }
 
 /// Turns a response into the payload or the error it carries.
-fn decode_envelope<T: DeserializeOwned>(
+fn decode_envelope<Op: Operation>(
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
     now: SystemTime,
-) -> Result<Response<T>, Error> {
-    let envelope: Envelope<T> = match nxlink_models::decode(body) {
+) -> Result<Response<Op::Data>, Error> {
+    let envelope: Envelope<Op::Data> = match nxlink_models::decode(body) {
         Ok(envelope) => envelope,
         Err(source) if (200..300).contains(&status) || source.is_eof() => {
             return Err(Error::Decode { status, attempts: 1, snippet: BodySnippet::of(body), source });
@@ -239,9 +260,7 @@ fn decode_envelope<T: DeserializeOwned>(
     }
     let data = match envelope.data {
         Some(data) => data,
-        // A success without data: decode an empty object, which a lenient payload
-        // (every field optional) accepts as "nothing".
-        None => nxlink_models::decode(b"{}").map_err(|source| Error::Decode {
+        None => no_data::<Op>(body).map_err(|source| Error::Decode {
             status,
             attempts: 1,
             snippet: BodySnippet::of(body),
@@ -249,6 +268,34 @@ fn decode_envelope<T: DeserializeOwned>(
         })?,
     };
     Ok(Response::new(data, envelope.trace_id, status))
+}
+
+/// The payload of a success whose `data` is `null` or absent. A paginated endpoint may
+/// answer with its page flat beside `code` (`{code, message, total, list, ...}`, the
+/// backend's own shape), so that is read; an answer in neither shape is an error naming
+/// what is missing, never an empty page. Other endpoints answer with what the spec says
+/// `data: null` means, or an error when they must carry data.
+fn no_data<Op: Operation>(body: &[u8]) -> Result<Op::Data, nxlink_models::DecodeError> {
+    let Some(pagination) = Op::ENDPOINT.pagination else {
+        return Op::empty_data().ok_or_else(|| {
+            nxlink_models::DecodeError::missing("data", "a success without `data`; expected the payload in `data`")
+        });
+    };
+    let mut flat: serde_json::Map<String, serde_json::Value> = nxlink_models::decode(body)?;
+    if !flat.contains_key(pagination.list) {
+        return Err(nxlink_models::DecodeError::missing(
+            "data",
+            format!(
+                "a success with neither `data.{list}` nor a top-level `{list}`; expected the page in `data` or flat beside `code`",
+                list = pagination.list
+            ),
+        ));
+    }
+    for field in Envelope::<nxlink_models::runtime::NoData>::FIELDS {
+        flat.remove(*field);
+    }
+    let page = serde_json::to_vec(&flat).map_err(|err| nxlink_models::DecodeError::missing("data", err.to_string()))?;
+    nxlink_models::decode(&page)
 }
 
 /// How far the server's clock (its `Date` header) is ahead of ours, in milliseconds.
@@ -269,14 +316,40 @@ mod tests {
     use nxlink_models::CallRecordPage;
 
     fn decode_page(status: u16, body: &str) -> Result<Response<CallRecordPage>, Error> {
-        decode_envelope(status, &HeaderMap::new(), body.as_bytes(), SystemTime::now())
+        decode_envelope::<nxlink_models::QueryCallRecords>(
+            status,
+            &HeaderMap::new(),
+            body.as_bytes(),
+            SystemTime::now(),
+        )
     }
 
     #[test]
-    fn success_without_data_is_an_empty_page() {
-        let page = decode_page(200, r#"{"code":0,"message":"success","traceId":"t","data":null}"#).unwrap();
-        assert!(page.list.is_empty());
-        assert_eq!(page.trace_id(), Some("t"));
+    fn a_page_is_read_nested_in_data_or_flat_and_neither_is_an_error() {
+        let nested = decode_page(
+            200,
+            r#"{"code":0,"message":"success","traceId":"t","data":{"total":2,"pageNumber":1,"list":[{"id":1},{"id":2}]}}"#,
+        )
+        .unwrap();
+        let flat = decode_page(
+            200,
+            r#"{"code":0,"message":"success","traceId":"t","total":2,"pageNumber":1,"list":[{"id":1},{"id":2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(nested.into_inner(), flat.into_inner(), "the same page either way");
+        let flat = decode_page(200, r#"{"code":0,"traceId":"t","total":2,"list":[{"id":1}],"newTopLevel":1}"#).unwrap();
+        assert_eq!(flat.trace_id(), Some("t"));
+        assert!(flat.extra.contains_key("newTopLevel") && !flat.extra.contains_key("code"), "{:?}", flat.extra);
+
+        for neither in [r#"{"code":0,"message":"success","traceId":"t","data":null}"#, r#"{"code":0,"total":5}"#] {
+            let err = decode_page(200, neither).unwrap_err();
+            let Error::Decode { source, .. } = &err else { panic!("{err:?}") };
+            assert_eq!(source.path(), "data", "{err}");
+            assert!(source.message().contains("neither `data.list` nor a top-level `list`"), "{err}");
+        }
+        // An empty list nested in data is an empty page, not an error.
+        let empty = decode_page(200, r#"{"code":0,"data":{"total":0,"list":null}}"#).unwrap();
+        assert!(empty.list.is_empty());
     }
 
     #[test]

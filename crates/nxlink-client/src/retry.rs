@@ -91,6 +91,38 @@ impl RetryPolicy {
     }
 }
 
+/// Every retry decision, in one place.
+///
+/// | failed attempt | idempotent call | non-idempotent call (create, append) |
+/// |---|---|---|
+/// | connection never made | retried | retried: nothing was sent |
+/// | HTTP 429, HTTP 503 | retried (`Retry-After` honoured) | retried: refused before applying |
+/// | HTTP 500, 502, other 5xx | retried | **not retried**: may have been applied |
+/// | attempt timeout, connection dropped after sending, truncated body | retried | **not retried**: may have been applied |
+/// | API error (`code` != 0), invalid request, body too large | not retried | not retried |
+/// | 1004 (clock skew) | re-signed once, not counted as an attempt | same |
+///
+/// A non-idempotent call that is not retried ends with
+/// [`Error::MaybeApplied`](crate::Error::MaybeApplied), carrying the unique id the request
+/// was sent with (`userTaskId` of task create), so the caller can look the result up.
+pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
+    error.is_retryable() && (idempotent || !error.may_have_been_applied())
+}
+
+/// A fresh random id shaped like a UUID (version 4 layout), for idempotency keys.
+pub(crate) fn unique_id() -> String {
+    let (a, b) = (fastrand::u64(..), fastrand::u64(..));
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
 /// Parses `Retry-After`: delta-seconds, or an HTTP date relative to `now`.
 pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
@@ -119,6 +151,18 @@ mod tests {
             assert!(max > cap / 2, "retry {retry}: max {max:?} of cap {cap:?}");
             let mean = delays.iter().sum::<Duration>() / 400;
             assert!(mean > cap / 4 && mean < cap * 3 / 4, "retry {retry}: mean {mean:?} of cap {cap:?}");
+        }
+    }
+
+    #[test]
+    fn unique_ids_are_uuid_shaped_and_differ() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| unique_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids.iter().take(20) {
+            let parts: Vec<usize> = id.split('-').map(str::len).collect();
+            assert_eq!(parts, [8, 4, 4, 4, 12], "{id}");
+            assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{id}");
+            assert_eq!(id.as_bytes()[14], b'4', "{id}");
         }
     }
 

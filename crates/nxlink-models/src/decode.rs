@@ -13,6 +13,12 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    /// An answer that is valid JSON but lacks what it must hold: `path` names where it
+    /// was looked for, `message` what was expected.
+    pub fn missing(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), message: message.into(), line: 0, column: 0, eof: false }
+    }
+
     /// The JSON path of the value that failed, e.g. `data.list[3].callStatus`; `.` for
     /// the document itself.
     pub fn path(&self) -> &str {

@@ -151,6 +151,14 @@ fn field_doc(field: &FieldDef) -> String {
     if let Some(example) = &field.example {
         extra.push(format!("Example: `{example}`."));
     }
+    match (&field.source, field.inferred) {
+        (Some(source), false) => extra.push(format!("Documented: {source}.")),
+        (Some(source), true) => {
+            extra.push(format!("Inferred, not documented outright: {source}. It may change without notice."))
+        }
+        (None, true) => extra.push("Inferred, not documented outright. It may change without notice.".to_owned()),
+        (None, false) => {}
+    }
     extra.push(format!("Wire name: `{}`.", field.wire));
     format!("{text}\n\n{}", extra.join("\n"))
 }

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, field_doc, field_ident, referenced_types, rust_type, use_super, Settings};
-use crate::spec::model::{FieldDef, FieldType, ObjectFile, Spec};
+use crate::spec::model::{FieldDef, FieldType, ObjectFile, ObjectRole, Spec};
 
 /// Whether a struct is sent (requests: unset options are left out of the body) or
 /// received (responses: every key is written back, `null` when unset).
@@ -22,15 +22,31 @@ pub(super) enum Role {
 
 pub(super) fn emit_object(_spec: &Spec, o: &ObjectFile, settings: &Settings) -> TokenStream {
     let mut text = o.description.clone();
-    text.push_str("\n\nDecoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `\"\"` stays `\"\"` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.");
+    let role = match o.role {
+        ObjectRole::Response => {
+            text.push_str("\n\nDecoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `\"\"` stays `\"\"` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.");
+            Role::Response
+        }
+        ObjectRole::Request => {
+            text.push_str(&format!("\n\nSent inside a request body: build it with [`{}::new`] and the setters; unset fields are left out of the JSON.", o.name));
+            Role::Request
+        }
+    };
     if let Some(wire) = &o.wire {
         text.push_str(&format!(" Vendor name: `{wire}`."));
     }
     let uses = use_super(&referenced_types(&o.fields));
-    let item = struct_item(&o.name, &text, &o.fields, Role::Response, settings);
+    let item = struct_item(&o.name, &text, &o.fields, role, settings);
+    let body = (role == Role::Request).then(|| super::operations::body_impl(&o.name, &o.fields, &[], false, settings));
+    let validation_use = body.as_ref().map(|_| {
+        let rt = settings.runtime();
+        quote!(use #rt::ValidationError;)
+    });
     quote! {
         #uses
+        #validation_use
         #item
+        #body
     }
 }
 

@@ -8,15 +8,155 @@ use quote::{format_ident, quote};
 
 use super::objects::{struct_item, Role};
 use super::{doc, field_ident, referenced_types, rust_type, use_super, Settings};
-use crate::spec::model::{ConstraintDef, EndpointFile, FieldDef, FieldType, Spec};
+use crate::spec::model::{ConstraintDef, DataDef, EndpointFile, FieldDef, FieldType, Spec};
+
+/// The Rust type of an endpoint's `data`, and what `data: null` (or no `data`) means for
+/// it: `None` when the answer must carry data.
+fn data_type(spec: &Spec, e: &EndpointFile, settings: &Settings) -> (TokenStream, TokenStream, String) {
+    let rt = settings.runtime();
+    match &e.response.data {
+        DataDef::Object(name) => {
+            let ident = format_ident!("{name}");
+            let all_optional = spec.objects.get(name).is_some_and(|o| o.fields.iter().all(|f| !f.required));
+            let empty = if all_optional { quote!(Some(#ident::default())) } else { quote!(None) };
+            (quote!(#ident), empty, format!("[`{name}`]"))
+        }
+        DataDef::None => {
+            (quote!(#rt::NoData), quote!(Some(#rt::NoData)), "nothing ([`NoData`](crate::runtime::NoData))".to_owned())
+        }
+        DataDef::Json => (
+            quote!(#rt::JsonValue),
+            quote!(Some(#rt::JsonValue::Null)),
+            "JSON the docs leave open ([`JsonValue`](crate::runtime::JsonValue))".to_owned(),
+        ),
+    }
+}
 
 pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenStream {
     let rt = settings.runtime();
     let op = format_ident!("{}", e.name);
     let req = format_ident!("{}", e.request.name);
-    let data = format_ident!("{}", e.response.data);
+    let (data, empty_data, data_doc) = data_type(spec, e, settings);
     let fields = &e.request.fields;
 
+    let body_impl = body_impl(&e.request.name, fields, &e.constraints, true, settings);
+    let mut req_text = format!(
+        "Body of [`{op}`]: {}.\n\nBuild it with [`{req}::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `\"\"`).",
+        e.summary
+    );
+    if fields.iter().any(|f| f.personal_data) {
+        req_text.push_str(" Personal data prints masked in `Debug`.");
+    }
+    let request_item = struct_item(&e.request.name, &req_text, fields, Role::Request, settings);
+
+    let summary = &e.summary;
+    let name = &e.name;
+    let method = e.method.as_str();
+    let path = &e.path;
+    let biz_type = e.biz_type.as_ref().unwrap_or(&spec.service.biz_type);
+    let action = e.action.as_ref().unwrap_or(&spec.service.action);
+    let idempotent = e.idempotent;
+    let pagination_meta = match &e.pagination {
+        Some(p) => {
+            let (a, b, c, d, i) = (&p.page_number, &p.page_size, &p.total, &p.list, &p.item_id);
+            quote!(Some(#rt::Pagination { page_number: #a, page_size: #b, total: #c, list: #d, item_id: #i }))
+        }
+        None => quote!(None),
+    };
+    let mut op_text = format!(
+        "{summary}: {}\n\n`{method} {path}` with `bizType: {biz_type}` and `action: {action}`. Request [`{req}`], response data {data_doc}.",
+        e.description
+    );
+    if !e.idempotent {
+        op_text.push_str(" Not idempotent: the client does not retry it once the request may have reached the server.");
+    }
+    if e.pagination.is_some() {
+        op_text.push_str(" Paginated: the client offers a stream of pages and a stream of items.");
+    }
+    let op_doc = doc(&op_text);
+    let paginated = e.pagination.as_ref().map(|p| paginated_impl(spec, e, p, settings));
+
+    let mut used = referenced_types(fields);
+    if let DataDef::Object(name) = &e.response.data {
+        used.insert(name.clone());
+        if let Some(p) = &e.pagination {
+            if let Some(FieldType::Array(item)) =
+                spec.objects.get(name).and_then(|o| o.fields.iter().find(|f| f.wire == p.list)).map(|f| &f.ty)
+            {
+                if let FieldType::Object(item) = item.as_ref() {
+                    used.insert(item.clone());
+                }
+            }
+        }
+    }
+    let uses = use_super(&used);
+    let key_meta = match &e.idempotency_key {
+        Some(wire) => quote!(Some(#wire)),
+        None => quote!(None),
+    };
+    let key_fn = e.idempotency_key.as_ref().and_then(|wire| fields.iter().find(|f| &f.wire == wire)).map(|f| {
+        let ident = field_ident(f);
+        quote! {
+            fn idempotency_key(request: &mut Self::Request) -> Option<&mut Option<String>> {
+                Some(&mut request.#ident)
+            }
+        }
+    });
+
+    quote! {
+        #uses
+        use #rt::ValidationError;
+
+        #op_doc
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct #op;
+
+        impl #rt::Operation for #op {
+            const ENDPOINT: #rt::Endpoint = #rt::Endpoint {
+                name: #name,
+                summary: #summary,
+                method: #method,
+                path: #path,
+                biz_type: #biz_type,
+                action: #action,
+                idempotent: #idempotent,
+                idempotency_key: #key_meta,
+                pagination: #pagination_meta,
+            };
+            type Request = #req;
+            type Data = #data;
+
+            fn validate(request: &Self::Request) -> Result<(), ValidationError> {
+                request.validate()
+            }
+
+            fn empty_data() -> Option<Self::Data> {
+                #empty_data
+            }
+
+            #key_fn
+        }
+
+        #paginated
+
+        #request_item
+
+        #body_impl
+    }
+}
+
+/// The constructor, setters and `validate()` of a request body or of an object sent
+/// inside one. `top` is the body itself, whose `validate()` starts the field paths;
+/// nested objects get `validate_at(prefix)`.
+pub(super) fn body_impl(
+    name: &str,
+    fields: &[FieldDef],
+    constraints: &[ConstraintDef],
+    top: bool,
+    settings: &Settings,
+) -> TokenStream {
+    let rt = settings.runtime();
+    let req = format_ident!("{name}");
     // Constructor: required fields without a default are its arguments.
     let args: Vec<&FieldDef> = fields.iter().filter(|f| f.required && f.default.is_none()).collect();
     let default_impl = args.is_empty().then(|| {
@@ -52,15 +192,14 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
     let defaults: Vec<String> =
         fields.iter().filter_map(|f| f.default.map(|d| format!("`{}` starts at {d}", f.wire))).collect();
     let new_doc = doc(&format!(
-        "A request with its required fields{}; every optional filter is unset.",
+        "A value with its required fields{}; every optional field is unset.",
         if defaults.is_empty() { String::new() } else { format!(" ({})", defaults.join(", ")) }
     ));
-
     let setters = fields.iter().map(|f| {
         let ident = field_ident(f);
         let ty = setter_type(f);
         let value = setter_value(f, quote!(value));
-        let stored = if f.required { value } else { quote!(Some(#value)) };
+        let stored = if f.required || matches!(f.ty, FieldType::Array(_)) { value } else { quote!(Some(#value)) };
         let doc = doc(&format!("Sets `{}`: {}", f.wire, f.description));
         quote! {
             #doc
@@ -71,84 +210,35 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
             }
         }
     });
+    let checks: Vec<TokenStream> =
+        fields.iter().flat_map(field_checks).chain(constraints.iter().map(|c| constraint_check(fields, c))).collect();
+    let validate = if top {
+        quote! {
+            /// Checks the request against the spec's constraints before it is sent;
+            /// the error names the offending field by its path (`list[3].phoneNumber`).
+            pub fn validate(&self) -> Result<(), ValidationError> {
+                self.validate_at("")
+            }
 
-    let checks = fields.iter().flat_map(field_checks).chain(e.constraints.iter().map(|c| constraint_check(e, c)));
-
-    let mut req_text = format!(
-        "Body of [`{op}`]: {}.\n\nBuild it with [`{req}::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `\"\"`).",
-        e.summary
-    );
-    if fields.iter().any(|f| f.personal_data) {
-        req_text.push_str(" Personal data prints masked in `Debug`.");
-    }
-    let request_item = struct_item(&e.request.name, &req_text, fields, Role::Request, settings);
-
-    let summary = &e.summary;
-    let name = &e.name;
-    let method = e.method.as_str();
-    let path = &e.path;
-    let biz_type = &e.biz_type;
-    let action = &e.action;
-    let pagination_meta = match &e.pagination {
-        Some(p) => {
-            let (a, b, c, d, i) = (&p.page_number, &p.page_size, &p.total, &p.list, &p.item_id);
-            quote!(Some(#rt::Pagination { page_number: #a, page_size: #b, total: #c, list: #d, item_id: #i }))
+            /// [`validate`](Self::validate) with field paths starting with `prefix`.
+            pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
+                let _ = prefix;
+                #(#checks)*
+                Ok(())
+            }
         }
-        None => quote!(None),
+    } else {
+        quote! {
+            /// Checks the value against the spec's constraints; field paths in errors
+            /// start with `prefix` (the request's `validate()` passes `list[3].`).
+            pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
+                let _ = prefix;
+                #(#checks)*
+                Ok(())
+            }
+        }
     };
-    let mut op_text = format!(
-        "{summary}: {}\n\n`{method} {path}` with `bizType: {biz_type}` and `action: {action}`. Request [`{req}`], response data [`{data}`].",
-        e.description
-    );
-    if e.pagination.is_some() {
-        op_text.push_str(" Paginated: the client offers a stream of pages and a stream of items.");
-    }
-    let op_doc = doc(&op_text);
-    let paginated = e.pagination.as_ref().map(|p| paginated_impl(spec, e, p, settings));
-
-    let mut used = referenced_types(fields);
-    used.insert(e.response.data.clone());
-    if let Some(p) = &e.pagination {
-        if let Some(FieldType::Array(item)) =
-            spec.objects.get(&e.response.data).and_then(|o| o.fields.iter().find(|f| f.wire == p.list)).map(|f| &f.ty)
-        {
-            if let FieldType::Object(item) = item.as_ref() {
-                used.insert(item.clone());
-            }
-        }
-    }
-    let uses = use_super(&used);
-
     quote! {
-        #uses
-        use #rt::ValidationError;
-
-        #op_doc
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct #op;
-
-        impl #rt::Operation for #op {
-            const ENDPOINT: #rt::Endpoint = #rt::Endpoint {
-                name: #name,
-                summary: #summary,
-                method: #method,
-                path: #path,
-                biz_type: #biz_type,
-                action: #action,
-                pagination: #pagination_meta,
-            };
-            type Request = #req;
-            type Data = #data;
-
-            fn validate(request: &Self::Request) -> Result<(), ValidationError> {
-                request.validate()
-            }
-        }
-
-        #paginated
-
-        #request_item
-
         #default_impl
 
         impl #req {
@@ -157,9 +247,9 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
                 Self { #(#inits,)* extra: Default::default() }
             }
 
-            /// Adds a field the spec does not know to the body, sent after the known
-            /// ones: for a field the vendor added, or documents only in part. A name the
-            /// spec knows is ignored here; use its setter.
+            /// Adds a field the spec does not know, sent after the known ones: for a
+            /// field the vendor added, or documents only in part. A name the spec knows
+            /// is ignored here; use its setter.
             #[must_use]
             pub fn extra_field(mut self, name: impl Into<String>, value: impl Into<#rt::JsonValue>) -> Self {
                 self.extra.insert(name.into(), value.into());
@@ -168,12 +258,7 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
 
             #(#setters)*
 
-            /// Checks the request against the spec's constraints before it is sent;
-            /// the error names the offending field.
-            pub fn validate(&self) -> Result<(), ValidationError> {
-                #(#checks)*
-                Ok(())
-            }
+            #validate
         }
     }
 }
@@ -209,10 +294,18 @@ pub(super) fn setter_value(f: &FieldDef, value: TokenStream) -> TokenStream {
     }
 }
 
-/// Range and length checks declared on single fields.
+/// The error path of field `wire`: the prefix (empty at the top, `list[3].` inside a
+/// list) and the wire name. Built only when a check fails.
+fn path_of(wire: &str) -> TokenStream {
+    quote!(format!("{prefix}{}", #wire))
+}
+
+/// Range, length and item-count checks declared on single fields, and the checks of
+/// the objects a field holds.
 fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
     let ident = field_ident(f);
     let wire = &f.wire;
+    let path = path_of(wire);
     let mut out = Vec::new();
     let bind = |check: TokenStream| {
         if f.required {
@@ -221,36 +314,38 @@ fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
             quote! { if let Some(value) = self.#ident { #check } }
         }
     };
-    match (f.minimum, f.maximum) {
+    let range = match (f.minimum, f.maximum) {
         (Some(min), Some(max)) => {
             let msg = format!("must be between {min} and {max}, got {{}}");
             let (min, max) = (int_literal(&f.ty, min), int_literal(&f.ty, max));
-            out.push(bind(quote! {
-                if !(#min..=#max).contains(&value) {
-                    return Err(ValidationError::new(#wire, format!(#msg, value)));
-                }
-            }));
+            Some((quote!(!(#min..=#max).contains(&value)), msg))
         }
         (Some(min), None) => {
             let msg = format!("must be at least {min}, got {{}}");
             let min = int_literal(&f.ty, min);
-            out.push(bind(quote! {
-                if value < #min {
-                    return Err(ValidationError::new(#wire, format!(#msg, value)));
-                }
-            }));
+            Some((quote!(value < #min), msg))
         }
         (None, Some(max)) => {
             let msg = format!("must be at most {max}, got {{}}");
             let max = int_literal(&f.ty, max);
-            out.push(bind(quote! {
-                if value > #max {
-                    return Err(ValidationError::new(#wire, format!(#msg, value)));
-                }
-            }));
+            Some((quote!(value > #max), msg))
         }
-        (None, None) => {}
+        (None, None) => None,
+    };
+    if let Some((cond, msg)) = range {
+        out.push(bind(quote! {
+            if #cond {
+                return Err(ValidationError::new(#path, format!(#msg, value)));
+            }
+        }));
     }
+    let string_check = |check: TokenStream| {
+        if f.required {
+            quote! { { let value = self.#ident.as_str(); #check } }
+        } else {
+            quote! { if let Some(value) = self.#ident.as_deref() { #check } }
+        }
+    };
     if let Some(min_len) = f.min_length {
         let min_len = min_len as usize;
         let msg = if min_len == 1 {
@@ -258,22 +353,65 @@ fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
         } else {
             format!("must be at least {min_len} characters long")
         };
-        let check = quote! {
+        out.push(string_check(quote! {
             if value.trim().chars().count() < #min_len {
-                return Err(ValidationError::new(#wire, #msg));
+                return Err(ValidationError::new(#path, #msg));
             }
-        };
+        }));
+    }
+    if let Some(max_len) = f.max_length {
+        let max_len = max_len as usize;
+        let msg = format!("must be at most {max_len} characters long, got {{}}");
+        out.push(string_check(quote! {
+            let count = value.chars().count();
+            if count > #max_len {
+                return Err(ValidationError::new(#path, format!(#msg, count)));
+            }
+        }));
+    }
+    if let FieldType::Array(item) = &f.ty {
+        if let Some(min) = f.min_items {
+            let min = min as usize;
+            let msg = format!("must hold at least {min} item{}, got {{}}", if min == 1 { "" } else { "s" });
+            out.push(quote! {
+                if self.#ident.len() < #min {
+                    return Err(ValidationError::new(#path, format!(#msg, self.#ident.len())));
+                }
+            });
+        }
+        if let Some(max) = f.max_items {
+            let max = max as usize;
+            let msg = format!("must hold at most {max} items, got {{}}");
+            out.push(quote! {
+                if self.#ident.len() > #max {
+                    return Err(ValidationError::new(#path, format!(#msg, self.#ident.len())));
+                }
+            });
+        }
+        if matches!(item.as_ref(), FieldType::Object(_)) {
+            out.push(quote! {
+                for (index, item) in self.#ident.iter().enumerate() {
+                    item.validate_at(&format!("{prefix}{}[{index}].", #wire))?;
+                }
+            });
+        }
+    }
+    if let FieldType::Object(_) = &f.ty {
         out.push(if f.required {
-            quote! { { let value = self.#ident.as_str(); #check } }
+            quote! { self.#ident.validate_at(&format!("{prefix}{}.", #wire))?; }
         } else {
-            quote! { if let Some(value) = self.#ident.as_deref() { #check } }
+            quote! {
+                if let Some(value) = &self.#ident {
+                    value.validate_at(&format!("{prefix}{}.", #wire))?;
+                }
+            }
         });
     }
     out
 }
 
-fn find<'a>(e: &'a EndpointFile, wire: &str) -> Option<&'a FieldDef> {
-    e.request.fields.iter().find(|f| f.wire == wire)
+fn find<'a>(fields: &'a [FieldDef], wire: &str) -> Option<&'a FieldDef> {
+    fields.iter().find(|f| f.wire == wire)
 }
 
 /// A field's value as `Option<_>` for cross-field rules, treating `""` as unset.
@@ -287,30 +425,46 @@ fn optional_value(f: &FieldDef) -> TokenStream {
     }
 }
 
-fn constraint_check(e: &EndpointFile, c: &ConstraintDef) -> TokenStream {
+/// A cross-field rule. The validator resolved every name it uses, so a miss here is a
+/// generator bug: it panics at generation time rather than emitting nothing.
+fn constraint_check(fields: &[FieldDef], c: &ConstraintDef) -> TokenStream {
+    let field = |wire: &str| {
+        find(fields, wire).unwrap_or_else(|| panic!("the validator let through an unknown field `{wire}`"))
+    };
     match c {
         ConstraintDef::NotAfter { first, second } => {
-            let (Some(a), Some(b)) = (find(e, first), find(e, second)) else { return quote!() };
-            let (va, vb) = (optional_value(a), optional_value(b));
+            let (va, vb) = (optional_value(field(first)), optional_value(field(second)));
             let msg = format!("must not be greater than `{second}` ({{}} > {{}})");
+            let path = path_of(first);
             quote! {
                 if let (Some(first), Some(second)) = (#va, #vb) {
                     if first > second {
-                        return Err(ValidationError::new(#first, format!(#msg, first, second)));
+                        return Err(ValidationError::new(#path, format!(#msg, first, second)));
                     }
                 }
             }
         }
-        ConstraintDef::OnlyWithGroup { field, enum_field, group } => {
-            let (Some(f), Some(ef)) = (find(e, field), find(e, enum_field)) else { return quote!() };
-            let (vf, vef) = (optional_value(f), optional_value(ef));
+        ConstraintDef::AtLeastOneOf { fields: names } => {
+            let values: Vec<TokenStream> = names.iter().map(|wire| optional_value(field(wire))).collect();
+            let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ");
+            let msg = format!("set {listed}: at least one is required");
+            let path = path_of(&names[0]);
+            quote! {
+                if #(#values.is_none())&&* {
+                    return Err(ValidationError::new(#path, #msg));
+                }
+            }
+        }
+        ConstraintDef::OnlyWithGroup { field: dependent, enum_field, group } => {
+            let (vf, vef) = (optional_value(field(dependent)), optional_value(field(enum_field)));
             let predicate = format_ident!("is_{}", group.to_snake_case());
             let msg =
                 format!("is only meaningful when `{enum_field}` is in the group `{group}`, but `{enum_field}` is {{}}");
+            let path = path_of(dependent);
             quote! {
                 if let (Some(_), Some(other)) = (#vf, #vef) {
                     if !other.#predicate() {
-                        return Err(ValidationError::new(#field, format!(#msg, other.code())));
+                        return Err(ValidationError::new(#path, format!(#msg, other.code())));
                     }
                 }
             }
@@ -318,31 +472,36 @@ fn constraint_check(e: &EndpointFile, c: &ConstraintDef) -> TokenStream {
     }
 }
 
-fn paginated_impl(
-    spec: &Spec,
-    e: &EndpointFile,
+fn paginated_impl<'a>(
+    spec: &'a Spec,
+    e: &'a EndpointFile,
     p: &crate::spec::model::PaginationDef,
     settings: &Settings,
 ) -> TokenStream {
     let rt = settings.runtime();
     let op = format_ident!("{}", e.name);
-    let data = spec.objects.get(&e.response.data);
-    let list_field = data.and_then(|o| o.fields.iter().find(|f| f.wire == p.list));
-    let total_field = data.and_then(|o| o.fields.iter().find(|f| f.wire == p.total));
-    let item = match list_field.map(|f| &f.ty) {
-        Some(FieldType::Array(inner)) => match inner.as_ref() {
-            FieldType::Object(name) => spec.objects.get(name),
-            _ => None,
+    // The validator resolved every name used here; a miss is a generator bug, reported
+    // at generation time rather than by emitting nothing.
+    let bug = |what: &str| -> ! { panic!("{}: the validator let through {what}", e.name) };
+    let data = match &e.response.data {
+        DataDef::Object(name) => spec.objects.get(name).unwrap_or_else(|| bug("an unknown data object")),
+        _ => bug("a paginated endpoint without an object"),
+    };
+    let field_of = |fields: &'a [FieldDef], wire: &str| -> &'a FieldDef {
+        find(fields, wire).unwrap_or_else(|| bug(&format!("an unknown field `{wire}`")))
+    };
+    let list_field = field_of(&data.fields, &p.list);
+    let total_field = field_of(&data.fields, &p.total);
+    let item = match &list_field.ty {
+        FieldType::Array(inner) => match inner.as_ref() {
+            FieldType::Object(name) => spec.objects.get(name).unwrap_or_else(|| bug("an unknown item object")),
+            _ => bug("a list that does not hold objects"),
         },
-        _ => None,
+        _ => bug("a list field that is not an array"),
     };
-    let (Some(list_field), Some(total_field), Some(item), Some(page_number), Some(page_size)) =
-        (list_field, total_field, item, find(e, &p.page_number), find(e, &p.page_size))
-    else {
-        // The validator guarantees all of these; emit nothing rather than panic.
-        return quote!();
-    };
-    let Some(id_field) = item.fields.iter().find(|f| f.wire == p.item_id) else { return quote!() };
+    let (page_number, page_size) =
+        (field_of(&e.request.fields, &p.page_number), field_of(&e.request.fields, &p.page_size));
+    let id_field = field_of(&item.fields, &p.item_id);
     let item_ty = format_ident!("{}", item.name);
     let id_ident = field_ident(id_field);
     let id_ty = rust_type(&id_field.ty);

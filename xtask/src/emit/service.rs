@@ -62,6 +62,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
     let env = &s.envelope;
     let env_ty = format_ident!("{}", env.name);
     let env_decls = env.fields.iter().map(|f| envelope_field(f, settings));
+    let env_wires = env.fields.iter().map(|f| f.wire.as_str());
     let data_ident = format_ident!("{}", env.data_field.to_snake_case());
     let data_wire = &env.data_field;
     let data_decoder = settings.runtime_fn("lenient::object_option");
@@ -209,6 +210,10 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
 
         impl<T> #env_ty<T> {
             #is_success
+
+            /// Wire names of the envelope's own fields, its payload's included: what a
+            /// flat page (`{code, message, total, list, ...}`) holds besides the page.
+            pub const FIELDS: &'static [&'static str] = &[#(#env_wires,)* #data_wire];
         }
     };
     let names = vec![

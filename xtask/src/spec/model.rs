@@ -58,6 +58,10 @@ pub struct ServiceFile {
     pub regions: Vec<RegionDef>,
     /// Common headers and the signing scheme.
     pub auth: AuthDef,
+    /// The `bizType` header of every endpoint that does not name its own.
+    pub biz_type: String,
+    /// The `action` header of every endpoint that does not name its own.
+    pub action: String,
     /// The response envelope every endpoint shares.
     pub envelope: EnvelopeDef,
     /// Name of the enum holding the envelope's result codes.
@@ -221,8 +225,24 @@ pub struct ObjectFile {
     pub wire: Option<String>,
     /// The vendor's description.
     pub description: String,
+    /// Whether the object is sent in a request body (`request`: unset options left out,
+    /// a builder and `validate()`) or received (`response`, the default: lenient
+    /// decoding, every field written back).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub role: ObjectRole,
     /// The fields, in wire order.
     pub fields: Vec<FieldDef>,
+}
+
+/// Which way an object travels.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ObjectRole {
+    /// Received in a response or a callback.
+    #[default]
+    Response,
+    /// Sent in a request body.
+    Request,
 }
 
 /// `spec/endpoints/*.json`: one operation.
@@ -244,10 +264,22 @@ pub struct EndpointFile {
     pub method: HttpMethod,
     /// Path below the gateway, starting with `/`.
     pub path: String,
-    /// The `bizType` header value.
-    pub biz_type: String,
-    /// The `action` header value.
-    pub action: String,
+    /// The `bizType` header value, when it is not the service's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biz_type: Option<String>,
+    /// The `action` header value, when it is not the service's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Whether sending the same request twice has the effect of sending it once. A
+    /// non-idempotent call (create, append) is not retried once the request may have
+    /// reached the server.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub idempotent: bool,
+    /// A string request field the client fills with a fresh unique id when the caller
+    /// leaves it unset, so a call that may or may not have been applied can be found
+    /// again (`userTaskId` of task create).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
     /// The request body.
     pub request: RequestDef,
     /// The response payload.
@@ -295,8 +327,20 @@ pub struct RequestDef {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ResponseDef {
-    /// Name of the object in the envelope's `data`.
-    pub data: String,
+    /// What the envelope's `data` holds.
+    pub data: DataDef,
+}
+
+/// What an envelope's `data` holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum DataDef {
+    /// `{"object": "Name"}`: the named object (a paginated endpoint's page).
+    Object(String),
+    /// `"none"`: nothing; `data` is `null` or absent (`NoData` in Rust).
+    None,
+    /// `"json"`: a value the docs leave unknown, kept as JSON.
+    Json,
 }
 
 /// Which fields drive paging.
@@ -329,6 +373,11 @@ pub enum ConstraintDef {
         first: String,
         /// The upper bound field.
         second: String,
+    },
+    /// At least one of the fields is set (a string counts when not empty).
+    AtLeastOneOf {
+        /// Wire names of two or more request fields.
+        fields: Vec<String>,
     },
     /// When both are set, `field` is only allowed if `enumField` is in `group`.
     #[serde(rename_all = "camelCase")]
@@ -377,9 +426,26 @@ pub struct FieldDef {
     /// Largest allowed value of an integer request field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<i64>,
-    /// Smallest allowed length of a string request field.
+    /// Smallest allowed length of a string request field, in characters, blanks trimmed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u32>,
+    /// Largest allowed length of a string request field, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// Fewest items of an array request field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u32>,
+    /// Most items of an array request field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u32>,
+    /// Where the fact comes from: a tag of the vendor fact sheet (`W-EN-append`) or a
+    /// page name. Shown in the rustdoc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// True when no source states the field outright (seen only in a backend export or
+    /// implied by another page); the rustdoc says so.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub inferred: bool,
     /// Value a required integer request field starts with, so it is not a constructor
     /// argument.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -436,6 +502,18 @@ impl Unit {
 
 fn is_false(value: &bool) -> bool {
     !*value
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// A loaded, validated spec: every name resolves, nothing is duplicated.

@@ -8,11 +8,14 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::error::{SpecError, SpecErrors};
 use super::load::Parsed;
-use super::model::{ConstraintDef, EndpointFile, EnumFile, FieldDef, FieldType, ObjectFile, ServiceFile, Spec};
+use super::model::{
+    ConstraintDef, DataDef, EndpointFile, EnumFile, FieldDef, FieldType, ObjectFile, ObjectRole, ServiceFile, Spec,
+};
 
 /// Names the generated code or the prelude already uses; a spec type with one of these
 /// names would shadow it.
-const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Unknown", "Endpoint", "Pagination"];
+const RESERVED_TYPE_NAMES: &[&str] =
+    &["Option", "Result", "String", "Vec", "Box", "Unknown", "Endpoint", "Pagination", "NoData", "JsonValue"];
 
 /// Collects errors with their file so every problem is reported in one run.
 struct Checker {
@@ -94,7 +97,11 @@ pub fn validate(files: Vec<(PathBuf, Parsed)>) -> Result<Spec, SpecErrors> {
         check_enum(&mut ck, file, e);
     }
     for (file, o) in objects.values() {
-        check_fields(&mut ck, file, "$.fields", &o.fields, &types, FieldRole::Response);
+        let role = match o.role {
+            ObjectRole::Request => FieldRole::Request,
+            ObjectRole::Response => FieldRole::Response,
+        };
+        check_fields(&mut ck, file, "$.fields", &o.fields, &types, role);
     }
     check_recursion(&mut ck, &objects);
     for (file, e) in endpoints.values() {
@@ -408,12 +415,88 @@ fn check_fields(ck: &mut Checker, file: &Path, at: &str, fields: &[FieldDef], ty
                     .expected("ranges only on request fields: responses are decoded leniently, never rejected"),
             );
         }
-        if role == FieldRole::Request && matches!(field.ty, FieldType::Object(_) | FieldType::Array(_)) {
+        if let Some(object) = object_of(&field.ty).and_then(|name| types.objects.get(name)) {
+            let wanted = match role {
+                FieldRole::Request => ObjectRole::Request,
+                FieldRole::Response => ObjectRole::Response,
+            };
+            if object.role != wanted {
+                let (this, that) = match role {
+                    FieldRole::Request => ("a request", "\"role\": \"request\""),
+                    FieldRole::Response => ("a response", "the default role, response"),
+                };
+                ck.push(
+                    SpecError::new(
+                        file,
+                        format!("{here}.type"),
+                        format!("`{}` is used in {this} but its role is not", object.name),
+                    )
+                    .expected(format!("an object with {that}; an object travels one way only")),
+                );
+            }
+        }
+        if field.max_length.is_some() && field.ty != FieldType::String {
             ck.push(
-                SpecError::new(file, format!("{here}.type"), "an object or array in a request")
-                    .expected("a scalar or enum field (the generator does not emit nested request bodies yet)"),
+                SpecError::new(file, format!("{here}.maxLength"), "`maxLength` on a field that is not a string")
+                    .expected("a string field"),
             );
         }
+        if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
+            if min > max {
+                ck.push(
+                    SpecError::new(
+                        file,
+                        format!("{here}.minLength"),
+                        format!("minLength {min} is above maxLength {max}"),
+                    )
+                    .expected("minLength <= maxLength"),
+                );
+            }
+        }
+        let is_array = matches!(field.ty, FieldType::Array(_));
+        for (key, set) in [("minItems", field.min_items.is_some()), ("maxItems", field.max_items.is_some())] {
+            if set && !is_array {
+                ck.push(
+                    SpecError::new(file, format!("{here}.{key}"), format!("`{key}` on a field that is not an array"))
+                        .expected("an array field"),
+                );
+            }
+        }
+        if let (Some(min), Some(max)) = (field.min_items, field.max_items) {
+            if min > max {
+                ck.push(
+                    SpecError::new(file, format!("{here}.minItems"), format!("minItems {min} is above maxItems {max}"))
+                        .expected("minItems <= maxItems"),
+                );
+            }
+        }
+        if role == FieldRole::Response
+            && (field.max_length.is_some() || field.min_items.is_some() || field.max_items.is_some())
+        {
+            ck.push(
+                SpecError::new(file, &here, "a length or item count on a response field")
+                    .expected("limits only on request fields: responses are decoded leniently, never rejected"),
+            );
+        }
+        if field.ty == FieldType::Int32 {
+            for (key, value) in [("minimum", field.minimum), ("maximum", field.maximum), ("default", field.default)] {
+                if let Some(value) = value.filter(|v| i32::try_from(*v).is_err()) {
+                    ck.push(
+                        SpecError::new(file, format!("{here}.{key}"), format!("{key} {value} does not fit an int32"))
+                            .expected(format!("a value in {}..={}, or an int64 field", i32::MIN, i32::MAX)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The object a field holds, directly or as the items of an array.
+fn object_of(ty: &FieldType) -> Option<&str> {
+    match ty {
+        FieldType::Object(name) => Some(name),
+        FieldType::Array(inner) => object_of(inner),
+        _ => None,
     }
 }
 
@@ -486,15 +569,49 @@ fn check_endpoint(ck: &mut Checker, file: &Path, e: &EndpointFile, types: &TypeT
         );
     }
     check_fields(ck, file, "$.request.fields", &e.request.fields, types, FieldRole::Request);
-    let data = types.objects.get(&e.response.data);
-    if data.is_none() {
-        ck.push(
-            SpecError::new(file, "$.response.data", format!("unknown type reference: object `{}`", e.response.data))
-                .expected(types.known()),
-        );
-    }
+    let data = match &e.response.data {
+        DataDef::Object(name) => match types.objects.get(name) {
+            Some(object) if object.role == ObjectRole::Response => Some(*object),
+            Some(_) => {
+                ck.push(
+                    SpecError::new(file, "$.response.data.object", format!("`{name}` is a request object"))
+                        .expected("an object with the default role, response"),
+                );
+                None
+            }
+            None => {
+                ck.push(
+                    SpecError::new(file, "$.response.data.object", format!("unknown type reference: object `{name}`"))
+                        .expected(types.known()),
+                );
+                None
+            }
+        },
+        DataDef::None | DataDef::Json => None,
+    };
     let request_field = |wire: &str| e.request.fields.iter().find(|f| f.wire == wire);
     let is_int = |ty: &FieldType| matches!(ty, FieldType::Int32 | FieldType::Int64);
+    if e.pagination.is_some() && !matches!(e.response.data, DataDef::Object(_)) {
+        ck.push(
+            SpecError::new(file, "$.pagination", "a paginated endpoint whose data is not an object")
+                .expected("`\"data\": {\"object\": \"...Page\"}`, the object holding the list and the total"),
+        );
+    }
+    if let Some(key) = &e.idempotency_key {
+        match request_field(key) {
+            Some(f) if f.ty == FieldType::String && !f.required => {}
+            _ => ck.push(
+                SpecError::new(file, "$.idempotencyKey", format!("no optional string request field `{key}`"))
+                    .expected("the wire name of an optional string request field the client may fill"),
+            ),
+        }
+        if e.idempotent {
+            ck.push(
+                SpecError::new(file, "$.idempotencyKey", "an idempotency key on an idempotent endpoint")
+                    .expected("`\"idempotent\": false` with it"),
+            );
+        }
+    }
 
     if let Some(p) = &e.pagination {
         if let Some(method) = &p.items_method {
@@ -599,6 +716,27 @@ fn check_endpoint(ck: &mut Checker, file: &Path, e: &EndpointFile, types: &TypeT
                                 format!("no integer request field `{wire}`"),
                             )
                             .expected("the wire name of an integer request field"),
+                        ),
+                    }
+                }
+            }
+            ConstraintDef::AtLeastOneOf { fields } => {
+                if fields.len() < 2 {
+                    ck.push(
+                        SpecError::new(file, format!("{at}.atLeastOneOf.fields"), "fewer than two fields")
+                            .expected("two or more request fields, one of which must be set"),
+                    );
+                }
+                for (j, wire) in fields.iter().enumerate() {
+                    match request_field(wire) {
+                        Some(f) if !f.required && !matches!(f.ty, FieldType::Array(_)) => {}
+                        _ => ck.push(
+                            SpecError::new(
+                                file,
+                                format!("{at}.atLeastOneOf.fields[{j}]"),
+                                format!("no optional request field `{wire}`"),
+                            )
+                            .expected("the wire name of an optional scalar request field"),
                         ),
                     }
                 }

@@ -16,6 +16,8 @@ impl crate::runtime::Operation for QueryCallRecords {
         path: "/openapi/aiagent/call/list",
         biz_type: "100",
         action: "nxai",
+        idempotent: true,
+        idempotency_key: None,
         pagination: Some(crate::runtime::Pagination {
             page_number: "pageNumber",
             page_size: "pageSize",
@@ -28,6 +30,9 @@ impl crate::runtime::Operation for QueryCallRecords {
     type Data = CallRecordPage;
     fn validate(request: &Self::Request) -> Result<(), ValidationError> {
         request.validate()
+    }
+    fn empty_data() -> Option<Self::Data> {
+        Some(CallRecordPage::default())
     }
 }
 impl crate::runtime::PaginatedOperation for QueryCallRecords {
@@ -322,7 +327,7 @@ impl std::fmt::Debug for QueryCallRecordsRequest {
     }
 }
 impl QueryCallRecordsRequest {
-    /// A request with its required fields (`pageNumber` starts at 1, `pageSize` starts at 100); every optional filter is unset.
+    /// A value with its required fields (`pageNumber` starts at 1, `pageSize` starts at 100); every optional field is unset.
     pub fn new(task_id: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
@@ -339,9 +344,9 @@ impl QueryCallRecordsRequest {
             extra: Default::default(),
         }
     }
-    /// Adds a field the spec does not know to the body, sent after the known
-    /// ones: for a field the vendor added, or documents only in part. A name the
-    /// spec knows is ignored here; use its setter.
+    /// Adds a field the spec does not know, sent after the known ones: for a
+    /// field the vendor added, or documents only in part. A name the spec knows
+    /// is ignored here; use its setter.
     #[must_use]
     pub fn extra_field(
         mut self,
@@ -418,19 +423,29 @@ impl QueryCallRecordsRequest {
         self
     }
     /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field.
+    /// the error names the offending field by its path (`list[3].phoneNumber`).
     pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at("")
+    }
+    /// [`validate`](Self::validate) with field paths starting with `prefix`.
+    pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
+        let _ = prefix;
         {
             let value = self.task_id.as_str();
             if value.trim().chars().count() < 1usize {
-                return Err(ValidationError::new("taskId", "must not be empty"));
+                return Err(
+                    ValidationError::new(
+                        format!("{prefix}{}", "taskId"),
+                        "must not be empty",
+                    ),
+                );
             }
         }
         if let Some(value) = self.start_ts {
             if value < 0 {
                 return Err(
                     ValidationError::new(
-                        "startTs",
+                        format!("{prefix}{}", "startTs"),
                         format!("must be at least 0, got {}", value),
                     ),
                 );
@@ -440,7 +455,7 @@ impl QueryCallRecordsRequest {
             if value < 0 {
                 return Err(
                     ValidationError::new(
-                        "endTs",
+                        format!("{prefix}{}", "endTs"),
                         format!("must be at least 0, got {}", value),
                     ),
                 );
@@ -451,7 +466,7 @@ impl QueryCallRecordsRequest {
             if value < 1 {
                 return Err(
                     ValidationError::new(
-                        "pageNumber",
+                        format!("{prefix}{}", "pageNumber"),
                         format!("must be at least 1, got {}", value),
                     ),
                 );
@@ -462,7 +477,7 @@ impl QueryCallRecordsRequest {
             if !(1..=1000).contains(&value) {
                 return Err(
                     ValidationError::new(
-                        "pageSize",
+                        format!("{prefix}{}", "pageSize"),
                         format!("must be between 1 and 1000, got {}", value),
                     ),
                 );
@@ -472,7 +487,7 @@ impl QueryCallRecordsRequest {
             if value < 0 {
                 return Err(
                     ValidationError::new(
-                        "minElapsed",
+                        format!("{prefix}{}", "minElapsed"),
                         format!("must be at least 0, got {}", value),
                     ),
                 );
@@ -482,7 +497,7 @@ impl QueryCallRecordsRequest {
             if value < 0 {
                 return Err(
                     ValidationError::new(
-                        "maxElapsed",
+                        format!("{prefix}{}", "maxElapsed"),
                         format!("must be at least 0, got {}", value),
                     ),
                 );
@@ -492,7 +507,7 @@ impl QueryCallRecordsRequest {
             if first > second {
                 return Err(
                     ValidationError::new(
-                        "startTs",
+                        format!("{prefix}{}", "startTs"),
                         format!(
                             "must not be greater than `endTs` ({} > {})", first, second
                         ),
@@ -504,7 +519,7 @@ impl QueryCallRecordsRequest {
             if first > second {
                 return Err(
                     ValidationError::new(
-                        "minElapsed",
+                        format!("{prefix}{}", "minElapsed"),
                         format!(
                             "must not be greater than `maxElapsed` ({} > {})", first,
                             second
@@ -520,7 +535,7 @@ impl QueryCallRecordsRequest {
             if !other.is_intent_available() {
                 return Err(
                     ValidationError::new(
-                        "userIntent",
+                        format!("{prefix}{}", "userIntent"),
                         format!(
                             "is only meaningful when `callResult` is in the group `intentAvailable`, but `callResult` is {}",
                             other.code()

@@ -22,6 +22,13 @@ pub struct Endpoint {
     pub biz_type: &'static str,
     /// Value of the `action` header.
     pub action: &'static str,
+    /// Whether sending the request twice has the effect of sending it once. The client
+    /// does not retry a non-idempotent call once the request may have reached the
+    /// server (see the retry table of `nxlink_client::RetryPolicy`).
+    pub idempotent: bool,
+    /// Wire name of the request field the client fills with a fresh unique id when it
+    /// is unset (see [`Operation::idempotency_key`]).
+    pub idempotency_key: Option<&'static str>,
     /// How the endpoint pages, when it does.
     pub pagination: Option<Pagination>,
 }
@@ -52,6 +59,39 @@ pub trait Operation {
 
     /// Checks the request against the spec's constraints.
     fn validate(request: &Self::Request) -> Result<(), ValidationError>;
+
+    /// What a success with `data: null` (or no `data`) stands for; `None` when the
+    /// endpoint's answer must carry data, which makes such an answer a decode error.
+    fn empty_data() -> Option<Self::Data>;
+
+    /// The request field the client fills with a fresh unique id when it is unset, so
+    /// that a call which may have been applied can be found again; `None` for
+    /// endpoints without one.
+    fn idempotency_key(request: &mut Self::Request) -> Option<&mut Option<String>> {
+        let _ = request;
+        None
+    }
+}
+
+/// The `data` of an endpoint that answers with nothing: `null`, absent, or anything
+/// else the server puts there (ignored). Serializes as `null`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoData;
+
+impl Serialize for NoData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NoData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| NoData)
+    }
+}
+
+impl super::Drift for NoData {
+    fn drift(&self, _: &mut super::DriftReport) {}
 }
 
 /// An operation whose spec declares pagination.

@@ -3,19 +3,21 @@ use std::fmt;
 /// A request that breaks a constraint of the spec, found before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
-    field: &'static str,
+    field: String,
     message: String,
 }
 
 impl ValidationError {
-    /// An error against the request field with wire name `field`.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+    /// An error against the request field at `field`: its wire name, or a path into
+    /// nested values such as `list[3].phoneNumber`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
     }
 
-    /// The wire name of the offending field, e.g. `pageSize`.
-    pub fn field(&self) -> &'static str {
-        self.field
+    /// The wire name or path of the offending field, e.g. `pageSize` or
+    /// `list[3].phoneNumber`.
+    pub fn field(&self) -> &str {
+        &self.field
     }
 
     /// What is wrong with it and what was expected.

@@ -16,6 +16,8 @@ impl ::nxlink_models::runtime::Operation for ListWidgets {
         path: "/widgets/list",
         biz_type: "1",
         action: "list",
+        idempotent: true,
+        idempotency_key: None,
         pagination: Some(::nxlink_models::runtime::Pagination {
             page_number: "page",
             page_size: "size",
@@ -28,6 +30,9 @@ impl ::nxlink_models::runtime::Operation for ListWidgets {
     type Data = WidgetPage;
     fn validate(request: &Self::Request) -> Result<(), ValidationError> {
         request.validate()
+    }
+    fn empty_data() -> Option<Self::Data> {
+        Some(WidgetPage::default())
     }
 }
 impl ::nxlink_models::runtime::PaginatedOperation for ListWidgets {
@@ -305,7 +310,7 @@ impl std::fmt::Debug for ListWidgetsRequest {
     }
 }
 impl ListWidgetsRequest {
-    /// A request with its required fields (`page` starts at 1, `size` starts at 20); every optional filter is unset.
+    /// A value with its required fields (`page` starts at 1, `size` starts at 20); every optional field is unset.
     pub fn new(owner: impl Into<String>) -> Self {
         Self {
             owner: owner.into(),
@@ -321,9 +326,9 @@ impl ListWidgetsRequest {
             extra: Default::default(),
         }
     }
-    /// Adds a field the spec does not know to the body, sent after the known
-    /// ones: for a field the vendor added, or documents only in part. A name the
-    /// spec knows is ignored here; use its setter.
+    /// Adds a field the spec does not know, sent after the known ones: for a
+    /// field the vendor added, or documents only in part. A name the spec knows
+    /// is ignored here; use its setter.
     #[must_use]
     pub fn extra_field(
         mut self,
@@ -394,19 +399,29 @@ impl ListWidgetsRequest {
         self
     }
     /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field.
+    /// the error names the offending field by its path (`list[3].phoneNumber`).
     pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at("")
+    }
+    /// [`validate`](Self::validate) with field paths starting with `prefix`.
+    pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
+        let _ = prefix;
         {
             let value = self.owner.as_str();
             if value.trim().chars().count() < 1usize {
-                return Err(ValidationError::new("owner", "must not be empty"));
+                return Err(
+                    ValidationError::new(
+                        format!("{prefix}{}", "owner"),
+                        "must not be empty",
+                    ),
+                );
             }
         }
         if let Some(value) = self.since {
             if value < 0 {
                 return Err(
                     ValidationError::new(
-                        "since",
+                        format!("{prefix}{}", "since"),
                         format!("must be at least 0, got {}", value),
                     ),
                 );
@@ -416,7 +431,7 @@ impl ListWidgetsRequest {
             if value > 4102444800 {
                 return Err(
                     ValidationError::new(
-                        "until",
+                        format!("{prefix}{}", "until"),
                         format!("must be at most 4102444800, got {}", value),
                     ),
                 );
@@ -427,7 +442,7 @@ impl ListWidgetsRequest {
             if value < 1 {
                 return Err(
                     ValidationError::new(
-                        "page",
+                        format!("{prefix}{}", "page"),
                         format!("must be at least 1, got {}", value),
                     ),
                 );
@@ -438,7 +453,7 @@ impl ListWidgetsRequest {
             if !(1..=50).contains(&value) {
                 return Err(
                     ValidationError::new(
-                        "size",
+                        format!("{prefix}{}", "size"),
                         format!("must be between 1 and 50, got {}", value),
                     ),
                 );
@@ -448,7 +463,7 @@ impl ListWidgetsRequest {
             if first > second {
                 return Err(
                     ValidationError::new(
-                        "since",
+                        format!("{prefix}{}", "since"),
                         format!(
                             "must not be greater than `until` ({} > {})", first, second
                         ),
@@ -463,7 +478,7 @@ impl ListWidgetsRequest {
             if !other.is_warm() {
                 return Err(
                     ValidationError::new(
-                        "shade",
+                        format!("{prefix}{}", "shade"),
                         format!(
                             "is only meaningful when `color` is in the group `warm`, but `color` is {}",
                             other.code()

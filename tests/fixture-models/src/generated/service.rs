@@ -146,4 +146,7 @@ impl<T> Envelope<T> {
     pub fn is_success(&self) -> bool {
         i64::from(self.code) == 0i64
     }
+    /// Wire names of the envelope's own fields, its payload's included: what a
+    /// flat page (`{code, message, total, list, ...}`) holds besides the page.
+    pub const FIELDS: &'static [&'static str] = &["code", "message", "data"];
 }
