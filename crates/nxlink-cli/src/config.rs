@@ -383,7 +383,7 @@ mod tests {
         let (endpoint, creds) =
             resolve(&["--profile", "work", "--region", "amer", "--access-key", "AK-flag", "--secret-stdin"], &env)
                 .unwrap();
-        assert_eq!(endpoint.base_url, "https://api-westus.nxlink.ai");
+        assert_eq!(endpoint.base_url, Region::Amer.api_gateway());
         assert_eq!((creds.access_key(), creds.access_secret().expose_secret()), ("AK-flag", "from-stdin"));
     }
 
@@ -392,7 +392,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = write_profile(dir.path());
         let (endpoint, creds) = resolve(&[], &[(ENV_CONFIG, config.as_str())]).unwrap();
-        assert_eq!(endpoint.base_url, "https://api-westus.nxlink.ai");
+        assert_eq!(endpoint.base_url, Region::Amer.api_gateway());
         assert!(endpoint.source.contains("profile `default`"), "{}", endpoint.source);
         assert_eq!(creds.access_key(), "AK-default");
     }

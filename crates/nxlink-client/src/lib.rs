@@ -64,11 +64,10 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 
 pub use nxlink_auth::{Algorithm, Clock, Credentials, CredentialsError};
+/// Every type generated from the spec (requests, objects, enums, regions), so a user
+/// needs only this crate; the list follows the spec, never a hand-kept one.
+pub use nxlink_models::generated::*;
 pub use nxlink_models::runtime::{DriftReport, Finding};
-pub use nxlink_models::{
-    Attribute, CallRecord, CallRecordPage, CallResult, CallStatus, ErrorCode, QueryCallRecords,
-    QueryCallRecordsRequest, Region,
-};
 
 #[cfg(test)]
 mod fixture_tests {

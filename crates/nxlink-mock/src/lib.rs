@@ -74,6 +74,7 @@
 #![deny(missing_docs)]
 
 mod dataset;
+mod family;
 mod faults;
 mod query;
 mod quirks;
@@ -82,6 +83,7 @@ mod server;
 pub use dataset::{
     Dataset, DATASET_END_TS, DATASET_SPAN_SECS, DEMO_TASK_ID, FIRST_ID, MAX_RECORDS, TASK_IDS, USER_INTENTS,
 };
+pub use family::{StoredContact, SEEDED_AGENTS, SEEDED_ROUTES};
 pub use faults::{Fault, Faults};
 pub use query::{matches, page};
 pub use server::{

@@ -14,12 +14,16 @@ use bytes::Bytes;
 use http::{header, HeaderValue, Method, StatusCode};
 use nxlink_auth::{Clock, Credentials, KeyStore, OffsetClock, SystemClock, Verifier};
 use nxlink_models::runtime::Operation;
-use nxlink_models::{CallRecord, CallRecordPage, Envelope, ErrorCode, QueryCallRecords, QueryCallRecordsRequest};
+use nxlink_models::{
+    AppendContacts, CallRecord, CallRecordPage, CreateTask, DeleteContact, Envelope, ErrorCode, ListAgents, ListRoutes,
+    ListTasks, QueryCallRecords, QueryCallRecordsRequest, Task,
+};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::dataset::SplitMix64;
+use crate::family::{self, Family, Refusal, StoredContact};
 use crate::faults::FaultDice;
 use crate::{query, quirks, Dataset, Fault, Faults, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET};
 
@@ -206,6 +210,7 @@ impl MockServerBuilder {
             log_capacity: self.request_log_capacity,
             instance,
             answers: AtomicU64::new(0),
+            family: Mutex::new(Family::new(self.seed)),
         });
         let (shutdown, signal) = oneshot::channel::<()>();
         let app = Router::new().fallback(handle).with_state(Arc::clone(&state));
@@ -364,6 +369,16 @@ impl MockHandle {
         lock(&self.state.log).iter().cloned().collect()
     }
 
+    /// The tasks created so far, oldest first.
+    pub fn tasks(&self) -> Vec<Task> {
+        lock(&self.state.family).tasks()
+    }
+
+    /// The contacts of a task, in the order they were appended.
+    pub fn contacts(&self, task_id: &str) -> Vec<StoredContact> {
+        lock(&self.state.family).contacts(task_id)
+    }
+
     /// Forgets the received requests.
     pub fn clear_requests(&self) {
         lock(&self.state.log).clear();
@@ -433,6 +448,8 @@ struct Shared {
     instance: u64,
     /// Counts answers, for trace ids.
     answers: AtomicU64,
+    /// Agents, routes, tasks and contacts.
+    family: Mutex<Family>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -535,12 +552,11 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
 }
 
 impl Shared {
-    /// The envelope answer: route, authenticate, validate, query.
+    /// The envelope answer: route, authenticate, then the endpoint's own work.
     fn answer(&self, method: &Method, path: &str, headers: &http::HeaderMap, body: &[u8]) -> Answer {
-        let endpoint = QueryCallRecords::ENDPOINT;
-        if path != endpoint.path {
+        let Some(endpoint) = nxlink_models::ENDPOINTS.iter().find(|endpoint| endpoint.path == path) else {
             return self.error(StatusCode::NOT_FOUND, ErrorCode::BusinessError, &format!("no endpoint at `{path}`"));
-        }
+        };
         if method.as_str() != endpoint.method {
             return self.error(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -559,6 +575,68 @@ impl Shared {
                 "invalid signature: header `Content-Type` must be `application/json`",
             );
         }
+        let now_secs = self.clock.now_millis().div_euclid(1000);
+        if family::is::<QueryCallRecords>(endpoint) {
+            self.call_records(body)
+        } else if family::is::<ListAgents>(endpoint) {
+            self.serve::<ListAgents>(body, |request| Ok(lock(&self.family).list_agents(request)))
+        } else if family::is::<ListRoutes>(endpoint) {
+            self.serve::<ListRoutes>(body, |request| Ok(lock(&self.family).list_routes(request)))
+        } else if family::is::<CreateTask>(endpoint) {
+            self.serve::<CreateTask>(body, |request| lock(&self.family).create_task(request, now_secs))
+        } else if family::is::<ListTasks>(endpoint) {
+            self.serve::<ListTasks>(body, |request| Ok(lock(&self.family).list_tasks(request)))
+        } else if family::is::<AppendContacts>(endpoint) {
+            self.serve::<AppendContacts>(body, |request| lock(&self.family).append_contacts(request))
+        } else if family::is::<DeleteContact>(endpoint) {
+            self.serve::<DeleteContact>(body, |request| lock(&self.family).delete_contact(request))
+        } else {
+            // An endpoint added to the spec answers, typed, rather than 404.
+            self.error(
+                StatusCode::OK,
+                ErrorCode::BusinessError,
+                &format!("`{}` ({}) is not simulated by nxlink-mock", endpoint.path, endpoint.name),
+            )
+        }
+    }
+
+    /// Decodes and validates `Op`'s request, then answers with what `work` makes of it.
+    fn serve<Op: Operation>(
+        &self,
+        body: &[u8],
+        work: impl FnOnce(&Op::Request) -> Result<Op::Data, Refusal>,
+    ) -> Answer {
+        let request: Op::Request = match nxlink_models::decode(body) {
+            Ok(request) => request,
+            Err(err) => {
+                let message = format!("invalid request body at `{}`: {}", err.path(), err.message());
+                return self.error(StatusCode::OK, ErrorCode::BusinessError, &message);
+            }
+        };
+        if let Err(err) = Op::validate(&request) {
+            return self.error(StatusCode::OK, ErrorCode::BusinessError, &err.to_string());
+        }
+        let data = match work(&request) {
+            Ok(data) => data,
+            Err((code, message)) => return self.error(StatusCode::OK, code, &message),
+        };
+        let trace_id = self.trace_id();
+        let envelope = Envelope {
+            code: ErrorCode::Success,
+            message: Some("success".to_owned()),
+            trace_id: Some(trace_id.clone()),
+            data: Some(data),
+        };
+        match serde_json::to_vec(&envelope) {
+            Ok(body) => Answer { status: StatusCode::OK, code: 0, trace_id, body },
+            Err(_) => {
+                self.error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::BusinessError, "cannot encode the answer")
+            }
+        }
+    }
+
+    /// Query Call Records, over the seeded dataset (with quirks and live inserts).
+    fn call_records(&self, body: &[u8]) -> Answer {
         let request: QueryCallRecordsRequest = match nxlink_models::decode(body) {
             Ok(request) => request,
             Err(err) => {

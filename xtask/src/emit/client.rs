@@ -97,6 +97,13 @@ fn endpoint(e: &EndpointFile, settings: &Settings) -> TokenStream {
         #impl_doc
         impl crate::RequestBuilder<#models::#op> {
             #(#setters)*
+
+            /// Adds a field the spec does not know to the body, sent after the known
+            /// ones: for a field the vendor added or documents only in part.
+            pub fn extra_field(self, name: impl Into<String>, value: impl Into<::serde_json::Value>) -> Self {
+                self.map_request(|request| request.extra_field(name, value))
+            }
+
             #items_alias
         }
     }

@@ -66,6 +66,11 @@ impl Settings {
         self.models.parse().unwrap_or_else(|_| quote!(::nxlink_models))
     }
 
+    /// The runtime's path as text, for doc links.
+    fn runtime_path(&self) -> &str {
+        &self.runtime
+    }
+
     fn runtime(&self) -> TokenStream {
         // The path is set by our own callers, never by spec input.
         self.runtime.parse().unwrap_or_else(|_| quote!(crate::runtime))

@@ -21,13 +21,15 @@ fn data_type(spec: &Spec, e: &EndpointFile, settings: &Settings) -> (TokenStream
             let empty = if all_optional { quote!(Some(#ident::default())) } else { quote!(None) };
             (quote!(#ident), empty, format!("[`{name}`]"))
         }
-        DataDef::None => {
-            (quote!(#rt::NoData), quote!(Some(#rt::NoData)), "nothing ([`NoData`](crate::runtime::NoData))".to_owned())
-        }
+        DataDef::None => (
+            quote!(#rt::NoData),
+            quote!(Some(#rt::NoData)),
+            format!("nothing ([`NoData`]({}::NoData))", settings.runtime_path()),
+        ),
         DataDef::Json => (
             quote!(#rt::JsonValue),
             quote!(Some(#rt::JsonValue::Null)),
-            "JSON the docs leave open ([`JsonValue`](crate::runtime::JsonValue))".to_owned(),
+            format!("JSON the docs leave open ([`JsonValue`]({}::JsonValue))", settings.runtime_path()),
         ),
     }
 }
@@ -181,10 +183,8 @@ pub(super) fn body_impl(
                 let lit = int_literal(&f.ty, default);
                 quote!(#ident: #lit)
             }
-            (true, None) => {
-                let value = setter_value(f, quote!(#ident));
-                quote!(#ident: #value)
-            }
+            (true, None) if matches!(f.ty, FieldType::String | FieldType::Enum(_)) => quote!(#ident: #ident.into()),
+            (true, None) => quote!(#ident),
             (false, _) if matches!(f.ty, FieldType::Array(_)) => quote!(#ident: Vec::new()),
             (false, _) => quote!(#ident: None),
         }
@@ -370,14 +370,22 @@ fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
         }));
     }
     if let FieldType::Array(item) = &f.ty {
-        if let Some(min) = f.min_items {
-            let min = min as usize;
-            let msg = format!("must hold at least {min} item{}, got {{}}", if min == 1 { "" } else { "s" });
-            out.push(quote! {
-                if self.#ident.len() < #min {
-                    return Err(ValidationError::new(#path, format!(#msg, self.#ident.len())));
+        match f.min_items {
+            Some(0) | None => {}
+            Some(1) => out.push(quote! {
+                if self.#ident.is_empty() {
+                    return Err(ValidationError::new(#path, "must hold at least 1 item"));
                 }
-            });
+            }),
+            Some(min) => {
+                let min = min as usize;
+                let msg = format!("must hold at least {min} items, got {{}}");
+                out.push(quote! {
+                    if self.#ident.len() < #min {
+                        return Err(ValidationError::new(#path, format!(#msg, self.#ident.len())));
+                    }
+                });
+            }
         }
         if let Some(max) = f.max_items {
             let max = max as usize;

@@ -15,12 +15,31 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
     // Regions.
     let region_idents: Vec<_> = s.regions.iter().map(|r| format_ident!("{}", r.name)).collect();
     let region_variants = s.regions.iter().zip(&region_idents).map(|(r, ident)| {
-        let doc = doc(&format!(
+        let mut text = format!(
             "{} ({}): `{}`.\n\nCommand-line id `{}`; website <{}>.",
             r.region, r.code, r.api_gateway, r.id, r.website
-        ));
+        );
+        if !r.legacy_gateways.is_empty() {
+            let old: Vec<String> = r.legacy_gateways.iter().map(|g| format!("`{g}`")).collect();
+            text.push_str(&format!(
+                " Older revisions of the vendor's pages give {}; the client uses the newest, pass `base_url` for another.",
+                old.join(", ")
+            ));
+        }
+        if let Some(source) = &r.source {
+            text.push_str(&format!(" Source: {source}."));
+        }
+        let doc = doc(&text);
         quote! { #doc #ident, }
     });
+    let legacy: Vec<TokenStream> = s
+        .regions
+        .iter()
+        .map(|r| {
+            let gateways = r.legacy_gateways.iter().map(String::as_str);
+            quote!(&[#(#gateways),*])
+        })
+        .collect();
     let ids: Vec<_> = s.regions.iter().map(|r| r.id.as_str()).collect();
     let codes: Vec<_> = s.regions.iter().map(|r| r.code.as_str()).collect();
     let labels: Vec<_> = s.regions.iter().map(|r| r.region.as_str()).collect();
@@ -102,8 +121,10 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
 
         /// The vendor's regions, each with its API gateway.
         ///
-        /// Hosts differ between copies of the vendor's docs, so the client also takes a
-        /// custom base URL; this enum holds the hosts of the vendor's call-records page.
+        /// Hosts differ between revisions of the vendor's docs: this enum follows the
+        /// newest pages (May 2026: AMER `chl-api.nxlink.ai`, IDN `api-idn.nxlink.ai`) and
+        /// keeps the older hosts in [`Region::legacy_gateways`]; the client also takes a
+        /// custom base URL.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Region {
             #(#region_variants)*
@@ -136,6 +157,12 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
             /// Base URL of the region's API gateway, without a trailing slash.
             pub const fn api_gateway(self) -> &'static str {
                 match self { #(Self::#region_idents => #gateways,)* }
+            }
+
+            /// Gateways that older revisions of the vendor's pages gave for the region,
+            /// newest revision's first; empty when the pages always agreed.
+            pub const fn legacy_gateways(self) -> &'static [&'static str] {
+                match self { #(Self::#region_idents => #legacy,)* }
             }
         }
 

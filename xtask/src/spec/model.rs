@@ -82,8 +82,15 @@ pub struct RegionDef {
     pub region: String,
     /// The vendor's website for the region.
     pub website: String,
-    /// Base URL of the region's API gateway.
+    /// Base URL of the region's API gateway, as the newest vendor pages give it.
     pub api_gateway: String,
+    /// Gateways older revisions of the vendor's pages gave for the region; documented
+    /// in the rustdoc of `Region`, never used by the client.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legacy_gateways: Vec<String>,
+    /// Where the gateway comes from (a tag of the vendor fact sheet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The common authentication rules.

@@ -2,4 +2,10 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 //! Client operations generated from the spec of the NXLink AI Agent open API.
+mod append_contacts;
+mod create_task;
+mod delete_contact;
+mod list_agents;
+mod list_routes;
+mod list_tasks;
 mod query_call_records;

@@ -62,6 +62,15 @@ impl crate::RequestBuilder<::nxlink_models::QueryCallRecords> {
     pub fn max_elapsed(self, value: i64) -> Self {
         self.map_request(|request| request.max_elapsed(value))
     }
+    /// Adds a field the spec does not know to the body, sent after the known
+    /// ones: for a field the vendor added or documents only in part.
+    pub fn extra_field(
+        self,
+        name: impl Into<String>,
+        value: impl Into<::serde_json::Value>,
+    ) -> Self {
+        self.map_request(|request| request.extra_field(name, value))
+    }
     /// Every item of every page, each once per scan: the same as `items()`.
     pub fn records(self) -> crate::ItemStream<::nxlink_models::QueryCallRecords> {
         self.items()

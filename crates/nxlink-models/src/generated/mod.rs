@@ -4,6 +4,12 @@
 //! Types generated from the spec of the NXLink AI Agent open API.
 //!
 //! Every item here is re-exported at the crate root.
+mod agent;
+pub use agent::Agent;
+mod agent_page;
+pub use agent_page::AgentPage;
+mod append_contacts;
+pub use append_contacts::{AppendContacts, AppendContactsRequest};
 mod attribute;
 pub use attribute::Attribute;
 mod call_record;
@@ -14,11 +20,39 @@ mod call_result;
 pub use call_result::CallResult;
 mod call_status;
 pub use call_status::CallStatus;
+mod contact;
+pub use contact::Contact;
+mod contact_param;
+pub use contact_param::ContactParam;
+mod create_task;
+pub use create_task::{CreateTask, CreateTaskRequest};
+mod delete_contact;
+pub use delete_contact::{DeleteContact, DeleteContactRequest};
 mod error_code;
 pub use error_code::ErrorCode;
+mod list_agents;
+pub use list_agents::{ListAgents, ListAgentsRequest};
+mod list_routes;
+pub use list_routes::{ListRoutes, ListRoutesRequest};
+mod list_tasks;
+pub use list_tasks::{ListTasks, ListTasksRequest};
 mod query_call_records;
 pub use query_call_records::{QueryCallRecords, QueryCallRecordsRequest};
+mod route;
+pub use route::Route;
+mod route_page;
+pub use route_page::RoutePage;
 mod service;
 pub use service::{
     Region, ParseRegionError, header, signing, CONTENT_TYPE, ENDPOINTS, Envelope,
 };
+mod startup_type;
+pub use startup_type::StartupType;
+mod task;
+pub use task::Task;
+mod task_page;
+pub use task_page::TaskPage;
+mod task_stats;
+pub use task_stats::TaskStats;
+mod task_status;
+pub use task_status::TaskStatus;

@@ -4,24 +4,32 @@
 use std::fmt;
 use std::str::FromStr;
 use super::ErrorCode;
+use super::AppendContacts;
+use super::CreateTask;
+use super::DeleteContact;
+use super::ListAgents;
+use super::ListRoutes;
+use super::ListTasks;
 use super::QueryCallRecords;
 /// The vendor's regions, each with its API gateway.
 ///
-/// Hosts differ between copies of the vendor's docs, so the client also takes a
-/// custom base URL; this enum holds the hosts of the vendor's call-records page.
+/// Hosts differ between revisions of the vendor's docs: this enum follows the
+/// newest pages (May 2026: AMER `chl-api.nxlink.ai`, IDN `api-idn.nxlink.ai`) and
+/// keeps the older hosts in [`Region::legacy_gateways`]; the client also takes a
+/// custom base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Region {
     /// Hong Kong (APAC): `https://api-hk.nxlink.ai`.
     ///
-    /// Command-line id `hk`; website <https://app.nxlink.ai>.
+    /// Command-line id `hk`; website <https://app.nxlink.ai>. Source: W-EN-flow, W-CN-create, W-EN-tasklist, W-EN-calllist-old.
     Hk,
-    /// Americas (AMER): `https://api-westus.nxlink.ai`.
+    /// Americas (AMER): `https://chl-api.nxlink.ai`.
     ///
-    /// Command-line id `amer`; website <https://chl-nxlink.nxcloud.com>.
+    /// Command-line id `amer`; website <https://chl-nxlink.nxcloud.com>. Older revisions of the vendor's pages give `https://api-westus.nxlink.ai`; the client uses the newest, pass `base_url` for another. Source: W-EN-flow, W-CN-create, W-EN-tasklist (May 2026); the older Query Call Records page gives api-westus.
     Amer,
-    /// Indonesia (APAC (IDN)): `https://api-hk.nxlink.ai`.
+    /// Indonesia (APAC (IDN)): `https://api-idn.nxlink.ai`.
     ///
-    /// Command-line id `idn`; website <https://idn.nxlink.ai>.
+    /// Command-line id `idn`; website <https://idn.nxlink.ai>. Older revisions of the vendor's pages give `https://api-hk.nxlink.ai`; the client uses the newest, pass `base_url` for another. Source: W-EN-flow, W-CN-create, W-EN-tasklist (May 2026); the older Query Call Records page gives api-hk.
     Idn,
 }
 impl Region {
@@ -63,8 +71,17 @@ impl Region {
     pub const fn api_gateway(self) -> &'static str {
         match self {
             Self::Hk => "https://api-hk.nxlink.ai",
-            Self::Amer => "https://api-westus.nxlink.ai",
-            Self::Idn => "https://api-hk.nxlink.ai",
+            Self::Amer => "https://chl-api.nxlink.ai",
+            Self::Idn => "https://api-idn.nxlink.ai",
+        }
+    }
+    /// Gateways that older revisions of the vendor's pages gave for the region,
+    /// newest revision's first; empty when the pages always agreed.
+    pub const fn legacy_gateways(self) -> &'static [&'static str] {
+        match self {
+            Self::Hk => &[],
+            Self::Amer => &["https://api-westus.nxlink.ai"],
+            Self::Idn => &["https://api-hk.nxlink.ai"],
         }
     }
 }
@@ -139,6 +156,12 @@ pub mod signing {
 pub const CONTENT_TYPE: &str = "application/json";
 /// Every endpoint of the spec.
 pub const ENDPOINTS: &[crate::runtime::Endpoint] = &[
+    <AppendContacts as crate::runtime::Operation>::ENDPOINT,
+    <CreateTask as crate::runtime::Operation>::ENDPOINT,
+    <DeleteContact as crate::runtime::Operation>::ENDPOINT,
+    <ListAgents as crate::runtime::Operation>::ENDPOINT,
+    <ListRoutes as crate::runtime::Operation>::ENDPOINT,
+    <ListTasks as crate::runtime::Operation>::ENDPOINT,
     <QueryCallRecords as crate::runtime::Operation>::ENDPOINT,
 ];
 /// The JSON envelope of every response. Errors arrive as an envelope with a non-zero `code`; do not rely on the HTTP status alone.

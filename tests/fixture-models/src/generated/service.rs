@@ -7,8 +7,10 @@ use super::Status;
 use super::ListWidgets;
 /// The vendor's regions, each with its API gateway.
 ///
-/// Hosts differ between copies of the vendor's docs, so the client also takes a
-/// custom base URL; this enum holds the hosts of the vendor's call-records page.
+/// Hosts differ between revisions of the vendor's docs: this enum follows the
+/// newest pages (May 2026: AMER `chl-api.nxlink.ai`, IDN `api-idn.nxlink.ai`) and
+/// keeps the older hosts in [`Region::legacy_gateways`]; the client also takes a
+/// custom base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Region {
     /// Primary region (P1): `https://api.example.com`.
@@ -47,6 +49,13 @@ impl Region {
     pub const fn api_gateway(self) -> &'static str {
         match self {
             Self::Primary => "https://api.example.com",
+        }
+    }
+    /// Gateways that older revisions of the vendor's pages gave for the region,
+    /// newest revision's first; empty when the pages always agreed.
+    pub const fn legacy_gateways(self) -> &'static [&'static str] {
+        match self {
+            Self::Primary => &[],
         }
     }
 }

@@ -1,0 +1,208 @@
+//! The AI Agent family against `nxlink-mock` on 127.0.0.1: agents, routes, task create
+//! and list, contacts appended and deleted, validation before sending, and retries that
+//! never create a task or add a contact twice.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use nxlink_client::{
+    Client, Contact, ContactParam, Credentials, Error, ErrorCode, RetryPolicy, StartupType, TaskStatus,
+};
+use nxlink_mock::{Fault, Faults, MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, SEEDED_AGENTS, SEEDED_ROUTES};
+use serde_json::Value;
+
+fn client_for(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(5))
+                .with_max_retry_after(Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap()
+}
+
+async fn mock() -> MockServer {
+    MockServer::builder().seed(21).records(50).start().await.unwrap()
+}
+
+/// The JSON body of the server's `n`-th request.
+fn body(server: &MockServer, n: usize) -> Value {
+    serde_json::from_slice(&server.requests()[n].body).unwrap()
+}
+
+fn create(client: &Client, name: &str) -> nxlink_client::RequestBuilder<nxlink_client::CreateTask> {
+    client.create_task(name, SEEDED_AGENTS[0].0, SEEDED_ROUTES[0].0, 0, StartupType::Manual)
+}
+
+fn contact(n: usize) -> Contact {
+    Contact::new(format!("c-{n}"), format!("Contact {n}"), format!("8613000000{n:02}"))
+        .params(vec![ContactParam::new("order").value(format!("A-{n}"))])
+}
+
+#[tokio::test]
+async fn agents_and_routes_are_listed_page_by_page() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let agents: Vec<_> = client.list_agents().page_size(2).agents().try_collect().await.unwrap();
+    let ids: Vec<Option<i64>> = agents.iter().map(|a| a.auto_flow_id).collect();
+    assert_eq!(ids, SEEDED_AGENTS.iter().map(|(id, _)| Some(*id)).collect::<Vec<_>>());
+    // Fields the spec does not know yet travel in `extra`.
+    assert_eq!(agents[0].extra["autoFlowName"], SEEDED_AGENTS[0].1);
+    assert_eq!(server.requests().len(), SEEDED_AGENTS.len().div_ceil(2), "one request per page");
+
+    let (wanted_id, wanted_name) = SEEDED_ROUTES[1];
+    let routes: Vec<_> = client.list_routes().route_name(&wanted_name[..4]).routes().try_collect().await.unwrap();
+    assert_eq!(routes.iter().map(|r| r.route_id.as_deref()).collect::<Vec<_>>(), [Some(wanted_id)]);
+}
+
+#[tokio::test]
+async fn a_task_is_created_with_a_user_task_id_and_listed() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let data = create(&client, "Survey March").task_desc("first").send().await.unwrap().into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+
+    // The client filled in a unique userTaskId, so the task can be found again.
+    let sent = body(&server, 0);
+    let user_task_id = sent["userTaskId"].as_str().unwrap().to_owned();
+    assert_eq!(user_task_id.len(), 36, "{sent}");
+    assert_eq!(sent["startupType"], 1);
+    assert!(sent.get("taskCallbackUrl").is_none(), "unset options are left out: {sent}");
+
+    // A caller's own id is kept.
+    create(&client, "Survey April").user_task_id("EXT-1").send().await.unwrap();
+    assert_eq!(body(&server, 1)["userTaskId"], "EXT-1");
+
+    let tasks: Vec<_> = client.list_tasks().task_name("Survey").tasks().try_collect().await.unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[1].task_id.as_deref(), Some(task_id.as_str()), "newest first");
+    assert_eq!(tasks[1].user_task_id.as_deref(), Some(user_task_id.as_str()));
+    assert_eq!(tasks[1].task_status, Some(TaskStatus::Ready));
+    let ready: Vec<_> = client.list_tasks().task_status(TaskStatus::InProgress).tasks().try_collect().await.unwrap();
+    assert!(ready.is_empty());
+}
+
+#[tokio::test]
+async fn contacts_are_appended_with_params_and_deleted_while_pending() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let data = create(&client, "Contacts").user_task_id("EXT-C").send().await.unwrap().into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+
+    client.append_contacts(&task_id, vec![contact(1), contact(2), contact(3)]).country_code("86").send().await.unwrap();
+    let sent = body(&server, 1);
+    assert_eq!(sent["list"][1]["params"][0], serde_json::json!({"name": "order", "value": "A-2"}));
+    assert_eq!(sent["countryCode"], "86");
+    let stored: Vec<String> = server.handle().contacts(&task_id).into_iter().map(|c| c.contact_id).collect();
+    assert_eq!(stored, ["c-1", "c-2", "c-3"]);
+
+    client.delete_contact("c-2").user_task_id("EXT-C").send().await.unwrap();
+    client.delete_contact("c-3").task_id(&task_id).send().await.unwrap();
+    let stored: Vec<String> = server.handle().contacts(&task_id).into_iter().map(|c| c.contact_id).collect();
+    assert_eq!(stored, ["c-1"]);
+
+    // Unknown ids come back as 20000 with the server's words.
+    let err = client.delete_contact("c-9").task_id(&task_id).send().await.unwrap_err();
+    assert_eq!(err.api_code(), Some(ErrorCode::BusinessError));
+    assert!(err.to_string().contains("c-9"), "{err}");
+    let err = client.append_contacts("no-such-task", vec![contact(1)]).send().await.unwrap_err();
+    assert!(err.to_string().contains("no-such-task"), "{err}");
+}
+
+#[tokio::test]
+async fn invalid_requests_are_refused_before_sending_naming_the_path() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let mut bad = contact(2);
+    bad.phone_number = "  ".to_owned();
+    let err = client.append_contacts("t", vec![contact(1), bad]).send().await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.field() == "list[1].phoneNumber"), "{err:?}");
+    let err = client.append_contacts("t", vec![]).send().await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.field() == "list"), "{err:?}");
+    let err = client.delete_contact("c-1").send().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation(v) if v.field() == "taskId" && v.message().contains("userTaskId")),
+        "{err:?}"
+    );
+    let err = create(&client, "").send().await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.field() == "taskName"), "{err:?}");
+    let err = create(&client, "x").task_keep(2).send().await.unwrap_err();
+    assert!(matches!(&err, Error::Validation(v) if v.field() == "taskKeep"), "{err:?}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    // What the server refuses comes back typed, with its message.
+    let err = client.create_task("x", 1, SEEDED_ROUTES[0].0, 0, StartupType::Manual).send().await.unwrap_err();
+    assert_eq!(err.api_code(), Some(ErrorCode::BusinessError));
+    assert!(err.to_string().contains("autoFlowId 1"), "{err}");
+}
+
+#[tokio::test]
+async fn a_create_whose_answer_is_lost_after_it_was_applied_makes_one_task() {
+    let server = mock().await;
+    let client = client_for(&server);
+    // The server creates the task, then the answer's body is cut short.
+    server.handle().set_faults(Faults::always(Fault::TruncateBody));
+    let err = create(&client, "Lost answer").send().await.unwrap_err();
+    let Error::MaybeApplied { key: Some((field, user_task_id)), .. } = &err else { panic!("{err:?}") };
+    assert_eq!(*field, "userTaskId");
+    assert!(err.to_string().contains(user_task_id.as_str()), "the message says what to look up: {err}");
+    assert_eq!(server.requests().len(), 1, "not sent again");
+    server.handle().set_faults(Faults::none());
+
+    // The task exists once, found by the key the error gave.
+    let tasks: Vec<_> = client.list_tasks().tasks().try_collect().await.unwrap();
+    let found: Vec<_> = tasks.iter().filter(|t| t.user_task_id.as_deref() == Some(user_task_id.as_str())).collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(server.handle().tasks().len(), 1);
+}
+
+#[tokio::test]
+async fn a_500_after_sending_is_not_retried_for_create_but_503_is() {
+    let server = mock().await;
+    let client = client_for(&server);
+    server.handle().set_faults(Faults::always(Fault::InternalError));
+    let err = create(&client, "Five hundred").send().await.unwrap_err();
+    assert!(matches!(&err, Error::MaybeApplied { source, .. } if source.status() == Some(500)), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "a 500 may come after the task was made: not sent again");
+
+    // 503 says the request was refused before anything happened: retried to the budget.
+    server.handle().clear_requests();
+    server.handle().set_faults(Faults::always(Fault::ServiceUnavailable));
+    let err = create(&client, "Five oh three").send().await.unwrap_err();
+    assert!(matches!(&err, Error::Status { status: 503, .. }), "{err:?}");
+    assert_eq!(server.requests().len(), RetryPolicy::default().max_attempts() as usize);
+    assert!(server.handle().tasks().is_empty());
+}
+
+#[tokio::test]
+async fn an_append_repeated_after_a_lost_answer_adds_nobody_twice() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let data = create(&client, "Batch").send().await.unwrap().into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+    let batch: Vec<Contact> = (1..=5).map(contact).collect();
+
+    server.handle().set_faults(Faults::always(Fault::TruncateBody));
+    let err = client.append_contacts(&task_id, batch.clone()).send().await.unwrap_err();
+    assert!(matches!(err, Error::MaybeApplied { key: None, .. }), "{err:?}");
+    server.handle().set_faults(Faults::none());
+    // The same batch again, with the same contact ids.
+    client.append_contacts(&task_id, batch.clone()).send().await.unwrap();
+    let stored = server.handle().contacts(&task_id);
+    assert_eq!(stored.len(), batch.len(), "{stored:?}");
+    let tasks: Vec<_> = client.list_tasks().tasks().try_collect().await.unwrap();
+    assert_eq!(tasks[0].stat_info.as_ref().and_then(|s| s.total_order_count), Some(5));
+}
+
+#[tokio::test]
+async fn an_extra_field_by_name_reaches_the_body() {
+    let server = mock().await;
+    let client = client_for(&server);
+    create(&client, "Extra").extra_field("maxCall", 5).send().await.unwrap();
+    assert_eq!(body(&server, 0)["maxCall"], 5);
+}
