@@ -214,3 +214,148 @@ fn every_problem_is_reported_in_one_run() {
     assert_eq!(errors.len(), 3, "{text}");
     assert!(text.ends_with("3 errors in the spec"), "{text}");
 }
+
+#[test]
+fn a_request_object_in_a_response_and_a_response_object_in_a_request() {
+    let sources = fixture_with("endpoints/place_order.json", |t| {
+        replace_once(t, r#"{"array": {"object": "LineItem"}}"#, r#"{"array": {"object": "Part"}}"#)
+    });
+    assert_one(
+        sources,
+        "endpoints/place_order.json",
+        "$.request.fields[3].type",
+        "`Part` is used in a request but its role is not",
+        "\"role\": \"request\"",
+    );
+    let sources = fixture_with("objects/order_result.json", |t| {
+        replace_once(t, r#""type": "bool""#, r#""type": {"object": "Label"}"#)
+    });
+    assert_one(
+        sources,
+        "objects/order_result.json",
+        "$.fields[1].type",
+        "`Label` is used in a response but its role is not",
+        "an object travels one way only",
+    );
+}
+
+#[test]
+fn lengths_and_item_counts_on_the_wrong_kind_of_field() {
+    let sources = fixture_with("objects/line_item.json", |t| {
+        replace_once(t, r#""minimum": 1,"#, r#""minimum": 1, "maxLength": 3,"#)
+    });
+    assert_one(
+        sources,
+        "objects/line_item.json",
+        "$.fields[1].maxLength",
+        "`maxLength` on a field that is not a string",
+        "a string field",
+    );
+    let sources =
+        fixture_with("objects/line_item.json", |t| replace_once(t, r#""maxLength": 16"#, r#""maxItems": 16"#));
+    assert_one(
+        sources,
+        "objects/line_item.json",
+        "$.fields[0].maxItems",
+        "`maxItems` on a field that is not an array",
+        "an array field",
+    );
+    let sources = fixture_with("objects/line_item.json", |t| {
+        replace_once(t, r#""minLength": 1, "maxLength": 16"#, r#""minLength": 20, "maxLength": 16"#)
+    });
+    assert_one(
+        sources,
+        "objects/line_item.json",
+        "$.fields[0].minLength",
+        "minLength 20 is above maxLength 16",
+        "minLength <= maxLength",
+    );
+    let sources = fixture_with("objects/order_result.json", |t| {
+        replace_once(t, r#""description": "Order ID""#, r#""description": "Order ID", "maxLength": 5"#)
+    });
+    assert_one(
+        sources,
+        "objects/order_result.json",
+        "$.fields[0]",
+        "a length or item count on a response field",
+        "limits only on request fields",
+    );
+}
+
+#[test]
+fn at_least_one_of_needs_two_optional_request_fields() {
+    let sources =
+        fixture_with("endpoints/place_order.json", |t| replace_once(t, r#"["widgetId", "owner"]"#, r#"["widgetId"]"#));
+    assert_one(
+        sources,
+        "endpoints/place_order.json",
+        "$.constraints[0].atLeastOneOf.fields",
+        "fewer than two fields",
+        "two or more",
+    );
+    let sources = fixture_with("endpoints/place_order.json", |t| {
+        replace_once(t, r#"["widgetId", "owner"]"#, r#"["widgetId", "ownr"]"#)
+    });
+    assert_one(
+        sources,
+        "endpoints/place_order.json",
+        "$.constraints[0].atLeastOneOf.fields[1]",
+        "no optional request field `ownr`",
+        "optional scalar",
+    );
+}
+
+#[test]
+fn data_shapes_pagination_and_idempotency_keys_are_checked() {
+    let sources = fixture_with("endpoints/place_order.json", |t| {
+        replace_once(t, r#""object": "OrderResult""#, r#""object": "OrderResul""#)
+    });
+    assert_one(
+        sources,
+        "endpoints/place_order.json",
+        "$.response.data.object",
+        "unknown type reference: object `OrderResul`",
+        "an object",
+    );
+    let sources = fixture_with("endpoints/list_widgets.json", |t| {
+        replace_once(t, r#""data": { "object": "WidgetPage" }"#, r#""data": "json""#)
+    });
+    assert_one(
+        sources,
+        "endpoints/list_widgets.json",
+        "$.pagination",
+        "a paginated endpoint whose data is not an object",
+        "the object holding the list",
+    );
+    let sources = fixture_with("endpoints/place_order.json", |t| {
+        replace_once(t, r#""idempotencyKey": "clientRef""#, r#""idempotencyKey": "weight""#)
+    });
+    assert_one(
+        sources,
+        "endpoints/place_order.json",
+        "$.idempotencyKey",
+        "no optional string request field `weight`",
+        "the client may fill",
+    );
+    let sources = fixture_with("endpoints/place_order.json", |t| replace_once(t, r#""idempotent": false,"#, ""));
+    assert_one(
+        sources,
+        "endpoints/place_order.json",
+        "$.idempotencyKey",
+        "an idempotency key on an idempotent endpoint",
+        "\"idempotent\": false",
+    );
+}
+
+#[test]
+fn an_int32_range_that_does_not_fit_is_refused_not_clamped() {
+    let sources =
+        fixture_with("objects/line_item.json", |t| replace_once(t, r#""maximum": 999"#, r#""maximum": 9999999999"#));
+    assert_one(
+        sources,
+        "objects/line_item.json",
+        "$.fields[1].maximum",
+        "maximum 9999999999 does not fit an int32",
+        "or an int64 field",
+    );
+}

@@ -102,4 +102,48 @@ mod fixture_tests {
         request.validate().unwrap();
         let _stream = builder.widgets();
     }
+
+    #[test]
+    fn fixture_shapes_nested_requests_and_their_checks() {
+        use nxlink_fixture_models::{
+            DeleteWidget, DeleteWidgetRequest, DescribeWidgets, Label, LineItem, PlaceOrder, PlaceOrderRequest,
+        };
+        use nxlink_models::runtime::Operation;
+
+        // Unset options and empty optional arrays are left out; nested objects nest.
+        let line = LineItem::new("SKU-1", 2);
+        let request = PlaceOrderRequest::new(vec![line.clone(), line.clone().labels(vec![Label::new("fragile")])])
+            .owner("ann")
+            .weight(1.5);
+        assert_eq!(
+            serde_json::to_value(&request).unwrap(),
+            serde_json::json!({"owner": "ann", "lines": [{"sku": "SKU-1", "quantity": 2},
+                {"sku": "SKU-1", "quantity": 2, "labels": [{"text": "fragile"}]}], "weight": 1.5})
+        );
+        request.validate().unwrap();
+
+        // Errors name the path into the nested values.
+        let bad = PlaceOrderRequest::new(vec![line.clone(), line.clone().labels(vec![Label::new(" ")])]).owner("ann");
+        assert_eq!(bad.validate().unwrap_err().field(), "lines[1].labels[0].text");
+        let too_long = PlaceOrderRequest::new(vec![LineItem::new("x".repeat(17), 1)]).owner("ann");
+        assert_eq!(too_long.validate().unwrap_err().field(), "lines[0].sku");
+        let neither = PlaceOrderRequest::new(vec![line.clone()]);
+        let err = neither.validate().unwrap_err();
+        assert!(err.field() == "widgetId" && err.message().contains("`owner`"), "{err}");
+        let empty = PlaceOrderRequest::new(vec![]).owner("ann");
+        assert_eq!(empty.validate().unwrap_err().field(), "lines");
+        let many = PlaceOrderRequest::new(vec![line; 11]).owner("ann");
+        assert!(many.validate().unwrap_err().message().contains("at most 10"));
+
+        // Endpoint metadata: idempotency, the key, the service's bizType with an action
+        // of its own, what `data: null` means.
+        const { assert!(!PlaceOrder::ENDPOINT.idempotent) };
+        assert_eq!(PlaceOrder::ENDPOINT.idempotency_key, Some("clientRef"));
+        assert_eq!(PlaceOrder::empty_data(), None, "an order answer must carry data");
+        assert_eq!((DeleteWidget::ENDPOINT.biz_type, DeleteWidget::ENDPOINT.action), ("1", "remove"));
+        assert_eq!(DeleteWidget::empty_data(), Some(nxlink_models::runtime::NoData));
+        assert_eq!(DescribeWidgets::empty_data(), Some(serde_json::Value::Null));
+        // A request with no required field has Default.
+        assert_eq!(DeleteWidgetRequest::default(), DeleteWidgetRequest::new());
+    }
 }

@@ -197,6 +197,21 @@ fn deserialize_impl(
         }
     });
     let expecting = format!("a JSON object ({name})");
+    let keep = quote! {
+        let __value = __map.next_value()?;
+        __extra.insert(__key.into_owned(), __value);
+    };
+    // An object the spec lists no field of keeps every field.
+    let dispatch = if fields.is_empty() {
+        keep
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => { #keep }
+            }
+        }
+    };
     let what = doc(match role {
         Role::Response => "Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.",
         Role::Request => "With the coercions of the response types; unknown fields go to `extra`.",
@@ -218,13 +233,7 @@ fn deserialize_impl(
                         #(#locals)*
                         let mut __extra = #rt::Extra::new();
                         while let Some(__key) = __map.next_key::<#lenient::Key<'de>>()? {
-                            match __key.as_str() {
-                                #(#arms)*
-                                _ => {
-                                    let __value = __map.next_value()?;
-                                    __extra.insert(__key.into_owned(), __value);
-                                }
-                            }
+                            #dispatch
                         }
                         Ok(#ty { #(#inits)* extra: __extra })
                     }

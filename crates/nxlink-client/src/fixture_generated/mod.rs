@@ -2,4 +2,7 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 //! Client operations generated from the spec of the Widget fixture API.
+mod delete_widget;
+mod describe_widgets;
 mod list_widgets;
+mod place_order;

@@ -6,10 +6,22 @@
 //! Every item here is re-exported at the crate root.
 mod color;
 pub use color::Color;
+mod delete_widget;
+pub use delete_widget::{DeleteWidget, DeleteWidgetRequest};
+mod describe_widgets;
+pub use describe_widgets::{DescribeWidgets, DescribeWidgetsRequest};
+mod label;
+pub use label::Label;
+mod line_item;
+pub use line_item::LineItem;
 mod list_widgets;
 pub use list_widgets::{ListWidgets, ListWidgetsRequest};
+mod order_result;
+pub use order_result::OrderResult;
 mod part;
 pub use part::Part;
+mod place_order;
+pub use place_order::{PlaceOrder, PlaceOrderRequest};
 mod service;
 pub use service::{
     Region, ParseRegionError, header, signing, CONTENT_TYPE, ENDPOINTS, Envelope,

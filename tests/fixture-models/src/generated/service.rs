@@ -4,7 +4,10 @@
 use std::fmt;
 use std::str::FromStr;
 use super::Status;
+use super::DeleteWidget;
+use super::DescribeWidgets;
 use super::ListWidgets;
+use super::PlaceOrder;
 /// The vendor's regions, each with its API gateway.
 ///
 /// Hosts differ between revisions of the vendor's docs: this enum follows the
@@ -117,7 +120,10 @@ pub mod signing {
 pub const CONTENT_TYPE: &str = "application/json";
 /// Every endpoint of the spec.
 pub const ENDPOINTS: &[::nxlink_models::runtime::Endpoint] = &[
+    <DeleteWidget as ::nxlink_models::runtime::Operation>::ENDPOINT,
+    <DescribeWidgets as ::nxlink_models::runtime::Operation>::ENDPOINT,
     <ListWidgets as ::nxlink_models::runtime::Operation>::ENDPOINT,
+    <PlaceOrder as ::nxlink_models::runtime::Operation>::ENDPOINT,
 ];
 /// Fixture envelope.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
