@@ -57,17 +57,15 @@ pub use credentials::{AccessSecret, Credentials, CredentialsError, ENV_ACCESS_KE
 pub use sign::{string_to_sign_masked, Algorithm, HeaderIter, Signature, SignedHeaders, Signer, UnknownAlgorithm};
 pub use verify::{HeaderLookup, KeyStore, SecretStore, VerifiedRequest, Verifier, VerifyError};
 
-use nxlink_models::runtime::Operation;
-
 /// How far `ts` may be from the server's clock, either direction, before the server
 /// answers 1004. From the spec (`spec/service.json`).
 pub const MAX_CLOCK_SKEW_MS: i64 = nxlink_models::signing::MAX_CLOCK_SKEW_MILLIS;
 
 /// The `bizType` of every AI Agent endpoint, from the spec.
-pub const DEFAULT_BIZ_TYPE: &str = <nxlink_models::QueryCallRecords as Operation>::ENDPOINT.biz_type;
+pub const DEFAULT_BIZ_TYPE: &str = nxlink_models::BIZ_TYPE;
 
 /// The `action` of every AI Agent endpoint, from the spec.
-pub const DEFAULT_ACTION: &str = <nxlink_models::QueryCallRecords as Operation>::ENDPOINT.action;
+pub const DEFAULT_ACTION: &str = nxlink_models::ACTION;
 
 /// Names of the authentication headers, spelled as the vendor documents them and
 /// generated from the spec. HTTP treats header names case-insensitively; the verifier

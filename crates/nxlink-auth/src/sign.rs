@@ -252,26 +252,47 @@ impl<'a> StringToSign<'a> {
     /// The pieces whose concatenation is the string to sign. The single definition
     /// of the format: signing, verifying and `explain` all use it, so they cannot
     /// drift apart.
-    fn parts(&self, secret: &'a [u8]) -> [&'a [u8]; 12] {
-        // Header names in ASCII order, as the vendor specifies; an empty body adds
-        // no `&body=` at all.
-        let body_prefix: &[u8] = if self.body.is_empty() { b"" } else { b"&body=" };
-        [
-            b"accessKey=",
-            self.access_key.as_bytes(),
-            b"&action=",
-            self.action.as_bytes(),
-            b"&bizType=",
-            self.biz_type.as_bytes(),
-            b"&ts=",
-            self.ts.as_bytes(),
-            body_prefix,
-            self.body,
-            b"&accessSecret=",
-            secret,
-        ]
+    ///
+    /// The layout comes from the spec (`spec/service.json`, `auth.signing`): the signed
+    /// headers in their order as `name=value` joined with `&`, the body prefix and the
+    /// body (left out when the body is empty), the secret prefix and the secret.
+    fn parts(&self, secret: &'a [u8]) -> [&'a [u8]; PARTS] {
+        let mut parts: [&'a [u8]; PARTS] = [b""; PARTS];
+        for (i, name) in SIGNED_HEADERS.iter().enumerate() {
+            parts[4 * i] = if i == 0 { b"" } else { b"&" };
+            parts[4 * i + 1] = name.as_bytes();
+            parts[4 * i + 2] = b"=";
+            parts[4 * i + 3] = self.value_of(name).as_bytes();
+        }
+        let tail = 4 * SIGNED_HEADERS.len();
+        if !self.body.is_empty() {
+            parts[tail] = BODY_PREFIX.as_bytes();
+            parts[tail + 1] = self.body;
+        }
+        parts[tail + 2] = SECRET_PREFIX.as_bytes();
+        parts[tail + 3] = secret;
+        parts
+    }
+
+    /// The value of a signed header. A header the spec signs but this type does not
+    /// carry signs as empty; `every_signed_header_has_a_value` keeps that from
+    /// happening silently.
+    fn value_of(&self, name: &str) -> &'a str {
+        match name {
+            headers::ACCESS_KEY => self.access_key,
+            headers::ACTION => self.action,
+            headers::BIZ_TYPE => self.biz_type,
+            headers::TS => self.ts,
+            _ => "",
+        }
     }
 }
+
+use nxlink_models::signing::{BODY_PREFIX, SECRET_PREFIX, SIGNED_HEADERS};
+
+/// Pieces of a string to sign: four per signed header (`&`, name, `=`, value), then the
+/// body prefix, the body, the secret prefix and the secret.
+const PARTS: usize = 4 * SIGNED_HEADERS.len() + 4;
 
 /// Hashes the string to sign piece by piece: the string itself is never built, so
 /// nothing is allocated and the secret is never copied into a buffer of ours.
@@ -476,6 +497,22 @@ mod tests {
         assert_eq!(signed.get("ALGORITHM"), Some("sha256"));
         assert_eq!(signed.get("sign"), Some("e0eec2c99ef80f269a82795e2223f618ebfc0616c8b6c8c7d438021ec38ad0eb"));
         assert_eq!((&signed).into_iter().last(), Some(("algorithm", "sha256")));
+    }
+
+    #[test]
+    fn every_signed_header_has_a_value() {
+        let input = StringToSign { access_key: "k", action: "a", biz_type: "b", ts: "1", body: b"" };
+        for name in SIGNED_HEADERS {
+            assert!(!input.value_of(name).is_empty(), "the spec signs `{name}`, which the signer does not carry");
+        }
+        assert_eq!(
+            string_to_sign_masked("k", "b", "a", "1", b""),
+            "accessKey=k&action=a&bizType=b&ts=1&accessSecret=***"
+        );
+        assert_eq!(
+            string_to_sign_masked("k", "b", "a", "1", b"{}"),
+            "accessKey=k&action=a&bizType=b&ts=1&body={}&accessSecret=***"
+        );
     }
 
     #[test]

@@ -368,7 +368,12 @@ pub enum VerifyError {
 }
 
 impl VerifyError {
-    /// The NXLink error code: 1001 to 1005.
+    /// The NXLink result code, typed: 1001 to 1005.
+    pub fn error_code(&self) -> nxlink_models::ErrorCode {
+        nxlink_models::ErrorCode::from_code(self.code())
+    }
+
+    /// The NXLink error code as a number: 1001 to 1005.
     pub fn code(&self) -> i64 {
         match self {
             Self::MissingHeader(_) => 1001,
@@ -504,6 +509,17 @@ mod tests {
             let pairs = with(&pairs, headers::TS, Some(&ts.to_string()));
             assert_eq!(code(&pairs), 1004);
         }
+    }
+
+    #[test]
+    fn errors_answer_the_typed_error_code() {
+        use nxlink_models::ErrorCode;
+        assert_eq!(VerifyError::MissingHeader("ts").error_code(), ErrorCode::MissingPublicParameters);
+        assert_eq!(VerifyError::InvalidTimestamp.error_code(), ErrorCode::ParameterError);
+        assert_eq!(VerifyError::BadSignature.error_code(), ErrorCode::InvalidSignature);
+        assert_eq!(VerifyError::UnknownAccessKey.error_code(), ErrorCode::InsufficientAuthority);
+        let pairs = with(&signed_pairs(Algorithm::Md5), headers::TS, Some("0"));
+        assert_eq!(verifier().verify_headers(&pairs, BODY).unwrap_err().error_code(), ErrorCode::TimestampExpired);
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
     });
     let signing = &s.auth.signing;
     let content_type = &s.auth.content_type;
+    let (service_biz_type, service_action) = (&s.biz_type, &s.action);
     let skew = signing.max_clock_skew_millis;
     let signed: Vec<_> = signing.signed_headers.iter().map(String::as_str).collect();
     let algorithms: Vec<_> = signing.algorithms.iter().map(String::as_str).collect();
@@ -222,6 +223,12 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         /// The request body's content type.
         pub const CONTENT_TYPE: &str = #content_type;
 
+        /// The `bizType` header of every endpoint that does not name its own.
+        pub const BIZ_TYPE: &str = #service_biz_type;
+
+        /// The `action` header of every endpoint that does not name its own.
+        pub const ACTION: &str = #service_action;
+
         /// Every endpoint of the spec.
         pub const ENDPOINTS: &[#rt::Endpoint] = &[#(#endpoints),*];
 
@@ -249,6 +256,8 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         "header".to_owned(),
         "signing".to_owned(),
         "CONTENT_TYPE".to_owned(),
+        "BIZ_TYPE".to_owned(),
+        "ACTION".to_owned(),
         "ENDPOINTS".to_owned(),
         env.name.clone(),
     ];

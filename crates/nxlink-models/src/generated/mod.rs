@@ -44,7 +44,8 @@ mod route_page;
 pub use route_page::RoutePage;
 mod service;
 pub use service::{
-    Region, ParseRegionError, header, signing, CONTENT_TYPE, ENDPOINTS, Envelope,
+    Region, ParseRegionError, header, signing, CONTENT_TYPE, BIZ_TYPE, ACTION, ENDPOINTS,
+    Envelope,
 };
 mod startup_type;
 pub use startup_type::StartupType;

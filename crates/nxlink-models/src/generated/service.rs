@@ -154,6 +154,10 @@ pub mod signing {
 }
 /// The request body's content type.
 pub const CONTENT_TYPE: &str = "application/json";
+/// The `bizType` header of every endpoint that does not name its own.
+pub const BIZ_TYPE: &str = "100";
+/// The `action` header of every endpoint that does not name its own.
+pub const ACTION: &str = "nxai";
 /// Every endpoint of the spec.
 pub const ENDPOINTS: &[crate::runtime::Endpoint] = &[
     <AppendContacts as crate::runtime::Operation>::ENDPOINT,

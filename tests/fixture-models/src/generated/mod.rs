@@ -24,7 +24,8 @@ mod place_order;
 pub use place_order::{PlaceOrder, PlaceOrderRequest};
 mod service;
 pub use service::{
-    Region, ParseRegionError, header, signing, CONTENT_TYPE, ENDPOINTS, Envelope,
+    Region, ParseRegionError, header, signing, CONTENT_TYPE, BIZ_TYPE, ACTION, ENDPOINTS,
+    Envelope,
 };
 mod status;
 pub use status::Status;

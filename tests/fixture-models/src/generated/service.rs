@@ -118,6 +118,10 @@ pub mod signing {
 }
 /// The request body's content type.
 pub const CONTENT_TYPE: &str = "application/json";
+/// The `bizType` header of every endpoint that does not name its own.
+pub const BIZ_TYPE: &str = "1";
+/// The `action` header of every endpoint that does not name its own.
+pub const ACTION: &str = "list";
 /// Every endpoint of the spec.
 pub const ENDPOINTS: &[::nxlink_models::runtime::Endpoint] = &[
     <DeleteWidget as ::nxlink_models::runtime::Operation>::ENDPOINT,
