@@ -51,6 +51,7 @@ mod execute;
 mod fixture_generated;
 #[rustfmt::skip]
 mod generated;
+pub mod once;
 mod paginate;
 mod request;
 mod response;
@@ -58,6 +59,7 @@ mod retry;
 
 pub use client::{BuildError, Client, ClientBuilder, USER_AGENT};
 pub use error::{ApiError, BodySnippet, Error, TimeoutKind, SNIPPET_LIMIT};
+pub use once::{stable_contact_id, AppendSummary, DEFAULT_APPEND_BATCH};
 pub use paginate::{ItemStream, PageStream, ScanStats, DRIFT_TARGET};
 pub use request::RequestBuilder;
 pub use response::Response;

@@ -206,3 +206,65 @@ async fn an_extra_field_by_name_reaches_the_body() {
     create(&client, "Extra").extra_field("maxCall", 5).send().await.unwrap();
     assert_eq!(body(&server, 0)["maxCall"], 5);
 }
+
+#[tokio::test]
+async fn create_task_once_finds_the_task_a_lost_answer_created() {
+    let server = mock().await;
+    let client = client_for(&server);
+    server.handle().set_faults(Faults::always(Fault::TruncateBody));
+    let request =
+        nxlink_client::CreateTaskRequest::new("Once", SEEDED_AGENTS[0].0, SEEDED_ROUTES[0].0, 0, StartupType::Manual);
+    // Every answer is lost, but the first create was applied: the lookup finds it.
+    let lookup = tokio::spawn({
+        let client = client.clone();
+        async move { client.create_task_once(request).await }
+    });
+    // The task list the lookup reads must answer: faults off once the create is in.
+    while server.handle().tasks().is_empty() {
+        tokio::task::yield_now().await;
+    }
+    server.handle().set_faults(Faults::none());
+    let task_id = lookup.await.unwrap().unwrap();
+    let tasks = server.handle().tasks();
+    assert_eq!(tasks.len(), 1, "one task");
+    assert_eq!(tasks[0].task_id.as_deref(), Some(task_id.as_str()));
+
+    // No fault: the id comes straight from the answer.
+    let request = nxlink_client::CreateTaskRequest::new(
+        "Twice",
+        SEEDED_AGENTS[1].0,
+        SEEDED_ROUTES[0].0,
+        1,
+        StartupType::Immediate,
+    );
+    let id = client.create_task_once(request).await.unwrap();
+    assert_eq!(server.handle().tasks()[1].task_id.as_deref(), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn append_contacts_once_adds_each_contact_once_under_lost_answers() {
+    let server = mock().await;
+    let client = client_for(&server);
+    let data = create(&client, "Batches").send().await.unwrap().into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+    let contacts: Vec<Contact> = (0..95)
+        .map(|n| {
+            let phone = format!("85290000{n:03}");
+            Contact::new(nxlink_client::stable_contact_id(&task_id, &phone), format!("C{n}"), phone)
+        })
+        .collect();
+    // A third of the answers are cut short after the batch was applied.
+    server.handle().set_faults(Faults { truncate_body: 0.33, ..Faults::none() }.with_seed(7));
+    let summary = client.append_contacts_once(&task_id, contacts.clone(), 10).await.unwrap();
+    assert_eq!((summary.contacts, summary.batches), (95, 10));
+    assert!(summary.batches_resent > 0, "the faults hit some batches: {summary:?}");
+    server.handle().set_faults(Faults::none());
+    let stored: Vec<String> = server.handle().contacts(&task_id).into_iter().map(|c| c.contact_id).collect();
+    let sent: Vec<String> = contacts.iter().map(|c| c.contact_id.clone()).collect();
+    assert_eq!(stored, sent, "every contact once, in order");
+
+    // The same list again adds nobody.
+    let again = client.append_contacts_once(&task_id, contacts, 10).await.unwrap();
+    assert_eq!(again.batches, 10);
+    assert_eq!(server.handle().contacts(&task_id).len(), 95);
+}
