@@ -80,3 +80,57 @@ fn snapshot_all(prefix: &str, spec_dir: &str, settings: &Settings) {
 fn fixture_spec_output_snapshots() {
     snapshot_all("fixture", "tests/fixtures/spec", &codegen::fixture_settings());
 }
+
+/// The resolved form the emitters read, for the fixture spec: what each endpoint's
+/// names resolved to. A change in resolution shows here before it shows in the code.
+#[test]
+fn fixture_spec_resolved_endpoints_snapshot() {
+    use std::fmt::Write;
+    use xtask::spec::resolve::{Constraint, Data};
+    let spec = xtask::spec::load_dir(&root().join("tests/fixtures/spec")).unwrap_or_else(|errors| panic!("{errors}"));
+    let mut out = String::new();
+    for (name, e) in &spec.endpoints {
+        let data = match &e.data {
+            Data::Object(object) => format!("object {}", object.name),
+            Data::None => "none".to_owned(),
+            Data::Json => "json".to_owned(),
+        };
+        writeln!(
+            out,
+            "{name}: {} {} bizType={} action={} data={data}",
+            e.method.as_str(),
+            e.path,
+            e.biz_type,
+            e.action
+        )
+        .unwrap();
+        writeln!(out, "  idempotent={} key={:?}", e.idempotent, e.idempotency_key.as_ref().map(|f| &f.wire)).unwrap();
+        if let Some(p) = &e.pagination {
+            writeln!(
+                out,
+                "  pages: {} / {} -> {} of {} in {}, id {} ({:?})",
+                p.page_number.wire,
+                p.page_size.wire,
+                p.total.wire,
+                p.item.name,
+                p.list.wire,
+                p.item_id.wire,
+                p.item_id.ty
+            )
+            .unwrap();
+        }
+        for c in &e.constraints {
+            let line = match c {
+                Constraint::NotAfter { first, second } => format!("{} <= {}", first.wire, second.wire),
+                Constraint::AtLeastOneOf(fields) => {
+                    format!("one of {}", fields.iter().map(|f| f.wire.as_str()).collect::<Vec<_>>().join(", "))
+                }
+                Constraint::OnlyWithGroup { field, enum_field, enum_file, group } => {
+                    format!("{} only when {} ({}) is {group}", field.wire, enum_field.wire, enum_file.name)
+                }
+            };
+            writeln!(out, "  constraint: {line}").unwrap();
+        }
+    }
+    insta::assert_snapshot!("fixture_resolved_endpoints", out);
+}

@@ -100,7 +100,7 @@ pub fn models(spec: &Spec, settings: &Settings) -> Result<Files, String> {
     }
     for e in spec.endpoints.values() {
         let names = vec![e.name.clone(), e.request.name.clone()];
-        modules.insert(e.name.to_snake_case(), (names, operations::emit(spec, e, settings)));
+        modules.insert(e.name.to_snake_case(), (names, operations::emit(e, settings)));
     }
 
     let mut files = Files::new();

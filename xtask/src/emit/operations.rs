@@ -8,25 +8,27 @@ use quote::{format_ident, quote};
 
 use super::objects::{struct_item, Role};
 use super::{doc, field_ident, referenced_types, rust_type, use_super, Settings};
-use crate::spec::model::{ConstraintDef, DataDef, EndpointFile, FieldDef, FieldType, Spec};
+use crate::spec::model::{FieldDef, FieldType};
+use crate::spec::resolve::{Constraint, Data, Endpoint, Pagination};
 
 /// The Rust type of an endpoint's `data`, and what `data: null` (or no `data`) means for
 /// it: `None` when the answer must carry data.
-fn data_type(spec: &Spec, e: &EndpointFile, settings: &Settings) -> (TokenStream, TokenStream, String) {
+fn data_type(e: &Endpoint, settings: &Settings) -> (TokenStream, TokenStream, String) {
     let rt = settings.runtime();
-    match &e.response.data {
-        DataDef::Object(name) => {
+    match &e.data {
+        Data::Object(object) => {
+            let name = &object.name;
             let ident = format_ident!("{name}");
-            let all_optional = spec.objects.get(name).is_some_and(|o| o.fields.iter().all(|f| !f.required));
+            let all_optional = object.fields.iter().all(|f| !f.required);
             let empty = if all_optional { quote!(Some(#ident::default())) } else { quote!(None) };
             (quote!(#ident), empty, format!("[`{name}`]"))
         }
-        DataDef::None => (
+        Data::None => (
             quote!(#rt::NoData),
             quote!(Some(#rt::NoData)),
             format!("nothing ([`NoData`]({}::NoData))", settings.runtime_path()),
         ),
-        DataDef::Json => (
+        Data::Json => (
             quote!(#rt::JsonValue),
             quote!(Some(#rt::JsonValue::Null)),
             format!("JSON the docs leave open ([`JsonValue`]({}::JsonValue))", settings.runtime_path()),
@@ -34,11 +36,11 @@ fn data_type(spec: &Spec, e: &EndpointFile, settings: &Settings) -> (TokenStream
     }
 }
 
-pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenStream {
+pub(super) fn emit(e: &Endpoint, settings: &Settings) -> TokenStream {
     let rt = settings.runtime();
     let op = format_ident!("{}", e.name);
     let req = format_ident!("{}", e.request.name);
-    let (data, empty_data, data_doc) = data_type(spec, e, settings);
+    let (data, empty_data, data_doc) = data_type(e, settings);
     let fields = &e.request.fields;
 
     let body_impl = body_impl(&e.request.name, fields, &e.constraints, true, settings);
@@ -55,12 +57,12 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
     let name = &e.name;
     let method = e.method.as_str();
     let path = &e.path;
-    let biz_type = e.biz_type.as_ref().unwrap_or(&spec.service.biz_type);
-    let action = e.action.as_ref().unwrap_or(&spec.service.action);
+    let (biz_type, action) = (&e.biz_type, &e.action);
     let idempotent = e.idempotent;
     let pagination_meta = match &e.pagination {
         Some(p) => {
-            let (a, b, c, d, i) = (&p.page_number, &p.page_size, &p.total, &p.list, &p.item_id);
+            let (a, b, c, d, i) =
+                (&p.page_number.wire, &p.page_size.wire, &p.total.wire, &p.list.wire, &p.item_id.wire);
             quote!(Some(#rt::Pagination { page_number: #a, page_size: #b, total: #c, list: #d, item_id: #i }))
         }
         None => quote!(None),
@@ -76,27 +78,24 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
         op_text.push_str(" Paginated: the client offers a stream of pages and a stream of items.");
     }
     let op_doc = doc(&op_text);
-    let paginated = e.pagination.as_ref().map(|p| paginated_impl(spec, e, p, settings));
+    let paginated = e.pagination.as_ref().map(|p| paginated_impl(e, p, settings));
 
     let mut used = referenced_types(fields);
-    if let DataDef::Object(name) = &e.response.data {
-        used.insert(name.clone());
-        if let Some(p) = &e.pagination {
-            if let Some(FieldType::Array(item)) =
-                spec.objects.get(name).and_then(|o| o.fields.iter().find(|f| f.wire == p.list)).map(|f| &f.ty)
-            {
-                if let FieldType::Object(item) = item.as_ref() {
-                    used.insert(item.clone());
-                }
-            }
-        }
+    if let Data::Object(object) = &e.data {
+        used.insert(object.name.clone());
+    }
+    if let Some(p) = &e.pagination {
+        used.insert(p.item.name.clone());
     }
     let uses = use_super(&used);
     let key_meta = match &e.idempotency_key {
-        Some(wire) => quote!(Some(#wire)),
+        Some(f) => {
+            let wire = &f.wire;
+            quote!(Some(#wire))
+        }
         None => quote!(None),
     };
-    let key_fn = e.idempotency_key.as_ref().and_then(|wire| fields.iter().find(|f| &f.wire == wire)).map(|f| {
+    let key_fn = e.idempotency_key.as_ref().map(|f| {
         let ident = field_ident(f);
         quote! {
             fn idempotency_key(request: &mut Self::Request) -> Option<&mut Option<String>> {
@@ -153,7 +152,7 @@ pub(super) fn emit(spec: &Spec, e: &EndpointFile, settings: &Settings) -> TokenS
 pub(super) fn body_impl(
     name: &str,
     fields: &[FieldDef],
-    constraints: &[ConstraintDef],
+    constraints: &[Constraint],
     top: bool,
     settings: &Settings,
 ) -> TokenStream {
@@ -211,7 +210,7 @@ pub(super) fn body_impl(
         }
     });
     let checks: Vec<TokenStream> =
-        fields.iter().flat_map(field_checks).chain(constraints.iter().map(|c| constraint_check(fields, c))).collect();
+        fields.iter().flat_map(field_checks).chain(constraints.iter().map(constraint_check)).collect();
     let validate = if top {
         quote! {
             /// Checks the request against the spec's constraints before it is sent;
@@ -418,10 +417,6 @@ fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
     out
 }
 
-fn find<'a>(fields: &'a [FieldDef], wire: &str) -> Option<&'a FieldDef> {
-    fields.iter().find(|f| f.wire == wire)
-}
-
 /// A field's value as `Option<_>` for cross-field rules, treating `""` as unset.
 fn optional_value(f: &FieldDef) -> TokenStream {
     let ident = field_ident(f);
@@ -433,17 +428,13 @@ fn optional_value(f: &FieldDef) -> TokenStream {
     }
 }
 
-/// A cross-field rule. The validator resolved every name it uses, so a miss here is a
-/// generator bug: it panics at generation time rather than emitting nothing.
-fn constraint_check(fields: &[FieldDef], c: &ConstraintDef) -> TokenStream {
-    let field = |wire: &str| {
-        find(fields, wire).unwrap_or_else(|| panic!("the validator let through an unknown field `{wire}`"))
-    };
+/// A cross-field rule, with its fields as the validator resolved them.
+fn constraint_check(c: &Constraint) -> TokenStream {
     match c {
-        ConstraintDef::NotAfter { first, second } => {
-            let (va, vb) = (optional_value(field(first)), optional_value(field(second)));
-            let msg = format!("must not be greater than `{second}` ({{}} > {{}})");
-            let path = path_of(first);
+        Constraint::NotAfter { first, second } => {
+            let (va, vb) = (optional_value(first), optional_value(second));
+            let msg = format!("must not be greater than `{}` ({{}} > {{}})", second.wire);
+            let path = path_of(&first.wire);
             quote! {
                 if let (Some(first), Some(second)) = (#va, #vb) {
                     if first > second {
@@ -452,23 +443,23 @@ fn constraint_check(fields: &[FieldDef], c: &ConstraintDef) -> TokenStream {
                 }
             }
         }
-        ConstraintDef::AtLeastOneOf { fields: names } => {
-            let values: Vec<TokenStream> = names.iter().map(|wire| optional_value(field(wire))).collect();
-            let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ");
+        Constraint::AtLeastOneOf(fields) => {
+            let values: Vec<TokenStream> = fields.iter().map(optional_value).collect();
+            let listed = fields.iter().map(|f| format!("`{}`", f.wire)).collect::<Vec<_>>().join(" or ");
             let msg = format!("set {listed}: at least one is required");
-            let path = path_of(&names[0]);
+            let path = fields.first().map(|f| path_of(&f.wire)).unwrap_or_else(|| quote!(prefix));
             quote! {
                 if #(#values.is_none())&&* {
                     return Err(ValidationError::new(#path, #msg));
                 }
             }
         }
-        ConstraintDef::OnlyWithGroup { field: dependent, enum_field, group } => {
-            let (vf, vef) = (optional_value(field(dependent)), optional_value(field(enum_field)));
+        Constraint::OnlyWithGroup { field, enum_field, group, .. } => {
+            let (vf, vef) = (optional_value(field), optional_value(enum_field));
             let predicate = format_ident!("is_{}", group.to_snake_case());
-            let msg =
-                format!("is only meaningful when `{enum_field}` is in the group `{group}`, but `{enum_field}` is {{}}");
-            let path = path_of(dependent);
+            let ew = &enum_field.wire;
+            let msg = format!("is only meaningful when `{ew}` is in the group `{group}`, but `{ew}` is {{}}");
+            let path = path_of(&field.wire);
             quote! {
                 if let (Some(_), Some(other)) = (#vf, #vef) {
                     if !other.#predicate() {
@@ -480,36 +471,11 @@ fn constraint_check(fields: &[FieldDef], c: &ConstraintDef) -> TokenStream {
     }
 }
 
-fn paginated_impl<'a>(
-    spec: &'a Spec,
-    e: &'a EndpointFile,
-    p: &crate::spec::model::PaginationDef,
-    settings: &Settings,
-) -> TokenStream {
+fn paginated_impl(e: &Endpoint, p: &Pagination, settings: &Settings) -> TokenStream {
     let rt = settings.runtime();
     let op = format_ident!("{}", e.name);
-    // The validator resolved every name used here; a miss is a generator bug, reported
-    // at generation time rather than by emitting nothing.
-    let bug = |what: &str| -> ! { panic!("{}: the validator let through {what}", e.name) };
-    let data = match &e.response.data {
-        DataDef::Object(name) => spec.objects.get(name).unwrap_or_else(|| bug("an unknown data object")),
-        _ => bug("a paginated endpoint without an object"),
-    };
-    let field_of = |fields: &'a [FieldDef], wire: &str| -> &'a FieldDef {
-        find(fields, wire).unwrap_or_else(|| bug(&format!("an unknown field `{wire}`")))
-    };
-    let list_field = field_of(&data.fields, &p.list);
-    let total_field = field_of(&data.fields, &p.total);
-    let item = match &list_field.ty {
-        FieldType::Array(inner) => match inner.as_ref() {
-            FieldType::Object(name) => spec.objects.get(name).unwrap_or_else(|| bug("an unknown item object")),
-            _ => bug("a list that does not hold objects"),
-        },
-        _ => bug("a list field that is not an array"),
-    };
-    let (page_number, page_size) =
-        (field_of(&e.request.fields, &p.page_number), field_of(&e.request.fields, &p.page_size));
-    let id_field = field_of(&item.fields, &p.item_id);
+    let (list_field, total_field, item, id_field) = (&p.list, &p.total, &p.item, &p.item_id);
+    let (page_number, page_size) = (&p.page_number, &p.page_size);
     let item_ty = format_ident!("{}", item.name);
     let id_ident = field_ident(id_field);
     let id_ty = rust_type(&id_field.ty);

@@ -532,6 +532,6 @@ pub struct Spec {
     pub enums: BTreeMap<String, EnumFile>,
     /// Objects by Rust name.
     pub objects: BTreeMap<String, ObjectFile>,
-    /// Endpoints by operation name.
-    pub endpoints: BTreeMap<String, EndpointFile>,
+    /// Endpoints by operation name, their references resolved.
+    pub endpoints: BTreeMap<String, super::resolve::Endpoint>,
 }

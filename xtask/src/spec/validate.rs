@@ -111,11 +111,26 @@ pub fn validate(files: Vec<(PathBuf, Parsed)>) -> Result<Spec, SpecErrors> {
     if !ck.errors.is_empty() {
         return Err(SpecErrors(ck.errors));
     }
+    // Every name resolves now: look each up once, for the emitters.
+    let object = |name: &str| objects.get(name).map(|(_, o)| o.clone());
+    let enumeration = |name: &str| enums.get(name).map(|(_, e)| e.clone());
+    let mut resolved = BTreeMap::new();
+    for (name, (file, e)) in &endpoints {
+        match super::resolve::endpoint(file, e, &service, &object, &enumeration) {
+            Ok(endpoint) => {
+                resolved.insert(name.clone(), endpoint);
+            }
+            Err(error) => ck.push(error),
+        }
+    }
+    if !ck.errors.is_empty() {
+        return Err(SpecErrors(ck.errors));
+    }
     Ok(Spec {
         service,
         enums: enums.into_iter().map(|(k, (_, v))| (k, v)).collect(),
         objects: objects.into_iter().map(|(k, (_, v))| (k, v)).collect(),
-        endpoints: endpoints.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        endpoints: resolved,
     })
 }
 
