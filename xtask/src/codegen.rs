@@ -165,6 +165,44 @@ pub fn describe_stale(stale: &[Stale]) -> String {
 }
 
 /// The workspace root, from this crate's manifest directory.
+///
+/// Found from the `CARGO_MANIFEST_DIR` that cargo sets when it runs a binary or a test
+/// (walking up to the `Cargo.toml` with a `[workspace]`), so a copied checkout that
+/// shares a target directory checks itself, not the tree the binary was built in; the
+/// value compiled in is the fallback when the binary runs outside cargo.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    let compiled = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let start = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| compiled.to_path_buf());
+    enclosing_workspace(&start)
+        .or_else(|| enclosing_workspace(compiled))
+        .unwrap_or_else(|| compiled.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from(".")))
+}
+
+/// The nearest folder from `start` upwards whose `Cargo.toml` declares a workspace.
+pub fn enclosing_workspace(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        manifest.lines().any(|line| line.trim() == "[workspace]").then(|| dir.to_path_buf())
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_is_the_nearest_folder_declaring_one() {
+        let dir = std::env::temp_dir().join(format!("nxlink-root-{}", std::process::id()));
+        let member = dir.join("copy/crates/member");
+        std::fs::create_dir_all(&member).unwrap();
+        std::fs::write(dir.join("copy/Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::write(member.join("Cargo.toml"), "[package]\nname = \"member\"\n").unwrap();
+        assert_eq!(enclosing_workspace(&member), Some(dir.join("copy")));
+        assert_eq!(enclosing_workspace(&dir.join("copy")), Some(dir.join("copy")));
+        std::fs::remove_dir_all(&dir).unwrap();
+        // This checkout, from the directory cargo ran the test in.
+        let here = workspace_root();
+        assert!(here.join("spec/service.json").is_file(), "{}", here.display());
+    }
 }

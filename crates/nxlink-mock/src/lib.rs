@@ -27,8 +27,8 @@
 //! - **Faults** ([`Faults`], seeded, switchable at runtime through [`MockHandle`]):
 //!   HTTP 500 / 502 / 503 (`Retry-After: 1`) / 429 (`Retry-After: 1`), dropped
 //!   connections, truncated bodies, fixed latency; plus a server clock offset, a
-//!   "quirks" mode (numbers as strings, `null`s, `""`, unknown fields, `callStatus` 30
-//!   and `callResult` 22, `list: null` on an empty page) and a "live" mode that inserts
+//!   "quirks" mode (numbers as strings, `null`s, `""`, unknown fields, codes one past
+//!   the documented tables, `list: null` on an empty page) and a "live" mode that inserts
 //!   records at the front of a task while a client pages.
 //! - **Inspection**: every request is recorded ([`RecordedRequest`]: method, path,
 //!   headers, body, [`Outcome`]).
@@ -86,6 +86,7 @@ pub use dataset::{
 pub use family::{StoredContact, SEEDED_AGENTS, SEEDED_ROUTES};
 pub use faults::{Fault, Faults};
 pub use query::{matches, page};
+pub use quirks::{new_call_result, new_call_status};
 pub use server::{
     MockHandle, MockServer, MockServerBuilder, Outcome, RecordedRequest, DEFAULT_RECORDS, DEFAULT_REQUEST_LOG_CAPACITY,
     MAX_LIVE_PER_REQUEST,

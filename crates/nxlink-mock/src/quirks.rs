@@ -1,12 +1,18 @@
 //! "Quirks" mode: a success answer written the untidy way real services write them.
 
-use nxlink_models::CallRecordPage;
+use nxlink_models::{CallRecordPage, CallResult, CallStatus};
 use serde_json::{json, Map, Value};
 
-/// Callstatus code newer than the vendor's table (which ends at 29).
-pub(crate) const NEW_CALL_STATUS: i64 = 30;
-/// Callresult code newer than the vendor's table (which ends at 21).
-pub(crate) const NEW_CALL_RESULT: i64 = 22;
+/// A `callStatus` code newer than the vendor's table: one past its largest, from the
+/// generated enum, so a code the docs add moves this along.
+pub fn new_call_status() -> i64 {
+    CallStatus::ALL.iter().map(|s| s.code()).max().unwrap_or(0) + 1
+}
+
+/// A `callResult` code newer than the vendor's table: one past its largest.
+pub fn new_call_result() -> i64 {
+    CallResult::ALL.iter().map(|r| r.code()).max().unwrap_or(0) + 1
+}
 
 /// The success envelope of `page` with every quirk the lenient decoder must survive:
 ///
@@ -16,8 +22,9 @@ pub(crate) const NEW_CALL_RESULT: i64 = 22;
 ///   timestamps;
 /// - `""` for a missing number (`callAnswer` of an unanswered call);
 /// - unknown extra fields on the envelope, the page and each record;
-/// - codes newer than the docs: `callResult` 22 on records 3, 8, 13, ... and
-///   `callStatus` 30 on records 4, 9, 14, ... of the page (0-based);
+/// - codes newer than the docs ([`new_call_result`], [`new_call_status`]): `callResult`
+///   on records 3, 8, 13, ... and `callStatus` on records 4, 9, 14, ... of the page
+///   (0-based);
 /// - `list: null` instead of `[]` on an empty page.
 pub(crate) fn envelope(page: &CallRecordPage, trace_id: &str) -> Value {
     let list = if page.list.is_empty() {
@@ -64,10 +71,10 @@ fn quirky_record(index: usize, record: &nxlink_models::CallRecord) -> Value {
     }
     match index % 5 {
         3 => {
-            fields.insert("callResult".to_owned(), json!(NEW_CALL_RESULT));
+            fields.insert("callResult".to_owned(), json!(new_call_result()));
         }
         4 => {
-            fields.insert("callStatus".to_owned(), json!(NEW_CALL_STATUS));
+            fields.insert("callStatus".to_owned(), json!(new_call_status()));
         }
         _ => {}
     }

@@ -150,15 +150,15 @@ async fn quirks_mode_sends_untidy_json_that_still_decodes() {
     assert!(list.iter().any(|r| r["callSummary"].is_null() || r["agentName"].is_null()), "nulls");
     assert!(list.iter().any(|r| r["callAnswer"] == ""), "\"\" for a missing number");
     assert!(list.iter().all(|r| r.get("tenantId").is_some()), "unknown fields");
-    assert!(list.iter().any(|r| r["callStatus"] == 30));
-    assert!(list.iter().any(|r| r["callResult"] == 22));
+    assert!(list.iter().any(|r| r["callStatus"] == nxlink_mock::new_call_status()));
+    assert!(list.iter().any(|r| r["callResult"] == nxlink_mock::new_call_result()));
 
     let envelope: Envelope<CallRecordPage> = nxlink_models::decode(&bytes).unwrap();
     let page = envelope.data.unwrap();
     assert_eq!(page.total, Some(shared_dataset().task_len(DEMO_TASK_ID) as i64));
     assert_eq!(page.list.len(), 10);
-    assert!(page.list.iter().any(|r| r.call_status == Some(CallStatus::Unknown(30))));
-    assert!(page.list.iter().any(|r| r.call_result == Some(CallResult::Unknown(22))));
+    assert!(page.list.iter().any(|r| r.call_status == Some(CallStatus::Unknown(nxlink_mock::new_call_status()))));
+    assert!(page.list.iter().any(|r| r.call_result == Some(CallResult::Unknown(nxlink_mock::new_call_result()))));
     let expected = common::as_received(&shared_dataset().task_records(DEMO_TASK_ID).next().unwrap().clone());
     assert_eq!(page.list[0].id, expected.id);
 
