@@ -6,6 +6,8 @@
 //!   an odd value, removed, the text truncated or a byte changed);
 //! - the spec loader: arbitrary text as one file among the real spec's files;
 //! - signature verification: arbitrary headers and bodies, signed requests tampered with;
+//! - the vendor-page parser of `cargo xtask docs`: arbitrary text, and the stored page
+//!   with lines dropped, duplicated or cut;
 //! - the CLI's `--start` / `--end` / `--since` parsing (`crates/nxlink-cli/src/time.rs`,
 //!   included with `#[path]` because `nxlink-cli` is a binary crate).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
@@ -459,5 +461,66 @@ proptest! {
                 let _ = cli_time::since(now, span);
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vendor pages (`cargo xtask docs`)
+// ---------------------------------------------------------------------------------------
+
+fn stored_page_lines() -> Vec<String> {
+    let text = std::fs::read_to_string(nxlink_tests::root().join("tests/data/query-call-records.txt")).unwrap();
+    text.lines().map(str::to_owned).collect()
+}
+
+/// Parses `text`; when it is a page, compares it with the real spec: neither may panic,
+/// and an error says what it expected.
+fn check_page(text: &str) -> Result<(), TestCaseError> {
+    match xtask::docs::page::parse(text) {
+        Ok(page) => {
+            let spec = xtask::spec::load_dir(&nxlink_tests::root().join("spec")).unwrap();
+            if let Ok(changes) = xtask::docs::diff::diff(&spec, &page) {
+                for change in changes {
+                    prop_assert!(!change.to_string().is_empty());
+                }
+            }
+        }
+        Err(err) => prop_assert!(!err.expected.is_empty(), "{err}"),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn arbitrary_text_never_panics_the_page_parser(text in ".{0,400}") {
+        check_page(&text)?;
+    }
+
+    #[test]
+    fn a_mangled_vendor_page_never_panics_the_page_parser(
+        drops in prop::collection::vec(any::<Index>(), 0..6),
+        dups in prop::collection::vec(any::<Index>(), 0..4),
+        cut in any::<Index>(),
+    ) {
+        let mut lines = stored_page_lines();
+        for at in drops {
+            if !lines.is_empty() {
+                let i = at.index(lines.len());
+                lines.remove(i);
+            }
+        }
+        for at in dups {
+            if !lines.is_empty() {
+                let i = at.index(lines.len());
+                let line = lines[i].clone();
+                lines.insert(i, line);
+            }
+        }
+        let text = lines.join("\n");
+        let end = cut.index(text.len() + 1);
+        let end = (0..=end).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        check_page(&text[..end])?;
     }
 }

@@ -5,6 +5,7 @@
 //! fail when the checked-in output is stale.
 
 pub mod codegen;
+pub mod docs;
 pub mod emit;
 pub mod spec;
 

@@ -1,15 +1,18 @@
-//! `cargo xtask codegen [--check]`.
+//! `cargo xtask codegen [--check]`, `cargo xtask docs diff|apply PAGE`.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use xtask::codegen;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n\n  codegen          regenerate every file generated from spec/\n  codegen --check  write nothing; fail naming each stale file";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | docs diff PAGE | docs apply PAGE\n\n  codegen          regenerate every file generated from spec/\n  codegen --check  write nothing; fail naming each stale file\n  docs diff PAGE   what differs between a vendor page saved as text and spec/, a line each;\n                   exit 0 none, 1 some, 2 the page cannot be read\n  docs apply PAGE  write those differences into spec/ and store the page in tests/data/;\n                   then run `cargo xtask codegen`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["docs", "diff", page] => return docs_diff(Path::new(page)),
+        ["docs", "apply", page] => return docs_apply(Path::new(page)),
         ["codegen"] => false,
         ["codegen", "--check"] => true,
         ["-h" | "--help" | "help"] => {
@@ -45,6 +48,58 @@ fn main() -> ExitCode {
             let changed = if check { String::new() } else { format!(", {} changed", stale.len()) };
             eprintln!("{verb} {} files{changed} in {:.2?}", files.len(), started.elapsed());
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn docs_diff(page: &Path) -> ExitCode {
+    let root = codegen::workspace_root();
+    match xtask::docs::diff(page, &root.join("spec")) {
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+        Ok(changes) if changes.is_empty() => {
+            eprintln!("{}: the spec says what the page says", page.display());
+            ExitCode::SUCCESS
+        }
+        Ok(changes) => {
+            for change in &changes {
+                println!("{change}");
+            }
+            eprintln!(
+                "{} difference(s); `cargo xtask docs apply {}` writes them into spec/",
+                changes.len(),
+                page.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn docs_apply(page: &Path) -> ExitCode {
+    let root = codegen::workspace_root();
+    match xtask::docs::apply(page, &root.join("spec"), Some(&root)) {
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+        Ok(applied) => {
+            for line in &applied.done {
+                println!("applied: {line}");
+            }
+            for line in &applied.skipped {
+                println!("left: {line}");
+            }
+            for file in &applied.files {
+                eprintln!("wrote {}", file.strip_prefix(&root).unwrap_or(file).display());
+            }
+            eprintln!("next: `cargo xtask codegen`, review `git diff`, then `cargo test --workspace`");
+            if applied.skipped.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

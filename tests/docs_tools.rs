@@ -1,0 +1,187 @@
+//! `cargo xtask docs diff|apply` over edited copies of the stored vendor page, against a
+//! copy of `spec/`: every kind of change is named, applying it makes the diff empty, and
+//! the generated code carries it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
+
+use std::path::{Path, PathBuf};
+
+use xtask::docs;
+use xtask::emit::{self, Settings};
+
+/// A copy of `spec/` in a fresh temporary folder.
+struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("nxlink-docs-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(&nxlink_tests::root().join("spec"), &dir.join("spec"));
+        Self { dir }
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.dir.join("spec")
+    }
+
+    fn page(&self, text: &str) -> PathBuf {
+        let path = self.dir.join("page.txt");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+fn stored_page() -> String {
+    std::fs::read_to_string(nxlink_tests::root().join("tests/data/query-call-records.txt")).unwrap()
+}
+
+#[track_caller]
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+    text.replacen(from, to, 1)
+}
+
+/// The stored page with one change of every kind the tool knows.
+fn edited_page() -> String {
+    let mut page = stored_page();
+    // A region's gateway moves.
+    page = edit(
+        &page,
+        "https://app.nxlink.ai |\nhttps://api-hk.nxlink.ai |",
+        "https://app.nxlink.ai |\nhttps://api-hk2.nxlink.ai |",
+    );
+    // A new request field, after maxElapsed.
+    page = edit(&page, "| maxElapsed |\nLong |\nNo |\n300 |\nMaximum call duration (seconds) |", "| maxElapsed |\nLong |\nNo |\n300 |\nMaximum call duration (seconds) |\n| minTurns |\nInteger |\nNo |\n2 |\nMinimum dialogue turns |");
+    // A new record field, a removed one, a changed description, a changed type.
+    page = edit(
+        &page,
+        "| autoFlowName |\nString |\nAI agent name |",
+        "| autoFlowName |\nString |\nAI agent name |\n| sentiment |\nString |\nCaller sentiment |",
+    );
+    page = edit(&page, "| sipAddr |\nString |\nSIP address |\n", "");
+    page = edit(&page, "Ring time duration |", "Ringing duration |");
+    page = edit(&page, "| turnTime |\nInteger |", "| turnTime |\nLong |");
+    // A new value in each enum table, and a new error code.
+    page = edit(
+        &page,
+        "| 29 |\nLine Service Unavailable |",
+        "| 29 |\nLine Service Unavailable |\n| 30 |\nCallback Scheduled |",
+    );
+    page = edit(&page, "| 21 |\nSystem Exception |", "| 21 |\nSystem Exception |\n| 22 |\nVoicemail Reached |");
+    page = edit(&page, "| 20000 |\nBusiness Error |", "| 20000 |\nBusiness Error |\n| 20001 |\nRate Limited |");
+    page
+}
+
+#[test]
+fn the_stored_page_and_the_spec_agree() {
+    let root = nxlink_tests::root();
+    assert_eq!(docs::diff(&root.join("tests/data/query-call-records.txt"), &root.join("spec")).unwrap(), []);
+}
+
+#[test]
+fn every_kind_of_change_is_named_then_applied_and_generated() {
+    let scratch = Scratch::new("every");
+    let page = scratch.page(&edited_page());
+    let lines: Vec<String> = docs::diff(&page, &scratch.spec()).unwrap().iter().map(ToString::to_string).collect();
+    let expected = [
+        "region APAC: gateway changed: spec https://api-hk.nxlink.ai, page https://api-hk2.nxlink.ai",
+        "request field `minTurns` (QueryCallRecordsRequest): added on the page, type Integer, required no, \"Minimum dialogue turns\"",
+        "record field `callRingTime` (CallRecord): description changed: spec \"Ring time duration\", page \"Ringing duration\"",
+        "record field `turnTime` (CallRecord): type changed: spec Integer, page Long",
+        "record field `sentiment` (CallRecord): added on the page, type String, \"Caller sentiment\"",
+        "record field `sipAddr` (CallRecord): removed from the page",
+        "callStatus 30: added on the page, \"Callback Scheduled\"",
+        "callResult 22: added on the page, \"Voicemail Reached\"",
+        "error code 20001: added on the page, \"Rate Limited\"",
+    ];
+    for line in expected {
+        assert!(lines.iter().any(|l| l == line), "missing: {line}\ngot:\n{}", lines.join("\n"));
+    }
+    assert_eq!(lines.len(), expected.len(), "only these:\n{}", lines.join("\n"));
+
+    let applied = docs::apply(&page, &scratch.spec(), Some(&scratch.dir)).unwrap();
+    assert!(applied.skipped.is_empty(), "{:?}", applied.skipped);
+    assert_eq!(applied.done.len(), expected.len());
+    assert_eq!(docs::diff(&page, &scratch.spec()).unwrap(), [], "after apply the spec says what the page says");
+    // The page is stored where the conformance test reads it.
+    let stored = std::fs::read_to_string(scratch.dir.join("tests/data/query-call-records.txt")).unwrap();
+    assert_eq!(stored, edited_page());
+
+    // The generated code carries every change.
+    let spec = xtask::spec::load_dir(&scratch.spec()).unwrap();
+    let files = emit::models(&spec, &Settings::default()).unwrap();
+    let record = &files["call_record.rs"];
+    assert!(record.contains("pub sentiment: Option<String>"), "new field");
+    assert!(!record.contains("pub sip_addr"), "removed field");
+    assert!(record.contains("pub turn_time: Option<i64>"), "changed type");
+    assert!(record.contains("Ringing duration"), "changed description");
+    assert!(files["call_status.rs"].contains("CallbackScheduled"), "new callStatus value");
+    assert!(files["call_result.rs"].contains("VoicemailReached"), "new callResult value");
+    assert!(files["error_code.rs"].contains("RateLimited"), "new error code");
+    assert!(files["query_call_records.rs"].contains("pub min_turns: Option<i32>"), "new request field");
+    assert!(files["service.rs"].contains("https://api-hk2.nxlink.ai"), "new gateway");
+}
+
+#[test]
+fn the_seed_page_differs_only_in_the_gateways_newer_pages_moved() {
+    let root = nxlink_tests::root();
+    let seed = stored_page()
+        .replace("https://chl-api.nxlink.ai |", "https://api-westus.nxlink.ai |")
+        .replace("https://api-idn.nxlink.ai |", "https://api-hk.nxlink.ai |");
+    let scratch = Scratch::new("seed");
+    let page = scratch.page(&seed);
+    let lines: Vec<String> = docs::diff(&page, &root.join("spec")).unwrap().iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().all(|l| l.contains("gateway changed") && l.contains("legacy")), "{lines:?}");
+    // Applying leaves the spec on the newer gateways, saying why.
+    let applied = docs::apply(&page, &scratch.spec(), None).unwrap();
+    assert_eq!(applied.skipped.len(), 2, "{applied:?}");
+    assert!(applied.files.is_empty());
+}
+
+#[test]
+fn a_new_value_named_like_an_existing_one_carries_its_code() {
+    let scratch = Scratch::new("collision");
+    let page = scratch.page(&edit(
+        &stored_page(),
+        "| 29 |\nLine Service Unavailable |",
+        "| 29 |\nLine Service Unavailable |\n| 31 |\nUser Busy |",
+    ));
+    docs::apply(&page, &scratch.spec(), None).unwrap();
+    let text = std::fs::read_to_string(scratch.spec().join("enums/call_status.json")).unwrap();
+    assert!(text.contains(r#"{ "value": 31, "name": "UserBusy31", "description": "User Busy" }"#), "{text}");
+}
+
+#[test]
+fn text_that_is_not_a_vendor_page_is_refused_naming_what_is_missing() {
+    let scratch = Scratch::new("junk");
+    let root = nxlink_tests::root();
+    for (text, says) in [
+        ("lorem ipsum dolor sit amet", "no endpoint URL"),
+        ("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", "an HTML page"),
+        ("Title\nhttps://api-hk.nxlink.ai/openapi/aiagent/call/list\njust prose", "no table after the URL"),
+        ("T\nhttps://api-hk.nxlink.ai/openapi/aiagent/nothing\n| a |\nb |\n| c |\nd |", "is no endpoint of the spec"),
+    ] {
+        let err = docs::diff(&scratch.page(text), &root.join("spec")).unwrap_err();
+        assert!(err.to_string().contains(says), "{text}: {err}");
+    }
+}
