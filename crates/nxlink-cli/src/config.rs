@@ -422,6 +422,20 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_missing_default_file_is_silent_only_when_no_profile_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let xdg = dir.path().to_str().unwrap();
+        // No file at the default path, but a profile asked for: say so.
+        let err = resolve(&["--profile", "work"], &[("XDG_CONFIG_HOME", xdg)]).unwrap_err();
+        assert_eq!(err.exit, crate::error::Exit::Usage);
+        assert!(err.to_string().contains("config.toml"), "{err}");
+        // A default path that cannot be read (a folder) is an error even with no profile.
+        std::fs::create_dir_all(dir.path().join("nxlink/config.toml")).unwrap();
+        let err = resolve(&[], &[("XDG_CONFIG_HOME", xdg)]).unwrap_err();
+        assert!(err.to_string().starts_with("cannot read the profile file"), "{err}");
+    }
+
     #[track_caller]
     fn file_error(text: &str, args: &[&str]) -> String {
         let dir = tempfile::tempdir().unwrap();

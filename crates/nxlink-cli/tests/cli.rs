@@ -1278,3 +1278,61 @@ fn unknown_fields_and_codes_are_noted_once_on_stderr() {
     let output = run(against(&clean).args(export_args("jsonl")));
     assert!(!String::from_utf8_lossy(&output.stderr).contains("note:"), "nothing to note on a clean page");
 }
+
+// --- output errors that must not pass silently ------------------------------------------
+
+#[test]
+fn a_device_that_refuses_the_bytes_is_an_error_not_a_closed_pipe() {
+    // /dev/full fails every write with ENOSPC. One record fits the output buffer, so
+    // the failure shows only when the buffer is flushed at the end.
+    let mock = Mock::start();
+    for extra in [&["--limit", "1"][..], &[][..]] {
+        let output = run(against(&mock).args(export_args("jsonl")).args(extra).args(["--output", "/dev/full"]));
+        let (code, line) = failure(&output);
+        assert_eq!(code, 1, "{line}");
+        assert!(line.contains("/dev/full") && line.to_lowercase().contains("no space"), "{line}");
+    }
+}
+
+#[test]
+fn a_relative_output_path_is_written_in_the_current_directory() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let output =
+        run(against(&mock).current_dir(dir.path()).args(export_args("jsonl")).args(["--output", "calls.jsonl"]));
+    assert_ok(&output);
+    assert_eq!(entries(dir.path()), ["calls.jsonl"]);
+    assert_complete_jsonl(&mock, &std::fs::read_to_string(dir.path().join("calls.jsonl")).unwrap());
+}
+
+#[test]
+fn a_path_that_cannot_be_looked_at_is_an_error_naming_it() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain");
+    std::fs::write(&file, "x").unwrap();
+    // A path through a regular file: not "not found", but "not a directory".
+    let through = file.join("calls.jsonl");
+    let output = run(against(&mock).args(export_args("jsonl")).arg("--output").arg(&through));
+    let (code, line) = failure(&output);
+    assert_eq!(code, 1, "{line}");
+    assert!(line.contains("cannot look at"), "{line}");
+}
+
+#[test]
+fn an_existing_file_keeps_its_owner_when_we_may_set_it() {
+    use std::os::unix::fs::MetadataExt;
+    if !rustix::process::geteuid().is_root() {
+        println!("skipped: giving a file to another user needs root");
+        return;
+    }
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("calls.jsonl");
+    std::fs::write(&path, "old").unwrap();
+    std::os::unix::fs::chown(&path, Some(4321), Some(4321)).unwrap();
+    export_to(&mock, &path);
+    let meta = std::fs::metadata(&path).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (4321, 4321), "the replaced file's owner is kept");
+    assert_complete_jsonl(&mock, &std::fs::read_to_string(&path).unwrap());
+}
