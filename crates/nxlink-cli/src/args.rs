@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nxlink_auth::Algorithm;
-use nxlink_models::{CallResult, Region};
+use nxlink_models::{CallResult, Region, TaskStatus};
 
 use crate::suggest;
 use crate::time::{parse_end, parse_span, parse_start};
@@ -111,6 +111,149 @@ pub(crate) enum Command {
     Enums(EnumsArgs),
     /// Sign a request body, to debug a 1003 (invalid signature) against the real service
     Sign(SignArgs),
+    /// AI Agents (flows): the `--agent-id` of a task
+    #[command(subcommand)]
+    Agents(AgentsCommand),
+    /// Call routes (lines): the `--route-id` of a task
+    #[command(subcommand)]
+    Routes(RoutesCommand),
+    /// Outbound tasks
+    #[command(subcommand)]
+    Tasks(TasksCommand),
+    /// The contacts of a task
+    #[command(subcommand)]
+    Contacts(ContactsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AgentsCommand {
+    /// Every agent of the account
+    List(NamedListArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RoutesCommand {
+    /// Every route of the account
+    List(NamedListArgs),
+}
+
+/// A list filtered by name.
+#[derive(Debug, Args)]
+pub(crate) struct NamedListArgs {
+    /// Only those whose name contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) name: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TasksCommand {
+    /// Every task, newest first
+    List(TaskListArgs),
+    /// Create a task, once even if an answer is lost; prints its id
+    Create(TaskCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TaskListArgs {
+    /// Only tasks whose name contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) name: Option<String>,
+    /// Only tasks with this status: a code (1-6) or a name (in-progress, paused, ...)
+    #[arg(long, value_name = "CODE|NAME", value_parser = parse_task_status)]
+    pub(crate) status: Option<TaskStatus>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+}
+
+/// How a new task starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Startup {
+    /// Started by hand in the console
+    Manual,
+    /// At its scheduled time
+    Scheduled,
+    /// At once
+    Immediate,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TaskCreateArgs {
+    /// Task name
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: String,
+    /// AI Agent id (`nxlink agents list`)
+    #[arg(long, value_name = "ID")]
+    pub(crate) agent_id: i64,
+    /// Route id (`nxlink routes list`)
+    #[arg(long, value_name = "ID")]
+    pub(crate) route_id: String,
+    /// Your own unique task id (default: a fresh one, so a lost answer can be looked up)
+    #[arg(long, value_name = "ID")]
+    pub(crate) user_task_id: Option<String>,
+    /// Task description
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+    /// A permanent task (taskKeep 1)
+    #[arg(long)]
+    pub(crate) keep: bool,
+    /// How the task starts
+    #[arg(long, value_enum, default_value_t = Startup::Manual)]
+    pub(crate) startup: Startup,
+    /// URL for the call-record callback
+    #[arg(long, value_name = "URL")]
+    pub(crate) call_callback_url: Option<String>,
+    /// URL for the task-status callback
+    #[arg(long, value_name = "URL")]
+    pub(crate) task_callback_url: Option<String>,
+    /// Pass-through text returned in task callbacks and the task list
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) other: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ContactsCommand {
+    /// Add the contacts of a CSV or JSONL file to a task, each once
+    Append(ContactsAppendArgs),
+    /// Delete a contact that has not been dialed
+    Delete(ContactsDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ContactsAppendArgs {
+    /// Task id
+    #[arg(long, value_name = "ID")]
+    pub(crate) task_id: String,
+    /// CSV with a header (phoneNumber, name, optional contactId, any other column a
+    /// variable) or JSONL (`.jsonl`); `-` reads standard input as CSV
+    #[arg(long, value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// Dialing code for every contact, e.g. 86
+    #[arg(long, value_name = "CC")]
+    pub(crate) country_code: Option<String>,
+    /// Contacts per request
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) batch_size: u16,
+    /// Write the contacts of refused batches, with the server's message, to FILE (JSONL)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("task").required(true).args(["task_id", "user_task_id"])))]
+pub(crate) struct ContactsDeleteArgs {
+    /// Task id
+    #[arg(long, value_name = "ID")]
+    pub(crate) task_id: Option<String>,
+    /// Your task id (used when both are given)
+    #[arg(long, value_name = "ID")]
+    pub(crate) user_task_id: Option<String>,
+    /// The contact's id
+    #[arg(long, value_name = "ID")]
+    pub(crate) contact_id: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -254,6 +397,17 @@ pub(crate) struct SignArgs {
 fn parse_region(text: &str) -> Result<Region, String> {
     text.parse::<Region>()
         .map_err(|err| format!("{err}{}", suggest::did_you_mean(text, Region::ALL.iter().map(|region| region.id()))))
+}
+
+fn parse_task_status(text: &str) -> Result<TaskStatus, String> {
+    text.parse::<TaskStatus>().map_err(|_| {
+        let names: Vec<String> = TaskStatus::ALL.iter().map(|s| suggest::kebab(s.name())).collect();
+        format!(
+            "`{text}` is not a task status: expected a code or one of {}{}",
+            names.join(", "),
+            suggest::did_you_mean(text, names.iter().map(String::as_str))
+        )
+    })
 }
 
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {

@@ -22,7 +22,7 @@ use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use nxlink_models::CallRecord;
+use crate::table::{Column, Item};
 use serde_json::Value;
 
 use crate::args::Format;
@@ -55,7 +55,7 @@ impl Write for Sink {
 }
 
 enum Encoder {
-    Table(Sink),
+    Table { out: Sink, columns: &'static [Column] },
     Json { out: Sink, first: bool },
     Jsonl(Sink),
     Csv { out: Box<csv::Writer<Sink>>, fields: Vec<String> },
@@ -106,7 +106,7 @@ pub(crate) enum WriteError {
 impl RecordOutput {
     /// Opens the destination (for `--output`, its temporary file, so a path that cannot
     /// be written fails before any request is sent).
-    pub(crate) fn create(format: Format, path: Option<&Path>) -> Result<Self, CliError> {
+    pub(crate) fn create<T: Item>(format: Format, path: Option<&Path>) -> Result<Self, CliError> {
         let (sink, target) = match path {
             None => {
                 let stdout = io::stdout();
@@ -136,10 +136,12 @@ impl RecordOutput {
             }
         };
         let encoder = match format {
-            Format::Table => Encoder::Table(sink),
+            Format::Table => Encoder::Table { out: sink, columns: T::COLUMNS },
             Format::Json => Encoder::Json { out: sink, first: true },
             Format::Jsonl => Encoder::Jsonl(sink),
-            Format::Csv => Encoder::Csv { out: Box::new(csv::Writer::from_writer(sink)), fields: csv_header() },
+            Format::Csv => {
+                Encoder::Csv { out: Box::new(csv::Writer::from_writer(sink)), fields: csv_header(T::FIELDS) }
+            }
         };
         Ok(Self { encoder, target, started: false })
     }
@@ -151,7 +153,7 @@ impl RecordOutput {
             return Ok(());
         }
         match &mut self.encoder {
-            Encoder::Table(out) => crate::table::write_header(out),
+            Encoder::Table { out, columns } => crate::table::write_header(out, columns),
             Encoder::Json { out, .. } => out.write_all(b"["),
             Encoder::Jsonl(_) => Ok(()),
             Encoder::Csv { out, fields } => out.write_record(fields.iter()).map_err(io::Error::from),
@@ -159,14 +161,14 @@ impl RecordOutput {
     }
 
     /// Encodes and writes one record.
-    pub(crate) fn write(&mut self, record: &CallRecord) -> Result<(), WriteError> {
+    pub(crate) fn write<T: Item>(&mut self, record: &T) -> Result<(), WriteError> {
         self.write_inner(record).map_err(|err| self.classify(err))
     }
 
-    fn write_inner(&mut self, record: &CallRecord) -> io::Result<()> {
+    fn write_inner<T: Item>(&mut self, record: &T) -> io::Result<()> {
         self.begin()?;
         match &mut self.encoder {
-            Encoder::Table(out) => crate::table::write_row(out, record),
+            Encoder::Table { out, .. } => crate::table::write_row(out, record),
             Encoder::Json { out, first } => {
                 out.write_all(if *first { b"\n" } else { b",\n" })?;
                 *first = false;
@@ -209,7 +211,7 @@ impl RecordOutput {
         // Only a file about to be renamed is synced: a FIFO or a device refuses fsync.
         let atomic = matches!(self.target, Target::Atomic { .. });
         let sink: &Sink = match &mut self.encoder {
-            Encoder::Table(out) | Encoder::Jsonl(out) => {
+            Encoder::Table { out, .. } | Encoder::Jsonl(out) => {
                 out.flush()?;
                 out
             }
@@ -373,8 +375,8 @@ fn keep_owner_and_mode(handle: &File, existing: &Metadata) -> io::Result<()> {
 /// own: the header is written before the first record, so a column per unknown field
 /// would only cover names seen by then and the next new name would have nowhere to go;
 /// a fixed header also keeps exports of different days comparable and concatenable.
-pub(crate) fn csv_header() -> Vec<String> {
-    CallRecord::FIELDS.iter().map(|name| (*name).to_owned()).chain([EXTRA_COLUMN.to_owned()]).collect()
+pub(crate) fn csv_header(fields: &[&str]) -> Vec<String> {
+    fields.iter().map(|name| (*name).to_owned()).chain([EXTRA_COLUMN.to_owned()]).collect()
 }
 
 /// The last CSV column: the fields the SDK does not know, as a JSON object.
@@ -383,7 +385,7 @@ const EXTRA_COLUMN: &str = "extra";
 /// One CSV row: the same values as the JSON line, nested values (`attributes`) as
 /// compact JSON in their cell, absent values empty, and the unknown fields as one JSON
 /// object in the `extra` cell (empty when there are none).
-fn csv_row(record: &CallRecord, fields: &[String]) -> io::Result<Vec<String>> {
+fn csv_row<T: Item>(record: &T, fields: &[String]) -> io::Result<Vec<String>> {
     let Value::Object(object) = serde_json::to_value(record)? else {
         return Err(io::Error::other("a call record did not serialize to a JSON object"));
     };
@@ -391,7 +393,11 @@ fn csv_row(record: &CallRecord, fields: &[String]) -> io::Result<Vec<String>> {
         .iter()
         .map(|field| {
             if field == EXTRA_COLUMN {
-                return if record.extra.is_empty() { Ok(String::new()) } else { serde_json::to_string(&record.extra) };
+                return if record.extra().is_empty() {
+                    Ok(String::new())
+                } else {
+                    serde_json::to_string(record.extra())
+                };
             }
             Ok(match object.get(field) {
                 None | Some(Value::Null) => String::new(),
@@ -406,11 +412,13 @@ fn csv_row(record: &CallRecord, fields: &[String]) -> io::Result<Vec<String>> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
+    use nxlink_models::CallRecord;
+
     use super::*;
 
     #[test]
     fn the_csv_header_is_the_wire_names_in_api_order_then_extra() {
-        let names = csv_header();
+        let names = csv_header(CallRecord::FIELDS);
         assert_eq!(names.len(), CallRecord::FIELDS.len() + 1, "{names:?}");
         assert!(names.iter().zip(CallRecord::FIELDS).all(|(a, b)| a == b), "{names:?}");
         assert_eq!(names.last().map(String::as_str), Some("extra"));
@@ -425,15 +433,15 @@ mod tests {
         let mut record = CallRecord::default();
         record.id = Some(7);
         record.extra.insert("futureField".into(), serde_json::json!({"a": [1, "x"]}));
-        let row = csv_row(&record, &csv_header()).unwrap();
+        let row = csv_row(&record, &csv_header(CallRecord::FIELDS)).unwrap();
         assert_eq!(row[0], "7");
         assert_eq!(row.last().unwrap(), r#"{"futureField":{"a":[1,"x"]}}"#);
         record.extra.clear();
-        assert_eq!(csv_row(&record, &csv_header()).unwrap().last().unwrap(), "");
+        assert_eq!(csv_row(&record, &csv_header(CallRecord::FIELDS)).unwrap().last().unwrap(), "");
     }
 
     fn export(format: Format, path: &Path, records: &[CallRecord]) -> Result<(), WriteError> {
-        let mut output = RecordOutput::create(format, Some(path)).map_err(WriteError::Failed)?;
+        let mut output = RecordOutput::create::<CallRecord>(format, Some(path)).map_err(WriteError::Failed)?;
         for record in records {
             output.write(record)?;
         }
@@ -446,7 +454,7 @@ mod tests {
         let path = dir.path().join("calls.json");
         let mut record = CallRecord::default();
         record.id = Some(7);
-        let mut output = RecordOutput::create(Format::Json, Some(&path)).unwrap();
+        let mut output = RecordOutput::create::<CallRecord>(Format::Json, Some(&path)).unwrap();
         output.write(&record).unwrap();
         assert!(!path.exists(), "visible before the end");
         // The temporary file sits beside the target, so the final rename stays on one

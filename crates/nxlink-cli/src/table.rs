@@ -6,12 +6,99 @@
 
 use std::io::{self, Write};
 
-use nxlink_models::CallRecord;
+use nxlink_models::runtime::Extra;
+use nxlink_models::{Agent, CallRecord, Route, Task};
 
 use crate::time::format_unix_seconds;
 
+/// A table column: `(header, width, right-aligned)`; the last column is not padded.
+pub(crate) type Column = (&'static str, usize, bool);
+
+/// What the output formats need of an item: its JSON (serde), its known wire fields for
+/// the CSV header (generated), its unknown fields for the CSV `extra` cell, and the
+/// human table's columns (chosen here, per type).
+pub(crate) trait Item: serde::Serialize {
+    /// The known fields' wire names, in the vendor's order.
+    const FIELDS: &'static [&'static str];
+    /// The table's columns.
+    const COLUMNS: &'static [Column];
+    /// Fields the spec does not know.
+    fn extra(&self) -> &Extra;
+    /// The table's cells, one per column.
+    fn cells(&self) -> Vec<String>;
+}
+
+fn dash() -> String {
+    "-".to_owned()
+}
+
+/// An unknown field shown as text, e.g. the agent's name the docs do not list yet.
+fn extra_text(extra: &Extra, name: &str) -> String {
+    match extra.get(name) {
+        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(serde_json::Value::Null) | None => dash(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl Item for CallRecord {
+    const FIELDS: &'static [&'static str] = CallRecord::FIELDS;
+    const COLUMNS: &'static [Column] = COLUMNS;
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn cells(&self) -> Vec<String> {
+        call_record_cells(self)
+    }
+}
+
+impl Item for Agent {
+    const FIELDS: &'static [&'static str] = Agent::FIELDS;
+    const COLUMNS: &'static [Column] = &[("AGENT ID", 10, true), ("NAME", 0, false)];
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![self.auto_flow_id.map_or_else(dash, |id| id.to_string()), extra_text(&self.extra, "autoFlowName")]
+    }
+}
+
+impl Item for Route {
+    const FIELDS: &'static [&'static str] = Route::FIELDS;
+    const COLUMNS: &'static [Column] = &[("ROUTE ID", 34, false), ("NAME", 0, false)];
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![self.route_id.clone().unwrap_or_else(dash), extra_text(&self.extra, "routeName")]
+    }
+}
+
+impl Item for Task {
+    const FIELDS: &'static [&'static str] = Task::FIELDS;
+    const COLUMNS: &'static [Column] = &[
+        ("TASK ID", 36, false),
+        ("STATUS", 28, false),
+        ("CREATED (UTC)", 20, false),
+        ("CONTACTS", 8, true),
+        ("NAME", 0, false),
+    ];
+    fn extra(&self) -> &Extra {
+        &self.extra
+    }
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.task_id.clone().unwrap_or_else(dash),
+            self.task_status.map_or_else(dash, |status| format!("{} {}", status.code(), status.name())),
+            self.create_ts.and_then(format_unix_seconds).unwrap_or_else(dash),
+            self.stat_info.as_ref().and_then(|s| s.total_order_count).map_or_else(dash, |n| n.to_string()),
+            self.task_name.clone().unwrap_or_else(dash),
+        ]
+    }
+}
+
 /// `(header, width, right-aligned)`; the last column is not padded.
-const COLUMNS: &[(&str, usize, bool)] = &[
+const COLUMNS: &[Column] = &[
     ("ID", 10, true),
     ("CALL ID", 36, false),
     ("CALLEE", 16, false),
@@ -24,14 +111,17 @@ const COLUMNS: &[(&str, usize, bool)] = &[
     ("INTENT", 0, false),
 ];
 
-pub(crate) fn write_header(out: &mut impl Write) -> io::Result<()> {
-    let cells: Vec<String> = COLUMNS.iter().map(|(name, _, _)| (*name).to_owned()).collect();
-    write_cells(out, &cells)
+pub(crate) fn write_header(out: &mut impl Write, columns: &[Column]) -> io::Result<()> {
+    let cells: Vec<String> = columns.iter().map(|(name, _, _)| (*name).to_owned()).collect();
+    write_cells(out, columns, &cells)
 }
 
-pub(crate) fn write_row(out: &mut impl Write, record: &CallRecord) -> io::Result<()> {
-    let dash = || "-".to_owned();
-    let cells = [
+pub(crate) fn write_row<T: Item>(out: &mut impl Write, item: &T) -> io::Result<()> {
+    write_cells(out, T::COLUMNS, &item.cells())
+}
+
+fn call_record_cells(record: &CallRecord) -> Vec<String> {
+    vec![
         record.id.map_or_else(dash, |id| id.to_string()),
         record.call_id.clone().unwrap_or_else(dash),
         record.callee_phone.clone().unwrap_or_else(dash),
@@ -40,16 +130,15 @@ pub(crate) fn write_row(out: &mut impl Write, record: &CallRecord) -> io::Result
         record.call_start.and_then(format_unix_seconds).unwrap_or_else(dash),
         record.call_elapsed.map_or_else(dash, |seconds| format!("{seconds}s")),
         record.user_intent.clone().filter(|intent| !intent.is_empty()).unwrap_or_else(dash),
-    ];
-    write_cells(out, &cells)
+    ]
 }
 
-fn write_cells(out: &mut impl Write, cells: &[String]) -> io::Result<()> {
+fn write_cells(out: &mut impl Write, columns: &[Column], cells: &[String]) -> io::Result<()> {
     let mut line = String::with_capacity(180);
-    for (index, (cell, (_, width, right))) in cells.iter().zip(COLUMNS).enumerate() {
+    for (index, (cell, (_, width, right))) in cells.iter().zip(columns).enumerate() {
         // Control characters from the server would break the row (or the terminal).
         let clean: String = cell.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-        if index + 1 == COLUMNS.len() {
+        if index + 1 == columns.len() {
             line.push_str(clean.trim_end());
             break;
         }
@@ -93,7 +182,7 @@ mod tests {
         record.call_elapsed = Some(137);
         record.user_intent = Some("Interested".into());
         let mut out = Vec::new();
-        write_header(&mut out).unwrap();
+        write_header(&mut out, CallRecord::COLUMNS).unwrap();
         write_row(&mut out, &record).unwrap();
         write_row(&mut out, &CallRecord::default()).unwrap();
         let text = String::from_utf8(out).unwrap();

@@ -1336,3 +1336,136 @@ fn an_existing_file_keeps_its_owner_when_we_may_set_it() {
     assert_eq!((meta.uid(), meta.gid()), (4321, 4321), "the replaced file's owner is kept");
     assert_complete_jsonl(&mock, &std::fs::read_to_string(&path).unwrap());
 }
+
+// --- the campaign commands ---------------------------------------------------------------
+
+#[test]
+fn agents_routes_and_tasks_list_in_every_format() {
+    let mock = Mock::start();
+    let agents = run(against(&mock).args(["agents", "list", "--format", "jsonl"]));
+    assert_ok(&agents);
+    let ids: Vec<i64> = String::from_utf8(agents.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["autoFlowId"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, nxlink_mock::SEEDED_AGENTS.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+
+    let routes = run(against(&mock).args(["routes", "list", "--name", "MX", "--format", "json"]));
+    assert_ok(&routes);
+    let routes: Vec<Value> = serde_json::from_slice(&routes.stdout).unwrap();
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0]["routeId"], nxlink_mock::SEEDED_ROUTES[1].0);
+
+    let table = run(against(&mock).args(["tasks", "list"]));
+    assert_ok(&table);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.starts_with("TASK ID") && text.contains(DEMO_TASK_ID) && text.contains("2 InProgress"), "{text}");
+    let csv = run(against(&mock).args(["tasks", "list", "--status", "in-progress", "--format", "csv"]));
+    assert_ok(&csv);
+    let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.len(), nxlink_models::Task::FIELDS.len() + 1);
+    assert_eq!(reader.records().count(), 1);
+    let bad = run(against(&mock).args(["tasks", "list", "--status", "in-progres"]));
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("did you mean `in-progress`"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+#[test]
+fn a_campaign_create_append_twice_and_delete() {
+    let mock = Mock::start();
+    let (agent, route) = (nxlink_mock::SEEDED_AGENTS[0].0.to_string(), nxlink_mock::SEEDED_ROUTES[0].0);
+    let created =
+        run(against(&mock).args(["tasks", "create", "--name", "March", "--agent-id", &agent, "--route-id", route]));
+    assert_ok(&created);
+    let task_id = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    assert_eq!(task_id.len(), 36, "the task id alone on stdout: {task_id:?}");
+    assert!(mock.server.handle().tasks().iter().any(|t| t.task_id.as_deref() == Some(task_id.as_str())));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    let mut text = "phoneNumber,name,contactId,order\n".to_owned();
+    for n in 0..250 {
+        let id = if n == 0 { "mine-0".to_owned() } else { String::new() };
+        text.push_str(&format!("85290{n:06},Contact {n},{id},A-{n}\n"));
+    }
+    std::fs::write(&file, &text).unwrap();
+    for round in 0..2 {
+        let appended = run(against(&mock)
+            .args(["contacts", "append", "--task-id", &task_id, "--batch-size", "40", "--file"])
+            .arg(&file));
+        assert_ok(&appended);
+        assert_eq!(
+            String::from_utf8(appended.stdout).unwrap(),
+            format!("appended 250 contacts to {task_id} in 7 batches\n"),
+            "round {round}"
+        );
+        let stored = mock.server.handle().contacts(&task_id);
+        assert_eq!(stored.len(), 250, "round {round}: the same file again adds nobody");
+    }
+    let stored = mock.server.handle().contacts(&task_id);
+    assert_eq!(stored[0].contact_id, "mine-0", "a contactId column is kept");
+    assert_eq!(stored[1].contact_id, nxlink_client::stable_contact_id(&task_id, "85290000001"), "else derived");
+    let appends: Vec<Value> = mock.bodies().into_iter().filter(|b| b.get("list").is_some()).collect();
+    assert_eq!(appends[0]["list"][0]["params"], serde_json::json!([{"name": "order", "value": "A-0"}]));
+
+    let deleted = run(against(&mock).args(["contacts", "delete", "--task-id", &task_id, "--contact-id", "mine-0"]));
+    assert_ok(&deleted);
+    assert_eq!(mock.server.handle().contacts(&task_id).len(), 249);
+    let again = run(against(&mock).args(["contacts", "delete", "--task-id", &task_id, "--contact-id", "mine-0"]));
+    let (code, line) = failure(&again);
+    assert_eq!(code, 4, "{line}");
+    assert!(line.contains("mine-0"), "{line}");
+}
+
+#[test]
+fn a_malformed_contact_file_exits_2_before_any_request() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    for (text, says) in [
+        ("phone,name\n1,a\n", "line 1: no `phoneNumber` column"),
+        ("phoneNumber,name\n85290000001,a\n,b\n", "line 3: empty phoneNumber"),
+        ("phoneNumber,name,contactId\n1,a,x\n2,b,x\n", "line 3: contact id x is already on line 2"),
+        ("phoneNumber,name\n85290000001,a\n85290000001,b\n", "line 3: contact id"),
+    ] {
+        let file = dir.path().join("contacts.csv");
+        std::fs::write(&file, text).unwrap();
+        let output = run(against(&mock).args(["contacts", "append", "--task-id", DEMO_TASK_ID, "--file"]).arg(&file));
+        let (code, line) = failure(&output);
+        assert_eq!(code, 2, "{line}");
+        assert!(line.contains(says), "{text:?}: {line}");
+    }
+    assert!(mock.server.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn refused_batches_go_to_the_rejects_file_and_exit_4() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.jsonl");
+    std::fs::write(&file, "{\"phoneNumber\":\"85290000001\",\"name\":\"a\",\"vip\":true}\n").unwrap();
+    let rejects = dir.path().join("rejects.jsonl");
+    let output = run(against(&mock)
+        .args(["contacts", "append", "--task-id", "no-such-task", "--file"])
+        .arg(&file)
+        .arg("--rejects")
+        .arg(&rejects));
+    assert_eq!(output.status.code(), Some(4));
+    let rejected: Value = serde_json::from_str(std::fs::read_to_string(&rejects).unwrap().trim()).unwrap();
+    assert_eq!(rejected["line"], 1);
+    assert!(rejected["error"].as_str().unwrap().contains("no-such-task"), "{rejected}");
+}
+
+#[test]
+fn the_demo_has_agents_routes_and_a_task() {
+    for args in [["agents", "list"], ["routes", "list"], ["tasks", "list"]] {
+        let output = run(nxlink().arg("--demo").args(args));
+        assert_ok(&output);
+        assert!(String::from_utf8(output.stdout).unwrap().lines().count() >= 2, "{args:?}: a header and rows");
+    }
+}

@@ -16,7 +16,7 @@
 //!   docs say ids must be globally unique).
 
 use futures_util::TryStreamExt;
-use nxlink_models::{Contact, CreateTask, CreateTaskRequest};
+use nxlink_models::{AppendContacts, AppendContactsRequest, Contact, CreateTask, CreateTaskRequest};
 use sha2::{Digest, Sha256};
 
 use nxlink_auth::Clock;
@@ -134,24 +134,31 @@ impl Client {
         batch_size: usize,
     ) -> Result<AppendSummary, Error> {
         let mut summary = AppendSummary::default();
-        let attempts = self.inner.retry.max_attempts();
         for batch in contacts.chunks(batch_size.max(1)) {
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                match self.append_contacts(task_id, batch.to_vec()).send().await {
-                    Ok(_) => break,
-                    Err(Error::MaybeApplied { .. }) if attempt < attempts => {
-                        summary.batches_resent += 1;
-                        tokio::time::sleep(self.inner.retry.delay(attempt, None)).await;
-                    }
-                    Err(error) => return Err(error),
-                }
-            }
+            summary.batches_resent +=
+                self.append_batch_once(AppendContactsRequest::new(task_id, batch.to_vec())).await?;
             summary.batches += 1;
             summary.contacts += batch.len();
         }
         Ok(summary)
+    }
+
+    /// Sends one append request (a batch), again as it was when its answer is lost (at
+    /// most the retry budget), and returns how many times it was sent again. For
+    /// callers that send batches concurrently; contacts need stable `contactId`s.
+    pub async fn append_batch_once(&self, request: AppendContactsRequest) -> Result<usize, Error> {
+        let attempts = self.inner.retry.max_attempts();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.execute::<AppendContacts>(&request).await {
+                Ok(_) => return Ok(attempt as usize - 1),
+                Err(Error::MaybeApplied { .. }) if attempt < attempts => {
+                    tokio::time::sleep(self.inner.retry.delay(attempt, None)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 }
 

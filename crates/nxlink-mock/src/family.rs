@@ -86,7 +86,35 @@ impl Family {
                 route
             })
             .collect();
-        Self { agents, routes, tasks: Vec::new(), contacts: BTreeMap::new(), ids: SplitMix64::for_record(seed, 0xfa11) }
+        let mut family = Self {
+            agents,
+            routes,
+            tasks: Vec::new(),
+            contacts: BTreeMap::new(),
+            ids: SplitMix64::for_record(seed, 0xfa11),
+        };
+        family.seed_demo_task();
+        family
+    }
+
+    /// The task of the seeded call records ([`DEMO_TASK_ID`](crate::DEMO_TASK_ID)), in
+    /// progress, so `nxlink --demo tasks list` has a task to show.
+    fn seed_demo_task(&mut self) {
+        let mut task = Task::default();
+        task.id = Some(1);
+        task.task_id = Some(crate::DEMO_TASK_ID.to_owned());
+        task.user_task_id = Some("DEMO-TASK".to_owned());
+        task.task_name = Some("Demo campaign".to_owned());
+        task.task_status = Some(TaskStatus::InProgress);
+        task.auto_flow_id = self.agents.first().and_then(|a| a.auto_flow_id);
+        task.route_id = self.routes.first().and_then(|r| r.route_id.clone());
+        task.create_ts = Some(crate::DATASET_END_TS - crate::DATASET_SPAN_SECS);
+        let mut stats = TaskStats::default();
+        stats.task_id = task.task_id.clone();
+        stats.total_order_count = Some(0);
+        task.stat_info = Some(stats);
+        self.tasks.push(task);
+        self.contacts.insert(crate::DEMO_TASK_ID.to_owned(), Vec::new());
     }
 
     /// A UUID-shaped task id, deterministic for a seed and the order of creates.

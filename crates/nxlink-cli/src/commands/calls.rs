@@ -18,7 +18,8 @@ const DEFAULT_PAGE_SIZE: i32 = 100;
 pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result<(), CliError> {
     let builder = request(client, &args.query)?.page_number(args.page);
     validate(&builder)?;
-    let mut output = RecordOutput::create(args.query.format, args.query.output.as_deref())?;
+    let mut output =
+        RecordOutput::create::<nxlink_models::CallRecord>(args.query.format, args.query.output.as_deref())?;
     let page = builder.send().await.map_err(|err| call_error(client, &err))?;
     tracing::debug!(total = ?page.total, records = page.list.len(), trace_id = ?page.trace_id(), "page received");
     if !quiet && page.list.is_empty() {
@@ -59,7 +60,7 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         builder = builder.page_size(i32::try_from(limit).unwrap_or(DEFAULT_PAGE_SIZE));
     }
     validate(&builder)?;
-    let mut output = RecordOutput::create(query.format, query.output.as_deref())?;
+    let mut output = RecordOutput::create::<nxlink_models::CallRecord>(query.format, query.output.as_deref())?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
     let mut written = 0_u64;

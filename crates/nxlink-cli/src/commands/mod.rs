@@ -3,6 +3,7 @@
 
 mod calls;
 mod enums;
+mod family;
 mod sign;
 
 use std::io::BufRead;
@@ -11,7 +12,9 @@ use nxlink_auth::Credentials;
 use nxlink_client::{Client, RetryPolicy};
 use nxlink_mock::{MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET};
 
-use crate::args::{CallsCommand, Cli, Command, GlobalArgs};
+use crate::args::{
+    AgentsCommand, CallsCommand, Cli, Command, ContactsCommand, GlobalArgs, RoutesCommand, TasksCommand,
+};
 use crate::config::{self, Sources};
 use crate::error::CliError;
 
@@ -50,6 +53,28 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
             };
             // A signal drops the command at its next await point, and with it the
             // output and its temporary file; `main` then reports and exits.
+            tokio::select! {
+                biased;
+                err = crate::signals::received() => Err(err),
+                result = command => result,
+            }
+        }
+        Command::Agents(_) | Command::Routes(_) | Command::Tasks(_) | Command::Contacts(_) => {
+            let quiet = global.quiet;
+            let command = async {
+                let (client, _mock) = connect(&global, ClientOptions { concurrency: 4, retries: None }).await?;
+                match command {
+                    Command::Agents(AgentsCommand::List(args)) => family::agents(&client, args).await,
+                    Command::Routes(RoutesCommand::List(args)) => family::routes(&client, args).await,
+                    Command::Tasks(TasksCommand::List(args)) => family::tasks(&client, args).await,
+                    Command::Tasks(TasksCommand::Create(args)) => family::create_task(&client, args).await,
+                    Command::Contacts(ContactsCommand::Append(args)) => {
+                        family::append_contacts(&client, args, quiet).await
+                    }
+                    Command::Contacts(ContactsCommand::Delete(args)) => family::delete_contact(&client, args).await,
+                    Command::Calls(_) | Command::Enums(_) | Command::Sign(_) => Ok(()),
+                }
+            };
             tokio::select! {
                 biased;
                 err = crate::signals::received() => Err(err),
