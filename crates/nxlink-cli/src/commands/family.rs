@@ -254,7 +254,8 @@ pub(super) async fn append_contacts(client: &Client, args: ContactsAppendArgs, q
             }
         }
     }
-    println!("appended {appended} contacts to {task_id} in {} batches", batches.len());
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}es") };
+    println!("appended {appended} contacts to {task_id} in {}", plural(batches.len(), "batch"));
     if let Some(err) = first_error {
         return Err(err);
     }
