@@ -291,6 +291,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn builder_settings_and_debug() {
+        let client = Client::builder()
+            .region(Region::Amer)
+            .credentials(Credentials::new("AK-debug", "s3cret-value"))
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), Region::Amer.api_gateway());
+        let shown = format!("{client:?}");
+        assert!(
+            shown.contains("Client") && shown.contains(Region::Amer.api_gateway()) && shown.contains("AK-debug"),
+            "{shown}"
+        );
+        assert!(!shown.contains("s3cret-value"), "{shown}");
+        let builder = format!("{:?}", Client::builder().base_url("https://x.invalid"));
+        assert!(builder.contains("ClientBuilder") && builder.contains("https://x.invalid"), "{builder}");
+        // Credentials from the environment: when the variables are unset, the error
+        // names them (and not a missing endpoint).
+        if std::env::var_os(nxlink_auth::ENV_ACCESS_KEY).is_none() {
+            let err = Client::builder().base_url("https://x.invalid").credentials_from_env().build().unwrap_err();
+            assert!(err.to_string().contains(nxlink_auth::ENV_ACCESS_KEY), "{err}");
+        } else {
+            println!("skipped the environment case: {} is set here", nxlink_auth::ENV_ACCESS_KEY);
+        }
+    }
+
+    #[test]
     fn base_urls_must_be_https_except_loopback() {
         for ok in [
             "https://api-hk.nxlink.ai",

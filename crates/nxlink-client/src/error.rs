@@ -370,6 +370,14 @@ mod tests {
     }
 
     #[test]
+    fn timeouts_say_which_deadline_passed() {
+        let attempt = Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::from_millis(1500), attempts: 2 };
+        assert_eq!(attempt.to_string(), "attempt timeout after 1.5s (2 attempts)");
+        let overall = Error::Timeout { kind: TimeoutKind::Overall, elapsed: Duration::from_secs(30), attempts: 1 };
+        assert_eq!(overall.to_string(), "overall timeout after 30s (1 attempt)");
+    }
+
+    #[test]
     fn retry_classification() {
         let api = |code: i64| {
             Error::Api(Box::new(ApiError {

@@ -174,6 +174,11 @@ async fn every_documented_code_maps_to_its_variant() {
             (api.code, api.message.as_deref(), api.trace_id.as_deref(), api.status),
             (variant, Some(&*format!("m{code}")), Some(&*format!("t{code}")), 200)
         );
+        // The accessors say the same as the fields.
+        assert_eq!(
+            (err.api_code(), err.trace_id(), err.status()),
+            (Some(variant), Some(&*format!("t{code}")), Some(200))
+        );
         assert!(api.snippet.as_str().len() <= nxlink_client::SNIPPET_LIMIT);
     }
 }
@@ -582,4 +587,24 @@ async fn the_dedupe_window_fills_to_its_bound_and_no_further() {
     let stats = records.stats();
     assert_eq!(stats.peak_ids_remembered, bound, "{stats:?}");
     assert!(stats.peak_in_flight <= concurrency, "{stats:?}");
+}
+
+#[tokio::test]
+async fn builder_settings_reach_the_requests() {
+    let server = mock(20).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .app_name("survey-bot/2.1")
+        .clock(nxlink_auth::FixedClock::new(nxlink_client::Clock::now_millis(&nxlink_auth::SystemClock) - 5_000))
+        .build()
+        .unwrap();
+    assert_eq!(client.base_url(), server.base_url());
+    client.query_call_records(DEMO_TASK_ID).send().await.unwrap();
+    let sent = &server.requests()[0];
+    let agent = sent.header("user-agent").unwrap();
+    assert!(agent.contains("survey-bot/2.1") && agent.contains("nxlink-rs"), "{agent}");
+    let ts: i64 = sent.header("ts").unwrap().parse().unwrap();
+    let now = nxlink_client::Clock::now_millis(&nxlink_auth::SystemClock);
+    assert!(now - ts >= 5_000, "the request was signed with the given clock ({now} - {ts})");
 }
