@@ -1469,3 +1469,64 @@ fn the_demo_has_agents_routes_and_a_task() {
         assert!(String::from_utf8(output.stdout).unwrap().lines().count() >= 2, "{args:?}: a header and rows");
     }
 }
+
+#[test]
+fn ten_thousand_contacts_under_faults_arrive_once_with_their_params() {
+    // 30% of the requests fail: a third refused before anything happens (503), a third
+    // dropped before an answer, a third applied and then cut off.
+    let faults =
+        Faults { service_unavailable: 0.1, drop_connection: 0.1, truncate_body: 0.1, ..Faults::none() }.with_seed(5);
+    let mock = Mock::with(MockServer::builder().faults(faults));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    let mut text = "phoneNumber,name,tier\n".to_owned();
+    for n in 0..10_000 {
+        text.push_str(&format!("8529{n:07},C{n},t{}\n", n % 7));
+    }
+    std::fs::write(&file, text).unwrap();
+    let append = || {
+        run(against(&mock)
+            .args(["contacts", "append", "--task-id", DEMO_TASK_ID, "--batch-size", "400", "--file"])
+            .arg(&file))
+    };
+    for round in 0..2 {
+        let output = append();
+        assert_ok(&output);
+        let stored = mock.server.handle().contacts(DEMO_TASK_ID);
+        assert_eq!(stored.len(), 10_000, "round {round}: every contact exactly once");
+    }
+    // Params intact: every applied batch carried its contacts' tier.
+    let bodies: Vec<Value> =
+        mock.server.requests().iter().filter_map(|r| serde_json::from_slice(&r.body).ok()).collect();
+    let phone_of = |n: usize| format!("8529{n:07}");
+    let sent = bodies
+        .iter()
+        .flat_map(|b| b["list"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["phoneNumber"] == phone_of(12));
+    assert_eq!(sent.unwrap()["params"], serde_json::json!([{"name": "tier", "value": "t5"}]));
+    let faults_hit = mock.server.requests().iter().filter(|r| matches!(r.outcome, Outcome::Fault(_))).count();
+    assert!(faults_hit > 5, "the faults fired: {faults_hit}");
+}
+
+#[test]
+fn tasks_create_under_faults_makes_one_task_per_successful_run() {
+    let faults =
+        Faults { service_unavailable: 0.1, drop_connection: 0.1, truncate_body: 0.1, ..Faults::none() }.with_seed(9);
+    let mock = Mock::with(MockServer::builder().faults(faults));
+    let (agent, route) = (nxlink_mock::SEEDED_AGENTS[0].0.to_string(), nxlink_mock::SEEDED_ROUTES[0].0);
+    let mut ids = Vec::new();
+    for run_number in 0..8 {
+        let name = format!("Run {run_number}");
+        let output =
+            run(against(&mock).args(["tasks", "create", "--name", &name, "--agent-id", &agent, "--route-id", route]));
+        assert_ok(&output);
+        ids.push(String::from_utf8(output.stdout).unwrap().trim().to_owned());
+    }
+    let tasks = mock.server.handle().tasks();
+    for (run_number, id) in ids.iter().enumerate() {
+        let named: Vec<_> =
+            tasks.iter().filter(|t| t.task_name.as_deref() == Some(&format!("Run {run_number}"))).collect();
+        assert_eq!(named.len(), 1, "run {run_number}: exactly one task");
+        assert_eq!(named[0].task_id.as_deref(), Some(id.as_str()));
+    }
+}

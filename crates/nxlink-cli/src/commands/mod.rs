@@ -62,7 +62,9 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Agents(_) | Command::Routes(_) | Command::Tasks(_) | Command::Contacts(_) => {
             let quiet = global.quiet;
             let command = async {
-                let (client, _mock) = connect(&global, ClientOptions { concurrency: 4, retries: None }).await?;
+                // A campaign command is worth more patience than one page: 10 attempts per
+                // call, as a scan gives each page.
+                let (client, _mock) = connect(&global, ClientOptions { concurrency: 4, retries: Some(9) }).await?;
                 match command {
                     Command::Agents(AgentsCommand::List(args)) => family::agents(&client, args).await,
                     Command::Routes(RoutesCommand::List(args)) => family::routes(&client, args).await,
