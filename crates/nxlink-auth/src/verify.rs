@@ -173,6 +173,7 @@ pub struct Verifier<S, C = SystemClock> {
     clock: C,
     biz_type: Cow<'static, str>,
     action: Cow<'static, str>,
+    max_skew_millis: i64,
 }
 
 impl<S: SecretStore> Verifier<S> {
@@ -184,6 +185,7 @@ impl<S: SecretStore> Verifier<S> {
             clock: SystemClock,
             biz_type: Cow::Borrowed(DEFAULT_BIZ_TYPE),
             action: Cow::Borrowed(DEFAULT_ACTION),
+            max_skew_millis: MAX_CLOCK_SKEW_MS,
         }
     }
 }
@@ -192,7 +194,21 @@ impl<S: SecretStore, C: Clock> Verifier<S, C> {
     /// The same verifier reading time from `clock` (a [`FixedClock`](crate::FixedClock)
     /// in tests).
     pub fn with_clock<C2: Clock>(self, clock: C2) -> Verifier<S, C2> {
-        Verifier { secrets: self.secrets, clock, biz_type: self.biz_type, action: self.action }
+        Verifier {
+            secrets: self.secrets,
+            clock,
+            biz_type: self.biz_type,
+            action: self.action,
+            max_skew_millis: self.max_skew_millis,
+        }
+    }
+
+    /// The same verifier accepting a `ts` up to `millis` from its clock, either way,
+    /// instead of the API's 60 s: for callbacks, which may be delivered late.
+    #[must_use]
+    pub fn with_max_skew_millis(mut self, millis: i64) -> Self {
+        self.max_skew_millis = millis.max(0);
+        self
     }
 
     /// The same verifier expecting another `bizType`.
@@ -271,8 +287,11 @@ impl<S: SecretStore, C: Clock> Verifier<S, C> {
 
         // 1004: `abs_diff` because `now - ts` overflows for hostile values of `ts`.
         let now = self.clock.now_millis();
-        if now.abs_diff(ts_millis) > MAX_CLOCK_SKEW_MS.unsigned_abs() {
-            return Err(VerifyError::TimestampExpired { skew_millis: ts_millis.saturating_sub(now) });
+        if now.abs_diff(ts_millis) > self.max_skew_millis.unsigned_abs() {
+            return Err(VerifyError::TimestampExpired {
+                skew_millis: ts_millis.saturating_sub(now),
+                allowed_millis: self.max_skew_millis,
+            });
         }
 
         // 1003: hash the header text as received (not a reformatted `ts`), since
@@ -353,14 +372,17 @@ pub enum VerifyError {
     /// 1005: no secret is known for the access key.
     #[error("unknown access key")]
     UnknownAccessKey,
-    /// 1004: `ts` is more than [`MAX_CLOCK_SKEW_MS`] away from the verifier's clock.
+    /// 1004: `ts` is further from the verifier's clock than it allows
+    /// ([`MAX_CLOCK_SKEW_MS`] unless set otherwise).
     #[error(
         "timestamp expired: header `ts` is {skew_millis} ms from the server clock \
-         (at most {MAX_CLOCK_SKEW_MS} allowed)"
+         (at most {allowed_millis} allowed)"
     )]
     TimestampExpired {
         /// `ts` minus the verifier's clock: positive when the caller is ahead.
         skew_millis: i64,
+        /// The largest distance the verifier accepts.
+        allowed_millis: i64,
     },
     /// 1003: the signature does not match.
     #[error("invalid signature: header `sign` does not match the request")]
@@ -499,7 +521,7 @@ mod tests {
         let verifier = verifier();
         verifier.clock().set_millis(TS - 75_000);
         let err = verifier.verify_headers(&pairs, BODY).unwrap_err();
-        assert_eq!(err, VerifyError::TimestampExpired { skew_millis: 75_000 });
+        assert_eq!(err, VerifyError::TimestampExpired { skew_millis: 75_000, allowed_millis: MAX_CLOCK_SKEW_MS });
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Turns a validated [`Spec`] into Rust source files: tokens with `quote`, text with
 //! `prettyplease`, one file per type so a spec change shows up as a small diff.
 
+mod callbacks;
 mod client;
 mod enums;
 mod objects;
@@ -92,6 +93,9 @@ pub fn models(spec: &Spec, settings: &Settings) -> Result<Files, String> {
     let mut modules: BTreeMap<String, (Vec<String>, TokenStream)> = BTreeMap::new();
     let (service_names, service_tokens) = service::emit(spec, settings);
     modules.insert("service".to_owned(), (service_names, service_tokens));
+    if let Some(tokens) = callbacks::emit(spec, settings) {
+        modules.insert("callback".to_owned(), (vec!["Callback".to_owned()], tokens));
+    }
     for e in spec.enums.values() {
         modules.insert(e.name.to_snake_case(), (vec![e.name.clone()], enums::emit(e, settings)));
     }

@@ -66,6 +66,29 @@ pub struct ServiceFile {
     pub envelope: EnvelopeDef,
     /// Name of the enum holding the envelope's result codes.
     pub error_codes: String,
+    /// What the vendor POSTs to the customer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<CallbackDef>,
+}
+
+/// A callback the vendor sends: a JSON POST, signed with the request headers when the
+/// customer chose to.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CallbackDef {
+    /// Variant name of the generated `Callback` enum, UpperCamelCase.
+    pub name: String,
+    /// The payload object (response role).
+    pub payload: String,
+    /// When it is sent.
+    pub description: String,
+    /// A payload field only this callback carries: how a receiver tells the callbacks
+    /// apart when they share a URL.
+    pub identified_by: String,
+    /// Payload fields that identify one event, so a redelivered one can be recognised.
+    pub dedupe_by: Vec<String>,
+    /// Where the facts come from.
+    pub source: String,
 }
 
 /// One row of the vendor's "Service Endpoints" table.

@@ -60,6 +60,9 @@ pub fn validate(files: Vec<(PathBuf, Parsed)>) -> Result<Spec, SpecErrors> {
                 } else {
                     claim(&mut ck, &s.envelope.name, &file, "$.envelope.name");
                     claim(&mut ck, "Region", &file, "$.regions");
+                    if !s.callbacks.is_empty() {
+                        claim(&mut ck, "Callback", &file, "$.callbacks");
+                    }
                     service = Some((file, s));
                 }
             }
@@ -234,6 +237,44 @@ fn check_service(ck: &mut Checker, file: &Path, s: &ServiceFile, types: &TypeTab
         );
     }
     check_fields(ck, file, "$.envelope.fields", &s.envelope.fields, types, FieldRole::Response);
+    let mut callback_names = BTreeSet::new();
+    for (i, callback) in s.callbacks.iter().enumerate() {
+        let at = format!("$.callbacks[{i}]");
+        check_type_name(ck, &callback.name, file, &format!("{at}.name"));
+        if !callback_names.insert(callback.name.as_str()) {
+            ck.push(
+                SpecError::new(file, format!("{at}.name"), format!("duplicate callback `{}`", callback.name))
+                    .expected("each callback once"),
+            );
+        }
+        let Some(payload) = types.objects.get(&callback.payload) else {
+            ck.push(
+                SpecError::new(
+                    file,
+                    format!("{at}.payload"),
+                    format!("unknown type reference: object `{}`", callback.payload),
+                )
+                .expected(types.known()),
+            );
+            continue;
+        };
+        for (key, wire) in std::iter::once(("identifiedBy", &callback.identified_by))
+            .chain(callback.dedupe_by.iter().map(|w| ("dedupeBy", w)))
+        {
+            if !payload.fields.iter().any(|f| &f.wire == wire) {
+                ck.push(
+                    SpecError::new(file, format!("{at}.{key}"), format!("`{}` has no field `{wire}`", payload.name))
+                        .expected("the wire name of a payload field"),
+                );
+            }
+        }
+        if callback.dedupe_by.is_empty() {
+            ck.push(
+                SpecError::new(file, format!("{at}.dedupeBy"), "no field to recognise a redelivered event by")
+                    .expected("one or more payload fields"),
+            );
+        }
+    }
     let headers: BTreeSet<&str> = s.auth.headers.iter().map(|h| h.name.as_str()).collect();
     for (i, name) in s.auth.signing.signed_headers.iter().enumerate() {
         if !headers.contains(name.as_str()) {

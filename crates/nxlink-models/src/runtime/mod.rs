@@ -5,6 +5,7 @@
 //! keeps generator snapshots compiling, and `nxlink-client`) calls them too; they are not
 //! meant to be used directly.
 
+pub mod callback;
 pub mod lenient;
 
 mod drift;
