@@ -123,6 +123,39 @@ pub(crate) enum Command {
     /// The contacts of a task
     #[command(subcommand)]
     Contacts(ContactsCommand),
+    /// Callbacks NXLink sends to you
+    #[command(subcommand)]
+    Callbacks(CallbacksCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CallbacksCommand {
+    /// Receive callbacks: verify each with your key pair, answer it, print it once as a
+    /// JSON line (every field); refused ones get 401/403 and one line on stderr
+    Listen(ListenArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListenArgs {
+    /// Port to listen on (0: any free port, printed on stderr)
+    #[arg(long, value_name = "P")]
+    pub(crate) port: u16,
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub(crate) host: std::net::IpAddr,
+    /// Output format (one JSON object per line)
+    #[arg(long, value_enum, default_value_t = ListenFormat::Jsonl)]
+    pub(crate) format: ListenFormat,
+    /// Accept callbacks that carry no signature (when you chose not to sign them)
+    #[arg(long)]
+    pub(crate) allow_unsigned: bool,
+}
+
+/// How received callbacks are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListenFormat {
+    /// One JSON object per line, the payload as received
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! The commands, and the setup they share: the client (against the real service or the
 //! embedded demo mock) and the credentials.
 
+mod callbacks;
 mod calls;
 mod enums;
 mod family;
@@ -13,7 +14,8 @@ use nxlink_client::{Client, RetryPolicy};
 use nxlink_mock::{MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET};
 
 use crate::args::{
-    AgentsCommand, CallsCommand, Cli, Command, ContactsCommand, GlobalArgs, RoutesCommand, TasksCommand,
+    AgentsCommand, CallbacksCommand, CallsCommand, Cli, Command, ContactsCommand, GlobalArgs, RoutesCommand,
+    TasksCommand,
 };
 use crate::config::{self, Sources};
 use crate::error::CliError;
@@ -59,6 +61,15 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                 result = command => result,
             }
         }
+        Command::Callbacks(CallbacksCommand::Listen(args)) => {
+            let credentials = if global.demo { demo_credentials() } else { credentials(&global)? };
+            let listen = callbacks::listen(credentials, args, global.quiet);
+            tokio::select! {
+                biased;
+                err = crate::signals::received() => Err(err),
+                result = listen => result,
+            }
+        }
         Command::Agents(_) | Command::Routes(_) | Command::Tasks(_) | Command::Contacts(_) => {
             let quiet = global.quiet;
             let command = async {
@@ -74,7 +85,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                         family::append_contacts(&client, args, quiet).await
                     }
                     Command::Contacts(ContactsCommand::Delete(args)) => family::delete_contact(&client, args).await,
-                    Command::Calls(_) | Command::Enums(_) | Command::Sign(_) => Ok(()),
+                    Command::Calls(_) | Command::Enums(_) | Command::Sign(_) | Command::Callbacks(_) => Ok(()),
                 }
             };
             tokio::select! {
