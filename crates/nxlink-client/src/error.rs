@@ -378,6 +378,39 @@ mod tests {
     }
 
     #[test]
+    fn what_may_have_been_applied() {
+        let eof = nxlink_models::decode::<serde_json::Value>(b"{\"code\":0,").unwrap_err();
+        let bad = nxlink_models::decode::<serde_json::Value>(b"{\"code\":0}x").unwrap_err();
+        let decode = |status: u16, source: &DecodeError| Error::Decode {
+            status,
+            attempts: 1,
+            snippet: BodySnippet::default(),
+            source: source.clone(),
+        };
+        let status =
+            |status: u16| Error::Status { status, attempts: 1, snippet: BodySnippet::default(), retry_after: None };
+        assert!(decode(200, &eof).may_have_been_applied(), "a body cut short after the server answered");
+        assert!(!decode(200, &bad).may_have_been_applied(), "a complete answer said what happened");
+        assert!(decode(502, &bad).may_have_been_applied());
+        assert!(!decode(503, &bad).may_have_been_applied());
+        assert!(status(500).may_have_been_applied() && status(502).may_have_been_applied());
+        assert!(!status(503).may_have_been_applied() && !status(429).may_have_been_applied());
+        let timeout = Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO, attempts: 1 };
+        assert!(timeout.may_have_been_applied());
+        assert!(!Error::Validation(ValidationError::new("f", "m")).may_have_been_applied());
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_applied_nothing() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let source = reqwest::Client::new().get(format!("http://127.0.0.1:{port}/")).send().await.unwrap_err();
+        assert!(source.is_connect(), "{source:?}");
+        let err = Error::Transport { source, attempts: 1 };
+        assert!(!err.may_have_been_applied());
+        assert!(err.is_retryable());
+    }
+
+    #[test]
     fn retry_classification() {
         let api = |code: i64| {
             Error::Api(Box::new(ApiError {

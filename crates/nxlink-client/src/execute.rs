@@ -386,6 +386,18 @@ mod tests {
     }
 
     #[test]
+    fn the_server_offset_is_measured_from_the_middle_of_the_exchange() {
+        // A slow exchange (10 s): the server stamped its Date halfway through.
+        let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let received = sent + Duration::from_secs(10);
+        let mut headers = HeaderMap::new();
+        let server = sent + Duration::from_secs(5) + Duration::from_secs(600);
+        headers.insert(DATE, httpdate::fmt_http_date(server).parse().unwrap());
+        let offset = server_offset_millis(&headers, sent, received).unwrap();
+        assert!((offset - 600_000).abs() <= 500, "{offset}");
+    }
+
+    #[test]
     fn server_offset_from_date_header() {
         let sent = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let received = sent + Duration::from_millis(200);

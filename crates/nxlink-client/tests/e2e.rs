@@ -608,3 +608,36 @@ async fn builder_settings_reach_the_requests() {
     let now = nxlink_client::Clock::now_millis(&nxlink_auth::SystemClock);
     assert!(now - ts >= 5_000, "the request was signed with the given clock ({now} - {ts})");
 }
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
+    // A valid page padded with spaces to `size` bytes, sent whole (Content-Length) or
+    // in two chunks (streamed, no length).
+    fn page_of(size: usize) -> Vec<u8> {
+        let mut body = br#"{"code":0,"data":{"total":0,"list":[]}}"#.to_vec();
+        body.resize(size, b' ');
+        body
+    }
+    const LIMIT: usize = 4_096;
+    for chunked in [false, true] {
+        for (size, fits) in [(LIMIT, true), (LIMIT + 1, false)] {
+            let (url, _) = scripted(move |_, _| {
+                let body = page_of(size);
+                let chunks = if chunked { vec![body[..100].to_vec(), body[100..].to_vec()] } else { vec![body] };
+                ("HTTP/1.1 200 OK\r\ncontent-type: application/json".to_owned(), chunks)
+            })
+            .await;
+            let client = Client::builder()
+                .base_url(url)
+                .credentials(Credentials::new("AK", "s"))
+                .max_response_bytes(LIMIT)
+                .build()
+                .unwrap();
+            let result = client.query_call_records("t").send().await;
+            assert_eq!(result.is_ok(), fits, "chunked {chunked}, {size} bytes: {result:?}");
+            if !fits {
+                assert!(matches!(result, Err(Error::ResponseTooLarge { limit: LIMIT, .. })));
+            }
+        }
+    }
+}
