@@ -136,6 +136,62 @@ impl<S: SecretStore> Receiver<S> {
     }
 }
 
+/// The receiver as an axum `Router` (feature `axum`): every POST, whatever its path, is
+/// received; a new callback is handed to `on_new` and answered 200 [`REPLY`]; a
+/// redelivery is answered 200 without calling `on_new`; a refusal goes to `on_reject`
+/// and is answered with its status and a message without secrets.
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use std::sync::Arc;
+/// use nxlink_client::{Credentials, Receiver};
+///
+/// let receiver = Arc::new(Receiver::new(Credentials::new("AK-...", "secret")));
+/// let app = nxlink_client::receiver::axum_router(
+///     receiver,
+///     |callback| println!("{}: {}", callback.name(), callback.dedupe_key()),
+///     |rejection| eprintln!("rejected: {rejection}"),
+/// );
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+/// axum::serve(listener, app).await
+/// # }
+/// ```
+#[cfg(feature = "axum")]
+pub fn axum_router<S, N, R>(receiver: Arc<Receiver<S>>, on_new: N, on_reject: R) -> axum::Router
+where
+    S: SecretStore + Send + Sync + 'static,
+    N: Fn(Callback) + Clone + Send + Sync + 'static,
+    R: Fn(&Rejection) + Clone + Send + Sync + 'static,
+{
+    use axum::http::{header, HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+
+    axum::Router::new().fallback(move |headers: HeaderMap, body: axum::body::Bytes| {
+        let (receiver, on_new, on_reject) = (Arc::clone(&receiver), on_new.clone(), on_reject.clone());
+        async move {
+            let pairs: Vec<(String, String)> = headers
+                .iter()
+                .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str().to_owned(), v.to_owned())))
+                .collect();
+            let json = [(header::CONTENT_TYPE, "application/json")];
+            match receiver.receive(&pairs[..], &body) {
+                Ok(received) => {
+                    if let Received::New(callback) = received {
+                        on_new(callback);
+                    }
+                    (StatusCode::OK, json, REPLY.to_owned()).into_response()
+                }
+                Err(rejection) => {
+                    on_reject(&rejection);
+                    let status = StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::BAD_REQUEST);
+                    let body = serde_json::json!({ "code": 1003, "message": rejection.reason }).to_string();
+                    (status, json, body).into_response()
+                }
+            }
+        }
+    })
+}
+
 /// The last keys seen, in bounded memory.
 struct Recent {
     order: VecDeque<String>,
