@@ -1,7 +1,7 @@
 //! Receiving the callbacks NXLink POSTs: verify, decode, recognise redeliveries.
 //!
 //! Framework-free: [`Receiver::receive`] takes the headers (anything
-//! [`HeaderLookup`](nxlink_auth::HeaderLookup): pairs, maps) and the body's exact
+//! [`HeaderLookup`]: pairs, maps) and the body's exact
 //! bytes and answers [`Received`] or a [`Rejection`] with the HTTP status to send. Any
 //! server (axum, hyper, actix, a lambda) wraps it in a few lines; `nxlink callbacks
 //! listen` is one.
