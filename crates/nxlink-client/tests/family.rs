@@ -274,3 +274,45 @@ async fn append_contacts_once_adds_each_contact_once_under_lost_answers() {
     assert_eq!(again.batches, 10);
     assert_eq!(server.handle().contacts(&task_id).len(), 95);
 }
+
+#[tokio::test]
+async fn the_dialer_turns_contacts_into_call_records_and_completes_the_task() {
+    let server = MockServer::builder().seed(21).records(50).dial_ms(2).start().await.unwrap();
+    server.handle().pause_dialer(true);
+    let client = client_for(&server);
+    let data = create(&client, "Dialed").send().await.unwrap().into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+    client.append_contacts(&task_id, (1..=3).map(contact).collect()).send().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let status = |server: &MockServer| {
+        server
+            .handle()
+            .tasks()
+            .into_iter()
+            .find(|t| t.task_id.as_deref() == Some(task_id.as_str()))
+            .and_then(|t| t.task_status)
+    };
+    assert_eq!(status(&server), Some(TaskStatus::Ready), "paused: nothing dialed");
+
+    server.handle().pause_dialer(false);
+    // Bounded wait for the simulated calls (a hang guard, not a speed check).
+    for _ in 0..2_000 {
+        if status(&server) == Some(TaskStatus::Completed) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(status(&server), Some(TaskStatus::Completed));
+    let records: Vec<_> = client.query_call_records(&task_id).records().try_collect().await.unwrap();
+    assert_eq!(records.len(), 3);
+    let mut ids: Vec<_> = records.iter().map(|r| r.contact_id.clone().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["c-1", "c-2", "c-3"]);
+    let order = records[0].attributes.iter().find(|a| a.key.as_deref() == Some("order")).unwrap();
+    assert!(order.value.as_deref().unwrap().starts_with("A-"), "params become attributes");
+    let task = server.handle().tasks().into_iter().find(|t| t.task_id.as_deref() == Some(task_id.as_str())).unwrap();
+    assert_eq!(task.stat_info.unwrap().dialed_order_count, Some(3));
+    // A dialed contact cannot be deleted.
+    let err = client.delete_contact("c-1").task_id(&task_id).send().await.unwrap_err();
+    assert!(err.to_string().contains("was dialed"), "{err}");
+}

@@ -140,6 +140,24 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// The record of a call the mock's dialer places for `task_id` (any task: one the
+    /// dataset does not know dials with the first task's profile), the `n`-th dialed,
+    /// following the same rules as the generated records.
+    pub fn dialed_record(&self, n: u64, task_id: &str, create_ts: i64) -> CallRecord {
+        let task = task_index(task_id).unwrap_or(0);
+        let mut rng = SplitMix64::for_record(self.seed ^ DIAL_STREAM, n);
+        // Above the generated records and well clear of live inserts.
+        let id = FIRST_ID.saturating_add(self.records.len() as i64).saturating_add(1 << 40).saturating_add(n as i64);
+        let mut record = build_record(&mut rng, task, id, create_ts);
+        record.task_id = Some(task_id.to_owned());
+        record
+    }
+}
+
+/// Separates the random stream of dialed records from the others.
+const DIAL_STREAM: u64 = 0x4449_414c_4449_414c;
+
 /// Position of a task id in [`TASK_IDS`].
 fn task_index(task_id: &str) -> Option<usize> {
     TASK_IDS.iter().position(|id| *id == task_id)

@@ -35,9 +35,14 @@ fn business(message: impl Into<String>) -> Refusal {
 pub struct StoredContact {
     /// The contact's id, unique in its task.
     pub contact_id: String,
+    /// The contact's name.
+    pub name: String,
     /// The number to dial.
     pub phone_number: String,
-    /// Always false until a dialer exists; deletion needs a pending contact.
+    /// The contact's variables, `(name, value)`, which become the call record's
+    /// attributes.
+    pub params: Vec<(String, String)>,
+    /// True once the dialer called it; only pending contacts can be deleted.
     pub dialed: bool,
 }
 
@@ -237,7 +242,9 @@ impl Family {
             }
             contacts.push(StoredContact {
                 contact_id: contact.contact_id.clone(),
+                name: contact.name.clone(),
                 phone_number: contact.phone_number.clone(),
+                params: contact.params.iter().map(|p| (p.name.clone(), p.value.clone().unwrap_or_default())).collect(),
                 dialed: false,
             });
             added += 1;
@@ -277,6 +284,41 @@ impl Family {
             stats.total_order_count = Some(stats.total_order_count.unwrap_or(1).saturating_sub(1));
         }
         Ok(JsonValue::Null)
+    }
+
+    /// One dialer step: the next pending contact of every task that is ready or in
+    /// progress is dialed (the task moves to in progress, 2); a task with nothing left
+    /// to dial completes (3). Returns the `(task id, contact)` pairs dialed.
+    pub(crate) fn dial_step(&mut self) -> Vec<(String, StoredContact)> {
+        let mut dialed = Vec::new();
+        for task in &mut self.tasks {
+            let Some(task_id) = task.task_id.clone() else { continue };
+            if !matches!(task.task_status, Some(TaskStatus::Ready | TaskStatus::InProgress)) {
+                continue;
+            }
+            let contacts = self.contacts.entry(task_id.clone()).or_default();
+            let had_contacts = !contacts.is_empty();
+            match contacts.iter_mut().find(|c| !c.dialed) {
+                Some(contact) => {
+                    contact.dialed = true;
+                    task.task_status = Some(TaskStatus::InProgress);
+                    if let Some(stats) = task.stat_info.as_mut() {
+                        for count in
+                            [&mut stats.dialed_order_count, &mut stats.finish_order_count, &mut stats.total_call_count]
+                        {
+                            *count = Some(count.unwrap_or(0) + 1);
+                        }
+                    }
+                    dialed.push((task_id, contact.clone()));
+                }
+                // Everything dialed: done. A task that never had contacts stays ready.
+                None if task.task_status == Some(TaskStatus::InProgress) && had_contacts => {
+                    task.task_status = Some(TaskStatus::Completed);
+                }
+                None => {}
+            }
+        }
+        dialed
     }
 
     fn task_mut(&mut self, task_id: &str) -> Option<&mut Task> {

@@ -63,6 +63,10 @@ struct Args {
     /// Insert this many new records at the front of the queried task on every query.
     #[arg(long, value_name = "N", default_value_t = 0)]
     live: usize,
+
+    /// Dial a pending contact of each active task every MS milliseconds (0: off)
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    dial_ms: u64,
 }
 
 fn parse_key(text: &str) -> Result<(String, String), String> {
@@ -108,7 +112,8 @@ async fn main() -> ExitCode {
         .faults(faults)
         .quirks(args.quirks)
         .live(args.live)
-        .clock_offset_millis(args.clock_offset_ms);
+        .clock_offset_millis(args.clock_offset_ms)
+        .dial_ms(args.dial_ms);
     for (key, secret) in &args.keys {
         builder = builder.key(key.clone(), secret.clone());
     }

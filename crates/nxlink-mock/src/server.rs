@@ -58,6 +58,7 @@ pub struct MockServerBuilder {
     live: usize,
     clock_offset_millis: i64,
     request_log_capacity: usize,
+    dial_ms: u64,
 }
 
 impl Default for MockServerBuilder {
@@ -74,6 +75,7 @@ impl Default for MockServerBuilder {
             live: 0,
             clock_offset_millis: 0,
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            dial_ms: 0,
         }
     }
 }
@@ -164,6 +166,16 @@ impl MockServerBuilder {
         self
     }
 
+    /// Turns on the dialer: every `millis` ms it calls the next pending contact of each
+    /// task that is ready or in progress, stores the call's record (found by Query
+    /// Call Records, the contact's variables as its attributes) and moves the task from
+    /// ready (1) to in progress (2) to completed (3). 0 (the default) leaves it off.
+    #[must_use]
+    pub fn dial_ms(mut self, millis: u64) -> Self {
+        self.dial_ms = millis;
+        self
+    }
+
     /// How many requests the log keeps, oldest dropped first; default
     /// [`DEFAULT_REQUEST_LOG_CAPACITY`].
     #[must_use]
@@ -211,6 +223,27 @@ impl MockServerBuilder {
             instance,
             answers: AtomicU64::new(0),
             family: Mutex::new(Family::new(self.seed)),
+            dial_ms: AtomicU64::new(self.dial_ms),
+            dial_paused: AtomicBool::new(false),
+        });
+        // The dialer holds the state weakly: it stops when the server is gone.
+        let dialer = Arc::downgrade(&state);
+        tokio::spawn(async move {
+            loop {
+                let Some(state) = dialer.upgrade() else { return };
+                let millis = state.dial_ms.load(Ordering::Relaxed);
+                let paused = state.dial_paused.load(Ordering::Relaxed);
+                drop(state);
+                if millis == 0 || paused {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+                tokio::time::sleep(Duration::from_millis(millis)).await;
+                match dialer.upgrade() {
+                    Some(state) => state.dial_once(),
+                    None => return,
+                }
+            }
         });
         let (shutdown, signal) = oneshot::channel::<()>();
         let app = Router::new().fallback(handle).with_state(Arc::clone(&state));
@@ -369,6 +402,16 @@ impl MockHandle {
         lock(&self.state.log).iter().cloned().collect()
     }
 
+    /// Sets the dialer's period in ms (0 turns it off); see [`MockServerBuilder::dial_ms`].
+    pub fn set_dial_ms(&self, millis: u64) {
+        self.state.dial_ms.store(millis, Ordering::Relaxed);
+    }
+
+    /// Pauses or resumes the dialer: while paused, no contact is called.
+    pub fn pause_dialer(&self, paused: bool) {
+        self.state.dial_paused.store(paused, Ordering::Relaxed);
+    }
+
     /// The tasks created so far, oldest first.
     pub fn tasks(&self) -> Vec<Task> {
         lock(&self.state.family).tasks()
@@ -450,6 +493,9 @@ struct Shared {
     answers: AtomicU64,
     /// Agents, routes, tasks and contacts.
     family: Mutex<Family>,
+    /// The dialer's period in ms; 0 is off.
+    dial_ms: AtomicU64,
+    dial_paused: AtomicBool,
 }
 
 impl std::fmt::Debug for Shared {
@@ -463,6 +509,8 @@ impl std::fmt::Debug for Shared {
 struct Live {
     /// Oldest first.
     records: Vec<CallRecord>,
+    /// Calls the dialer placed so far.
+    dialed: u64,
     /// `createTs` of the newest insert, so inserts never go back in time.
     newest_ts: i64,
 }
@@ -665,6 +713,36 @@ impl Shared {
             // Serializing plain data into memory does not fail; answer like a broken
             // server would rather than panic.
             Err(_) => self.error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::BusinessError, "cannot encode the page"),
+        }
+    }
+
+    /// One dialer step: the calls placed become records that Query Call Records finds.
+    fn dial_once(&self) {
+        let dialed = lock(&self.family).dial_step();
+        if dialed.is_empty() {
+            return;
+        }
+        let now = self.clock.now_millis().div_euclid(1000);
+        let mut inserted = write(&self.inserted);
+        for (task_id, contact) in dialed {
+            let mut record = self.dataset.dialed_record(inserted.dialed, &task_id, now);
+            inserted.dialed += 1;
+            record.contact_id = Some(contact.contact_id);
+            record.callee_phone = Some(contact.phone_number.clone());
+            record.real_phone = Some(contact.phone_number.clone());
+            let mut attributes = Vec::new();
+            for (key, value, name) in
+                [("sys.name", contact.name.clone(), "Name"), ("sys.phoneNumber", contact.phone_number, "Phone Number")]
+                    .into_iter()
+                    .map(|(k, v, n)| (k.to_owned(), v, n.to_owned()))
+                    .chain(contact.params.into_iter().map(|(n, v)| (n.clone(), v, n)))
+            {
+                let mut attribute = nxlink_models::Attribute::default();
+                (attribute.name, attribute.key, attribute.value) = (Some(name), Some(key), Some(value));
+                attributes.push(attribute);
+            }
+            record.attributes = attributes;
+            inserted.records.push(record);
         }
     }
 
