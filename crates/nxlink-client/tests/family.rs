@@ -316,3 +316,74 @@ async fn the_dialer_turns_contacts_into_call_records_and_completes_the_task() {
     let err = client.delete_contact("c-1").task_id(&task_id).send().await.unwrap_err();
     assert!(err.to_string().contains("was dialed"), "{err}");
 }
+
+#[tokio::test]
+async fn a_campaign_with_callbacks_delivers_each_call_once_and_agrees_with_the_records() {
+    use std::sync::{Arc, Mutex};
+
+    use nxlink_client::{Callback, Receiver};
+
+    // The customer's receiver, on loopback, verifying with the key pair that created
+    // the task (the mock signs callbacks with it).
+    let received: Arc<Mutex<Vec<Callback>>> = Arc::default();
+    let sink = Arc::clone(&received);
+    let receiver = Arc::new(Receiver::new(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET)));
+    let app = nxlink_client::receiver::axum_router(
+        receiver,
+        move |callback| sink.lock().unwrap().push(callback),
+        |rejection| panic!("a mock callback was refused: {rejection}"),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let server = MockServer::builder().seed(21).records(50).dial_ms(2).start().await.unwrap();
+    server.handle().set_callback_redelivery(true);
+    let client = client_for(&server);
+    let data = create(&client, "With callbacks")
+        .call_callback_url(&url)
+        .task_callback_url(&url)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+    client.append_contacts(&task_id, (1..=5).map(contact).collect()).send().await.unwrap();
+
+    // Bounded wait: a hang guard, not a speed check.
+    let calls = |received: &Mutex<Vec<Callback>>| {
+        received.lock().unwrap().iter().filter(|c| matches!(c, Callback::CallRecord(_))).count()
+    };
+    let statuses = |received: &Mutex<Vec<Callback>>| -> Vec<Option<TaskStatus>> {
+        let mut statuses: Vec<_> = received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|c| if let Callback::TaskStatus(t) = c { Some(t.task_status) } else { None })
+            .collect();
+        statuses.sort_by_key(|s| s.map(|s| s.code()));
+        statuses
+    };
+    for _ in 0..2_000 {
+        if calls(&received) == 5 && statuses(&received).len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await; // let redeliveries land
+    assert_eq!(calls(&received), 5, "one callback per call, redeliveries recognised");
+    assert_eq!(statuses(&received), [Some(TaskStatus::InProgress), Some(TaskStatus::Completed)]);
+
+    // The callbacks agree with Query Call Records, record for record.
+    let records: Vec<_> = client.query_call_records(&task_id).records().try_collect().await.unwrap();
+    let mut from_records: Vec<_> = records.iter().map(|r| r.call_id.clone()).collect();
+    let mut from_callbacks: Vec<_> = received
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|c| if let Callback::CallRecord(call) = c { Some(call.call_id.clone()) } else { None })
+        .collect();
+    from_records.sort();
+    from_callbacks.sort();
+    assert_eq!(from_callbacks, from_records);
+}

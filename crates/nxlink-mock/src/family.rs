@@ -46,6 +46,25 @@ pub struct StoredContact {
     pub dialed: bool,
 }
 
+/// Where a task's callbacks go, and whose key pair signs them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Hooks {
+    /// The access key that created the task.
+    pub(crate) access_key: String,
+    /// Call-record callbacks.
+    pub(crate) call_url: Option<String>,
+    /// Task-status callbacks.
+    pub(crate) task_url: Option<String>,
+}
+
+/// A callback to send: where, and the JSON payload.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub(crate) access_key: String,
+    pub(crate) url: String,
+    pub(crate) payload: serde_json::Value,
+}
+
 /// The simulated account: agents, routes, tasks and their contacts.
 pub(crate) struct Family {
     agents: Vec<Agent>,
@@ -53,6 +72,7 @@ pub(crate) struct Family {
     /// Oldest first; listed newest first.
     tasks: Vec<Task>,
     contacts: BTreeMap<String, Vec<StoredContact>>,
+    hooks: BTreeMap<String, Hooks>,
     ids: SplitMix64,
 }
 
@@ -96,6 +116,7 @@ impl Family {
             routes,
             tasks: Vec::new(),
             contacts: BTreeMap::new(),
+            hooks: BTreeMap::new(),
             ids: SplitMix64::for_record(seed, 0xfa11),
         };
         family.seed_demo_task();
@@ -171,7 +192,12 @@ impl Family {
         out
     }
 
-    pub(crate) fn create_task(&mut self, request: &CreateTaskRequest, now_secs: i64) -> Result<JsonValue, Refusal> {
+    pub(crate) fn create_task(
+        &mut self,
+        request: &CreateTaskRequest,
+        access_key: &str,
+        now_secs: i64,
+    ) -> Result<JsonValue, Refusal> {
         if !self.agents.iter().any(|a| a.auto_flow_id == Some(request.auto_flow_id)) {
             return Err(business(format!("autoFlowId {} is not an agent of this account", request.auto_flow_id)));
         }
@@ -204,6 +230,15 @@ impl Family {
         task.stat_info = Some(stats);
         self.tasks.push(task);
         self.contacts.insert(task_id.clone(), Vec::new());
+        let url = |u: &Option<String>| u.clone().filter(|u| !u.is_empty());
+        self.hooks.insert(
+            task_id.clone(),
+            Hooks {
+                access_key: access_key.to_owned(),
+                call_url: url(&request.call_callback_url),
+                task_url: url(&request.task_callback_url),
+            },
+        );
         Ok(json!({ "taskId": task_id }))
     }
 
@@ -289,9 +324,11 @@ impl Family {
     /// One dialer step: the next pending contact of every task that is ready or in
     /// progress is dialed (the task moves to in progress, 2); a task with nothing left
     /// to dial completes (3). Returns the `(task id, contact)` pairs dialed.
-    pub(crate) fn dial_step(&mut self) -> Vec<(String, StoredContact)> {
+    pub(crate) fn dial_step(&mut self) -> (Vec<(String, StoredContact)>, Vec<Outgoing>) {
         let mut dialed = Vec::new();
+        let mut outgoing = Vec::new();
         for task in &mut self.tasks {
+            let before = task.task_status;
             let Some(task_id) = task.task_id.clone() else { continue };
             if !matches!(task.task_status, Some(TaskStatus::Ready | TaskStatus::InProgress)) {
                 continue;
@@ -309,7 +346,7 @@ impl Family {
                             *count = Some(count.unwrap_or(0) + 1);
                         }
                     }
-                    dialed.push((task_id, contact.clone()));
+                    dialed.push((task_id.clone(), contact.clone()));
                 }
                 // Everything dialed: done. A task that never had contacts stays ready.
                 None if task.task_status == Some(TaskStatus::InProgress) && had_contacts => {
@@ -317,8 +354,26 @@ impl Family {
                 }
                 None => {}
             }
+            if task.task_status != before {
+                if let Some(hooks) = self.hooks.get(&task_id) {
+                    if let Some(url) = &hooks.task_url {
+                        let payload = json!({
+                            "taskId": task_id, "userTaskId": task.user_task_id, "other": task.other,
+                            "autoFlowId": task.auto_flow_id, "autoFlowName": task.auto_flow_name,
+                            "taskName": task.task_name, "taskStatus": task.task_status,
+                        });
+                        outgoing.push(Outgoing { access_key: hooks.access_key.clone(), url: url.clone(), payload });
+                    }
+                }
+            }
         }
-        dialed
+        (dialed, outgoing)
+    }
+
+    /// Where the call-record callback of `task_id` goes, and who signs it.
+    pub(crate) fn call_hook(&self, task_id: &str) -> Option<(String, String)> {
+        let hooks = self.hooks.get(task_id)?;
+        Some((hooks.access_key.clone(), hooks.call_url.clone()?))
     }
 
     fn task_mut(&mut self, task_id: &str) -> Option<&mut Task> {

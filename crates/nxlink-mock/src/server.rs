@@ -225,6 +225,8 @@ impl MockServerBuilder {
             family: Mutex::new(Family::new(self.seed)),
             dial_ms: AtomicU64::new(self.dial_ms),
             dial_paused: AtomicBool::new(false),
+            callback_redelivery: AtomicBool::new(false),
+            http: reqwest::Client::new(),
         });
         // The dialer holds the state weakly: it stops when the server is gone.
         let dialer = Arc::downgrade(&state);
@@ -407,6 +409,12 @@ impl MockHandle {
         self.state.dial_ms.store(millis, Ordering::Relaxed);
     }
 
+    /// Sends every callback twice from now on (or once again), as a vendor that retries
+    /// deliveries would: receivers must recognise the redelivery.
+    pub fn set_callback_redelivery(&self, twice: bool) {
+        self.state.callback_redelivery.store(twice, Ordering::Relaxed);
+    }
+
     /// Pauses or resumes the dialer: while paused, no contact is called.
     pub fn pause_dialer(&self, paused: bool) {
         self.state.dial_paused.store(paused, Ordering::Relaxed);
@@ -496,6 +504,10 @@ struct Shared {
     /// The dialer's period in ms; 0 is off.
     dial_ms: AtomicU64,
     dial_paused: AtomicBool,
+    /// Send every callback twice, as a vendor retrying would.
+    callback_redelivery: AtomicBool,
+    /// Sends the callbacks.
+    http: reqwest::Client,
 }
 
 impl std::fmt::Debug for Shared {
@@ -613,9 +625,10 @@ impl Shared {
             );
         }
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-        if let Err(err) = self.verifier.verify(header, body) {
-            return self.error(StatusCode::OK, ErrorCode::from(err.code()), &err.to_string());
-        }
+        let caller = match self.verifier.verify(header, body) {
+            Ok(verified) => verified.access_key().to_owned(),
+            Err(err) => return self.error(StatusCode::OK, ErrorCode::from(err.code()), &err.to_string()),
+        };
         if !is_json(header(header::CONTENT_TYPE.as_str())) {
             return self.error(
                 StatusCode::OK,
@@ -631,7 +644,7 @@ impl Shared {
         } else if family::is::<ListRoutes>(endpoint) {
             self.serve::<ListRoutes>(body, |request| Ok(lock(&self.family).list_routes(request)))
         } else if family::is::<CreateTask>(endpoint) {
-            self.serve::<CreateTask>(body, |request| lock(&self.family).create_task(request, now_secs))
+            self.serve::<CreateTask>(body, |request| lock(&self.family).create_task(request, &caller, now_secs))
         } else if family::is::<ListTasks>(endpoint) {
             self.serve::<ListTasks>(body, |request| Ok(lock(&self.family).list_tasks(request)))
         } else if family::is::<AppendContacts>(endpoint) {
@@ -717,9 +730,9 @@ impl Shared {
     }
 
     /// One dialer step: the calls placed become records that Query Call Records finds.
-    fn dial_once(&self) {
-        let dialed = lock(&self.family).dial_step();
-        if dialed.is_empty() {
+    fn dial_once(self: &Arc<Self>) {
+        let (dialed, mut outgoing) = lock(&self.family).dial_step();
+        if dialed.is_empty() && outgoing.is_empty() {
             return;
         }
         let now = self.clock.now_millis().div_euclid(1000);
@@ -742,8 +755,45 @@ impl Shared {
                 attributes.push(attribute);
             }
             record.attributes = attributes;
+            if let Some((access_key, url)) = lock(&self.family).call_hook(&task_id) {
+                if let Ok(payload) = serde_json::to_value(&record) {
+                    outgoing.push(crate::family::Outgoing { access_key, url, payload });
+                }
+            }
             inserted.records.push(record);
         }
+        drop(inserted);
+        for callback in outgoing {
+            let copies = if self.callback_redelivery.load(Ordering::Relaxed) { 2 } else { 1 };
+            for _ in 0..copies {
+                let state = Arc::clone(self);
+                let callback = callback.clone();
+                tokio::spawn(async move { state.deliver(callback).await });
+            }
+        }
+    }
+
+    /// POSTs one callback, signed with the key pair that created the task; tried again
+    /// (three times in all) on a connection error or an answer that is not 2xx.
+    async fn deliver(&self, callback: crate::family::Outgoing) {
+        let Some(secret) = nxlink_auth::SecretStore::secret_for(self.verifier.secrets(), &callback.access_key) else {
+            return;
+        };
+        let signer = nxlink_auth::Signer::new(Credentials::new(callback.access_key.clone(), secret.expose_secret()));
+        let body = serde_json::to_vec(&callback.payload).unwrap_or_default();
+        for attempt in 0..3 {
+            let signed =
+                signer.sign(nxlink_auth::DEFAULT_BIZ_TYPE, nxlink_auth::DEFAULT_ACTION, self.clock.now_millis(), &body);
+            let mut request = self.http.post(&callback.url).header(header::CONTENT_TYPE, nxlink_models::CONTENT_TYPE);
+            for (name, value) in &signed {
+                request = request.header(name, value);
+            }
+            match request.body(body.clone()).send().await {
+                Ok(answer) if answer.status().is_success() => return,
+                _ => tokio::time::sleep(Duration::from_millis(50 << attempt)).await,
+            }
+        }
+        tracing::warn!(url = %callback.url, "callback not accepted after 3 attempts");
     }
 
     /// Live inserts (when on), then the page.
