@@ -641,3 +641,12 @@ async fn a_body_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_filter_the_mock_does_not_simulate_is_refused_naming_it() {
+    let server = mock(20).await;
+    let err =
+        client_for(&server).query_call_records(DEMO_TASK_ID).extra_field("newFilter", 1).send().await.unwrap_err();
+    assert_eq!(err.api_code(), Some(ErrorCode::BusinessError));
+    assert!(err.to_string().contains("filter `newFilter` is not simulated"), "{err}");
+}

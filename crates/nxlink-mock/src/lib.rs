@@ -85,7 +85,7 @@ pub use dataset::{
 };
 pub use family::{StoredContact, SEEDED_AGENTS, SEEDED_ROUTES};
 pub use faults::{Fault, Faults};
-pub use query::{matches, page};
+pub use query::{matches, page, unsupported, HONOURED};
 pub use quirks::{new_call_result, new_call_status};
 pub use server::{
     MockHandle, MockServer, MockServerBuilder, Outcome, RecordedRequest, DEFAULT_RECORDS, DEFAULT_REQUEST_LOG_CAPACITY,

@@ -708,6 +708,13 @@ impl Shared {
         if let Err(err) = request.validate() {
             return self.error(StatusCode::OK, ErrorCode::BusinessError, &err.to_string());
         }
+        if let Some(field) = query::unsupported(&request) {
+            let message = format!(
+                "filter `{field}` is not simulated by nxlink-mock; expected only {}",
+                query::HONOURED.join(", ")
+            );
+            return self.error(StatusCode::OK, ErrorCode::BusinessError, &message);
+        }
         let page = self.query(&request);
         let trace_id = self.trace_id();
         let body = if self.quirks.load(Ordering::Relaxed) {

@@ -262,3 +262,22 @@ async fn paging_by_position_agrees_with_the_filtering_scan() {
         assert!(by_position.list == scanned.list, "page {number}");
     }
 }
+
+#[test]
+fn every_request_field_of_the_spec_is_honoured_by_the_query() {
+    // A field the spec adds fails here, by name, until the mock simulates it.
+    let missing: Vec<&str> = nxlink_models::QueryCallRecordsRequest::FIELDS
+        .iter()
+        .copied()
+        .filter(|field| !nxlink_mock::HONOURED.contains(field))
+        .collect();
+    assert!(missing.is_empty(), "request fields the mock ignores: {missing:?}");
+}
+
+#[test]
+fn a_field_the_mock_does_not_simulate_is_refused_not_ignored() {
+    let request = nxlink_models::QueryCallRecordsRequest::new("t").extra_field("newFilter", 7);
+    assert_eq!(nxlink_mock::unsupported(&request).as_deref(), Some("newFilter"));
+    let plain = nxlink_models::QueryCallRecordsRequest::new("t").call_id("x");
+    assert_eq!(nxlink_mock::unsupported(&plain), None);
+}
