@@ -387,3 +387,57 @@ async fn a_campaign_with_callbacks_delivers_each_call_once_and_agrees_with_the_r
     from_callbacks.sort();
     assert_eq!(from_callbacks, from_records);
 }
+
+/// How the server met each request sent to `Op`'s path.
+fn outcomes<Op: nxlink_models::runtime::Operation>(server: &MockServer) -> Vec<nxlink_mock::Outcome> {
+    server.requests().into_iter().filter(|r| r.path == Op::ENDPOINT.path).map(|r| r.outcome).collect()
+}
+
+#[tokio::test]
+async fn create_task_once_sends_again_when_a_lost_create_was_not_applied() {
+    let server = mock().await;
+    let client = client_for(&server);
+    // Half the connections close before the request is handled: nothing was applied.
+    server.handle().set_faults(Faults { drop_connection: 0.5, ..Faults::none() }.with_seed(1));
+    let request =
+        nxlink_client::CreateTaskRequest::new("Resent", SEEDED_AGENTS[0].0, SEEDED_ROUTES[0].0, 0, StartupType::Manual);
+    let id = client.create_task_once(request).await.unwrap();
+    server.handle().set_faults(Faults::none());
+    let creates = outcomes::<nxlink_client::CreateTask>(&server);
+    assert!(
+        creates.first() == Some(&nxlink_mock::Outcome::Fault(Fault::DropConnection)),
+        "the seed drops the first create: {creates:?}"
+    );
+    assert_eq!(creates.last(), Some(&nxlink_mock::Outcome::Answered { code: 0 }), "{creates:?}");
+    let tasks = created(&server);
+    assert_eq!(tasks.len(), 1, "one task");
+    assert_eq!(tasks[0].task_id.as_deref(), Some(id.as_str()));
+}
+
+#[tokio::test]
+async fn append_batch_once_gives_up_after_the_retry_budget() {
+    let server = mock().await;
+    let attempts = 3;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(attempts)
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    let data = create(&client, "Budget").send().await.unwrap().into_inner();
+    let task_id = data["taskId"].as_str().unwrap().to_owned();
+    // Every answer is cut short after the batch was applied.
+    server.handle().set_faults(Faults::always(Fault::TruncateBody));
+    let batch = nxlink_client::AppendContactsRequest::new(task_id.as_str(), (1..=4).map(contact).collect());
+    let err = client.append_batch_once(batch).await.unwrap_err();
+    assert!(matches!(err, Error::MaybeApplied { .. }), "{err:?}");
+    server.handle().set_faults(Faults::none());
+    let sent = outcomes::<nxlink_client::AppendContacts>(&server);
+    assert_eq!(sent.len(), attempts as usize, "sent once per attempt: {sent:?}");
+    assert_eq!(server.handle().contacts(&task_id).len(), 4, "each contact once");
+}

@@ -11,7 +11,7 @@
 //! - delete removes a pending contact, found by `userTaskId` first (it takes priority,
 //!   as documented) or `taskId`; anything else is 20000 naming what was not found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use nxlink_models::runtime::{JsonValue, Operation};
 use nxlink_models::{
@@ -71,9 +71,17 @@ pub(crate) struct Family {
     routes: Vec<Route>,
     /// Oldest first; listed newest first.
     tasks: Vec<Task>,
-    contacts: BTreeMap<String, Vec<StoredContact>>,
+    contacts: BTreeMap<String, TaskContacts>,
     hooks: BTreeMap<String, Hooks>,
     ids: SplitMix64,
+}
+
+/// A task's contacts in the order they were added, with their ids for the duplicate
+/// check (a scan per contact made a 100,000-contact append quadratic).
+#[derive(Debug, Default)]
+struct TaskContacts {
+    list: Vec<StoredContact>,
+    ids: HashSet<String>,
 }
 
 /// The seeded agents: `(autoFlowId, name)`. Names travel as a field the spec does not
@@ -140,7 +148,7 @@ impl Family {
         stats.total_order_count = Some(0);
         task.stat_info = Some(stats);
         self.tasks.push(task);
-        self.contacts.insert(crate::DEMO_TASK_ID.to_owned(), Vec::new());
+        self.contacts.insert(crate::DEMO_TASK_ID.to_owned(), TaskContacts::default());
     }
 
     /// A UUID-shaped task id, deterministic for a seed and the order of creates.
@@ -229,7 +237,7 @@ impl Family {
         stats.total_order_count = Some(0);
         task.stat_info = Some(stats);
         self.tasks.push(task);
-        self.contacts.insert(task_id.clone(), Vec::new());
+        self.contacts.insert(task_id.clone(), TaskContacts::default());
         let url = |u: &Option<String>| u.clone().filter(|u| !u.is_empty());
         self.hooks.insert(
             task_id.clone(),
@@ -272,10 +280,10 @@ impl Family {
         };
         let mut added = 0_i32;
         for contact in &request.list {
-            if contacts.iter().any(|c| c.contact_id == contact.contact_id) {
+            if !contacts.ids.insert(contact.contact_id.clone()) {
                 continue;
             }
-            contacts.push(StoredContact {
+            contacts.list.push(StoredContact {
                 contact_id: contact.contact_id.clone(),
                 name: contact.name.clone(),
                 phone_number: contact.phone_number.clone(),
@@ -303,9 +311,10 @@ impl Family {
             }));
         };
         let contacts = self.contacts.entry(task_id.clone()).or_default();
-        match contacts.iter().position(|c| c.contact_id == request.contact_id) {
-            Some(at) if !contacts[at].dialed => {
-                contacts.remove(at);
+        match contacts.list.iter().position(|c| c.contact_id == request.contact_id) {
+            Some(at) if !contacts.list[at].dialed => {
+                contacts.list.remove(at);
+                contacts.ids.remove(&request.contact_id);
             }
             Some(_) => {
                 return Err(business(format!(
@@ -334,8 +343,8 @@ impl Family {
                 continue;
             }
             let contacts = self.contacts.entry(task_id.clone()).or_default();
-            let had_contacts = !contacts.is_empty();
-            match contacts.iter_mut().find(|c| !c.dialed) {
+            let had_contacts = !contacts.list.is_empty();
+            match contacts.list.iter_mut().find(|c| !c.dialed) {
                 Some(contact) => {
                     contact.dialed = true;
                     task.task_status = Some(TaskStatus::InProgress);
@@ -387,7 +396,7 @@ impl Family {
 
     /// The contacts of a task, in the order they were added.
     pub(crate) fn contacts(&self, task_id: &str) -> Vec<StoredContact> {
-        self.contacts.get(task_id).cloned().unwrap_or_default()
+        self.contacts.get(task_id).map(|c| c.list.clone()).unwrap_or_default()
     }
 }
 
