@@ -2,7 +2,7 @@
 # `nxlink contacts append` of N contacts (default 100,000) in batches of 100 against an
 # `nxlink-mock` in its own process that answers every request after a fixed latency
 # (default 20 ms). Reports wall time against the ideal (requests x latency /
-# concurrency, the command sending 4 batches at a time) and the command's peak RSS
+# concurrency, the command sending 8 batches at a time) and the command's peak RSS
 # (GNU time). Target (issue 16): within 1.5x of the ideal, under 64 MB.
 #
 #   benches/run_append.sh                    # N=100000 LATENCY_MS=20
@@ -13,7 +13,7 @@ ROOT=$(pwd)
 N=${N:-100000}
 BATCH=${BATCH:-100}
 LATENCY_MS=${LATENCY_MS:-20}
-CONCURRENCY=4   # fixed in `contacts append`
+CONCURRENCY=8   # fixed in `contacts append`
 OUT=${OUT:-$ROOT/target/bench-append}
 mkdir -p "$OUT"
 

@@ -1408,11 +1408,19 @@ fn a_campaign_create_append_twice_and_delete() {
         let stored = mock.server.handle().contacts(&task_id);
         assert_eq!(stored.len(), 250, "round {round}: the same file again adds nobody");
     }
+    // Batches go out concurrently, so the stored order is not the file's: look up by phone.
     let stored = mock.server.handle().contacts(&task_id);
-    assert_eq!(stored[0].contact_id, "mine-0", "a contactId column is kept");
-    assert_eq!(stored[1].contact_id, nxlink_client::stable_contact_id(&task_id, "85290000001"), "else derived");
-    let appends: Vec<Value> = mock.bodies().into_iter().filter(|b| b.get("list").is_some()).collect();
-    assert_eq!(appends[0]["list"][0]["params"], serde_json::json!([{"name": "order", "value": "A-0"}]));
+    let id_of = |phone: &str| stored.iter().find(|c| c.phone_number == phone).map(|c| c.contact_id.clone());
+    assert_eq!(id_of("85290000000").as_deref(), Some("mine-0"), "a contactId column is kept");
+    assert_eq!(id_of("85290000001"), Some(nxlink_client::stable_contact_id(&task_id, "85290000001")), "else derived");
+    let first = mock
+        .bodies()
+        .into_iter()
+        .filter_map(|b| b.get("list").and_then(|l| l.as_array()).cloned())
+        .flatten()
+        .find(|c| c["contactId"] == "mine-0")
+        .unwrap();
+    assert_eq!(first["params"], serde_json::json!([{"name": "order", "value": "A-0"}]));
 
     let deleted = run(against(&mock).args(["contacts", "delete", "--task-id", &task_id, "--contact-id", "mine-0"]));
     assert_ok(&deleted);
@@ -1581,4 +1589,50 @@ fn callbacks_listen_prints_each_verified_callback_once_and_refuses_the_rest() {
     let rejected: Vec<&str> = rest.lines().filter(|l| l.starts_with("rejected: ")).collect();
     assert_eq!(rejected.len(), 2, "{rest}");
     assert!(!rest.contains(DEMO_ACCESS_SECRET) && !rest.contains(&good[4].1), "no secret, no signature: {rest}");
+}
+
+#[test]
+fn contacts_come_from_stdin_as_csv_or_from_a_jsonl_file() {
+    let mock = Mock::start();
+    let task_id = DEMO_TASK_ID;
+    let mut append = against(&mock)
+        .args(["contacts", "append", "--task-id", task_id, "--batch-size", "2", "--file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    append
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"phoneNumber,name,tier\n85291000001,A,gold\n85291000002,B,\n85291000003,C,x\n")
+        .unwrap();
+    let appended = append.wait_with_output().unwrap();
+    assert_ok(&appended);
+    assert_eq!(String::from_utf8(appended.stdout).unwrap(), format!("appended 3 contacts to {task_id} in 2 batches\n"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("more.jsonl");
+    std::fs::write(&file, "{\"phoneNumber\":\"85291000004\",\"name\":\"D\",\"visits\":3}\n\n{\"phoneNumber\":\"85291000005\",\"name\":\"E\"}\n").unwrap();
+    let appended = run(against(&mock).args(["contacts", "append", "--task-id", task_id, "--file"]).arg(&file));
+    assert_ok(&appended);
+
+    let stored = mock.server.handle().contacts(task_id);
+    let by_phone = |phone: &str| stored.iter().find(|c| c.phone_number == phone).unwrap().clone();
+    assert_eq!(stored.len(), 5, "{stored:?}");
+    assert_eq!(by_phone("85291000001").params, vec![("tier".to_owned(), "gold".to_owned())]);
+    assert_eq!(by_phone("85291000003").name, "C");
+    // A JSON number arrives as its text.
+    assert_eq!(by_phone("85291000004").params, vec![("visits".to_owned(), "3".to_owned())]);
+    assert_eq!(by_phone("85291000005").contact_id, nxlink_client::stable_contact_id(task_id, "85291000005"));
+
+    // A bad JSONL line is refused naming its line (blank lines count), before any request.
+    let sent = mock.server.requests().len();
+    std::fs::write(&file, "{\"phoneNumber\":\"85291000006\",\"name\":\"F\"}\n\nnot json\n").unwrap();
+    let (code, line) =
+        failure(&run(against(&mock).args(["contacts", "append", "--task-id", task_id, "--file"]).arg(&file)));
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("line 3"), "{line}");
+    assert_eq!(mock.server.requests().len(), sent, "nothing sent");
 }

@@ -1,16 +1,12 @@
 //! `nxlink agents|routes|tasks|contacts`: the campaign commands.
 
-use std::collections::HashMap;
-use std::io::{BufRead, Write};
-use std::path::Path;
+use std::io::Write;
 
 use futures_util::{StreamExt, TryStreamExt};
-use nxlink_client::{
-    stable_contact_id, AppendContactsRequest, Client, Contact, ContactParam, CreateTaskRequest, Error as ApiCallError,
-    StartupType,
-};
+use nxlink_client::{AppendContactsRequest, Client, CreateTaskRequest, Error as ApiCallError, StartupType};
 use nxlink_models::runtime::{Operation, PaginatedOperation};
 
+use super::contact_file::{Line, Source};
 use crate::args::{
     ContactsAppendArgs, ContactsDeleteArgs, Format, NamedListArgs, Startup, TaskCreateArgs, TaskListArgs,
 };
@@ -19,7 +15,7 @@ use crate::output::{RecordOutput, WriteError};
 use crate::table::Item;
 
 /// Batches sent at once by `contacts append`.
-const APPEND_CONCURRENCY: usize = 4;
+const APPEND_CONCURRENCY: usize = 8;
 
 fn call_error<Op: Operation>(client: &Client, err: &ApiCallError) -> CliError {
     CliError::from_call(err, client.base_url(), Op::ENDPOINT.path)
@@ -106,156 +102,89 @@ pub(super) async fn delete_contact(client: &Client, args: ContactsDeleteArgs) ->
     Ok(())
 }
 
-/// A contact of the file, with the line it came from.
-struct Line {
-    number: usize,
-    contact: Contact,
+/// What became of one batch of `contacts append`.
+struct BatchOutcome {
+    contacts: usize,
+    /// The batch's lines as JSON, with the service's code and message, when it refused them.
+    rejected: Vec<String>,
+    error: Option<CliError>,
 }
 
-/// Reads and checks the whole file before anything is sent: a missing column, an empty
-/// phone number or a contact id used twice is a usage error naming the line.
-fn read_contacts(path: &Path, task_id: &str) -> Result<Vec<Line>, CliError> {
-    let shown = path.display().to_string();
-    let text = if path.as_os_str() == "-" {
-        let mut text = String::new();
-        for line in std::io::stdin().lock().lines() {
-            let line = line.map_err(|err| CliError::usage(format!("--file -: cannot read standard input: {err}")))?;
-            text.push_str(&line);
-            text.push('\n');
+/// Sends one batch, again as it was when its answer is lost; a refusal keeps the
+/// batch's lines for `--rejects`.
+async fn send_batch(client: &Client, request: AppendContactsRequest, batch: &[Line]) -> BatchOutcome {
+    let mut outcome = BatchOutcome { contacts: batch.len(), rejected: Vec::new(), error: None };
+    match client.append_batch_once(request).await {
+        Ok(_) => {}
+        Err(ApiCallError::Api(api)) => {
+            let message = api.message.clone().unwrap_or_default();
+            outcome.rejected = batch
+                .iter()
+                .map(|line| {
+                    serde_json::json!({"line": line.number, "contactId": line.contact.contact_id,
+                        "phoneNumber": line.contact.phone_number, "code": api.code.code(), "error": message})
+                    .to_string()
+                })
+                .collect();
         }
-        text
-    } else {
-        std::fs::read_to_string(path)
-            .map_err(|err| CliError::usage(format!("--file {shown}: cannot read it: {err}")))?
-    };
-    let jsonl = path.extension().is_some_and(|e| e == "jsonl");
-    let rows = if jsonl { jsonl_rows(&text, &shown)? } else { csv_rows(&text, &shown)? };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for (number, fields) in rows {
-        let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned());
-        let phone = get("phoneNumber").unwrap_or_default();
-        if phone.is_empty() {
-            return Err(CliError::usage(format!("{shown} line {number}: empty phoneNumber; expected a phone number")));
-        }
-        let name = get("name").unwrap_or_default();
-        let contact_id =
-            get("contactId").filter(|id| !id.is_empty()).unwrap_or_else(|| stable_contact_id(task_id, &phone));
-        if let Some(first) = seen.insert(contact_id.clone(), number) {
-            return Err(CliError::usage(format!(
-                "{shown} line {number}: contact id {contact_id} is already on line {first} (the same phone number twice \
-                 gives the same derived id); expected each contact once"
-            )));
-        }
-        let params: Vec<ContactParam> = fields
-            .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "phoneNumber" | "name" | "contactId"))
-            .map(|(k, v)| ContactParam::new(k.as_str()).value(v.as_str()))
-            .collect();
-        let mut contact = Contact::new(contact_id, name, phone);
-        if !params.is_empty() {
-            contact = contact.params(params);
-        }
-        contact.validate_at(&format!("{shown} line {number}: ")).map_err(|err| CliError::usage(err.to_string()))?;
-        out.push(Line { number, contact });
+        Err(err) => outcome.error = Some(call_error::<nxlink_models::AppendContacts>(client, &err)),
     }
-    Ok(out)
-}
-
-type Rows = Vec<(usize, Vec<(String, String)>)>;
-
-fn csv_rows(text: &str, shown: &str) -> Result<Rows, CliError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|err| CliError::usage(format!("{shown}: cannot read the CSV header: {err}")))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    for required in ["phoneNumber", "name"] {
-        if !header.iter().any(|h| h == required) {
-            return Err(CliError::usage(format!(
-                "{shown} line 1: no `{required}` column; expected a header with phoneNumber and name (and optionally \
-                 contactId; any other column is a variable)"
-            )));
-        }
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|err| {
-            let line = err.position().map_or(0, |p| p.line());
-            CliError::usage(format!("{shown} line {line}: {err}"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line()) as usize;
-        rows.push((line, header.iter().cloned().zip(record.iter().map(str::to_owned)).collect()));
-    }
-    Ok(rows)
-}
-
-fn jsonl_rows(text: &str, shown: &str) -> Result<Rows, CliError> {
-    let mut rows = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let number = index + 1;
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).map_err(|err| {
-            CliError::usage(format!("{shown} line {number}: {err}; expected one JSON object per line"))
-        })?;
-        let fields =
-            object.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned))).collect();
-        rows.push((number, fields));
-    }
-    Ok(rows)
+    outcome
 }
 
 pub(super) async fn append_contacts(client: &Client, args: ContactsAppendArgs, quiet: bool) -> Result<(), CliError> {
-    let lines = read_contacts(&args.file, &args.task_id)?;
-    let batches: Vec<&[Line]> = lines.chunks(usize::from(args.batch_size)).collect();
+    let source = Source::open(&args.file)?;
+    let total = source.check(&args.task_id)?;
     let progress = crate::progress::Progress::new(crate::progress::wanted_here(quiet, true));
-    progress.set_total(lines.len() as u64);
+    progress.set_total(total as u64);
     let task_id = args.task_id.as_str();
     let country_code = args.country_code.as_deref();
-    let results: Vec<(usize, Result<usize, ApiCallError>)> = futures_util::stream::iter(batches.iter().enumerate())
-        .map(|(index, batch)| {
-            let contacts: Vec<Contact> = batch.iter().map(|line| line.contact.clone()).collect();
+    let size = usize::from(args.batch_size).max(1);
+    // The second pass: lines are parsed as batches go out, so memory holds the batches
+    // in flight, not the file.
+    let mut lines = source.lines(task_id)?;
+    let batches = std::iter::from_fn(move || {
+        let batch: Result<Vec<Line>, CliError> = lines.by_ref().take(size).collect();
+        match batch {
+            Ok(batch) if batch.is_empty() => None,
+            other => Some(other),
+        }
+    });
+    let mut outcomes = futures_util::stream::iter(batches)
+        .map(|batch| {
             let progress = &progress;
             async move {
-                let mut request = AppendContactsRequest::new(task_id, contacts);
+                let batch = match batch {
+                    Ok(batch) => batch,
+                    // The file changed between the two passes.
+                    Err(err) => return BatchOutcome { contacts: 0, rejected: Vec::new(), error: Some(err) },
+                };
+                let mut request =
+                    AppendContactsRequest::new(task_id, batch.iter().map(|line| line.contact.clone()).collect());
                 request.country_code = country_code.map(str::to_owned);
-                let result = client.append_batch_once(request).await;
+                let outcome = send_batch(client, request, &batch).await;
                 for _ in 0..batch.len() {
                     progress.inc();
                 }
-                (index, result)
+                outcome
             }
         })
-        .buffer_unordered(APPEND_CONCURRENCY)
-        .collect()
-        .await;
+        .buffer_unordered(APPEND_CONCURRENCY);
+    let (mut appended, mut batches) = (0, 0);
     let mut rejected: Vec<String> = Vec::new();
-    let mut appended = 0;
     let mut first_error: Option<CliError> = None;
-    for (index, result) in results {
-        match result {
-            Ok(_) => appended += batches[index].len(),
-            Err(ApiCallError::Api(api)) => {
-                let message = api.message.clone().unwrap_or_default();
-                for line in batches[index] {
-                    rejected.push(
-                        serde_json::json!({"line": line.number, "contactId": line.contact.contact_id,
-                            "phoneNumber": line.contact.phone_number, "code": api.code.code(), "error": message})
-                        .to_string(),
-                    );
-                }
+    while let Some(outcome) = outcomes.next().await {
+        batches += 1;
+        match (outcome.error, outcome.rejected.is_empty()) {
+            (Some(err), _) => {
+                first_error.get_or_insert(err);
             }
-            Err(err) => {
-                first_error.get_or_insert_with(|| call_error::<nxlink_models::AppendContacts>(client, &err));
-            }
+            (None, true) => appended += outcome.contacts,
+            (None, false) => rejected.extend(outcome.rejected),
         }
     }
     let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}es") };
-    println!("appended {appended} contacts to {task_id} in {}", plural(batches.len(), "batch"));
+    println!("appended {appended} contacts to {task_id} in {}", plural(batches, "batch"));
     if let Some(err) = first_error {
         return Err(err);
     }

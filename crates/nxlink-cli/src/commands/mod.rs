@@ -3,6 +3,7 @@
 
 mod callbacks;
 mod calls;
+mod contact_file;
 mod enums;
 mod family;
 mod sign;
