@@ -341,6 +341,18 @@ mod tests {
         assert!(err.reason.contains("callId") && err.reason.contains("taskName"), "{err}");
     }
 
+    /// JSON objects made of callback fields (and an unknown one), with values of any
+    /// type: most decode as one callback or the other, some do not.
+    fn callback_like() -> impl Strategy<Value = Vec<u8>> {
+        let key = prop::sample::select(vec!["taskId", "callId", "taskName", "taskStatus", "callResult", "later"]);
+        let value = prop_oneof![
+            "[a-z0-9-]{0,12}".prop_map(serde_json::Value::from),
+            any::<i32>().prop_map(serde_json::Value::from),
+            Just(serde_json::Value::Null),
+        ];
+        prop::collection::btree_map(key, value, 0..6).prop_map(|fields| serde_json::to_vec(&fields).unwrap_or_default())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -351,6 +363,31 @@ mod tests {
             let _ = receiver().receive(lookup(&headers), &body);
             let none: Vec<(String, String)> = Vec::new();
             let _ = receiver().unsigned(UnsignedPolicy::Allow).receive(lookup(&none), &body);
+        }
+
+        #[test]
+        fn a_signed_arbitrary_body_is_decoded_once_and_a_changed_byte_refused(
+            body in prop_oneof![prop::collection::vec(any::<u8>(), 0..200), callback_like()],
+            flip in any::<prop::sample::Index>(),
+            bit in 0..8_u8,
+        ) {
+            let receiver = receiver();
+            let headers = signed(&body, SECRET, NOW);
+            match (receiver.receive(lookup(&headers), &body), Callback::decode(&body)) {
+                (Ok(Received::New(got)), Ok(want)) => {
+                    prop_assert_eq!(got.dedupe_key(), want.dedupe_key());
+                    let again = receiver.receive(lookup(&headers), &body);
+                    prop_assert!(matches!(again, Ok(Received::Duplicate(_))), "{:?}", again);
+                }
+                (Err(rejection), Err(_)) => prop_assert_eq!(rejection.status, 400, "{}", rejection),
+                (got, want) => prop_assert!(false, "receive {:?} but decode {:?}", got, want.map(|c| c.dedupe_key())),
+            }
+            if !body.is_empty() {
+                let mut changed = body.clone();
+                changed[flip.index(body.len())] ^= 1 << bit;
+                let err = receiver.receive(lookup(&headers), &changed).unwrap_err();
+                prop_assert_eq!(err.status, 401, "{}", err);
+            }
         }
     }
 }
