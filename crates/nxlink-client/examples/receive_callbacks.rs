@@ -40,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // NXLink, simulated: dials a contact every 20 ms and delivers every callback twice.
     let mock = MockServer::builder().records(100).dial_ms(20).start().await?;
-    mock.handle().set_callback_redelivery(true);
+    mock.handle().set_callback_delivery(nxlink_mock::Delivery::in_order().redelivered());
     let client = Client::builder().base_url(mock.base_url()).credentials(credentials).build()?;
 
     let task_id = client

@@ -338,7 +338,7 @@ async fn a_campaign_with_callbacks_delivers_each_call_once_and_agrees_with_the_r
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let server = MockServer::builder().seed(21).records(50).dial_ms(2).start().await.unwrap();
-    server.handle().set_callback_redelivery(true);
+    server.handle().set_callback_delivery(nxlink_mock::Delivery::in_order().redelivered());
     let client = client_for(&server);
     let data = create(&client, "With callbacks")
         .call_callback_url(&url)
@@ -440,4 +440,56 @@ async fn append_batch_once_gives_up_after_the_retry_budget() {
     let sent = outcomes::<nxlink_client::AppendContacts>(&server);
     assert_eq!(sent.len(), attempts as usize, "sent once per attempt: {sent:?}");
     assert_eq!(server.handle().contacts(&task_id).len(), 4, "each contact once");
+}
+
+#[tokio::test]
+async fn callbacks_arrive_in_order_unless_the_mock_is_told_to_reorder_delay_and_redeliver() {
+    use std::sync::{Arc, Mutex};
+
+    use nxlink_client::{Callback, Receiver};
+    use nxlink_mock::Delivery;
+
+    let reordered = Delivery::in_order().reordered().delayed(Duration::from_millis(20)).redelivered();
+    for (delivery, want) in [
+        // Dialing the first contact starts the task (status 2); the last one ends it (3).
+        (Delivery::in_order(), ["task:2", "call:c-1", "call:c-2", "task:3"]),
+        // Each dialer step's callbacks last first; every one twice, seen once.
+        (reordered, ["call:c-1", "task:2", "call:c-2", "task:3"]),
+    ] {
+        let arrived: Arc<Mutex<Vec<String>>> = Arc::default();
+        let sink = Arc::clone(&arrived);
+        let receiver = Arc::new(Receiver::new(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET)));
+        let app = nxlink_client::receiver::axum_router(
+            receiver,
+            move |callback| {
+                sink.lock().unwrap().push(match callback {
+                    Callback::CallRecord(call) => format!("call:{}", call.contact_id.unwrap_or_default()),
+                    Callback::TaskStatus(task) => format!("task:{}", task.task_status.map_or(0, |s| s.code())),
+                    other => format!("{other:?}"),
+                });
+            },
+            |rejection| panic!("a mock callback was refused: {rejection}"),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+
+        let server = MockServer::builder().seed(21).records(50).dial_ms(2).start().await.unwrap();
+        server.handle().pause_dialer(true);
+        server.handle().set_callback_delivery(delivery);
+        let client = client_for(&server);
+        let data = create(&client, "Ordered").call_callback_url(&url).task_callback_url(&url).send().await.unwrap();
+        let task_id = data.into_inner()["taskId"].as_str().unwrap().to_owned();
+        client.append_contacts(&task_id, (1..=2).map(contact).collect()).send().await.unwrap();
+        server.handle().pause_dialer(false);
+        // Bounded wait: a hang guard, not a speed check.
+        for _ in 0..2_000 {
+            if arrived.lock().unwrap().len() == want.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await; // let redeliveries land
+        assert_eq!(*arrived.lock().unwrap(), want, "{delivery:?}");
+    }
 }

@@ -190,3 +190,46 @@ mod tests {
         assert!((0..100).all(|_| dice.roll() == Some(Fault::BadGateway)));
     }
 }
+
+/// How the mock delivers callbacks. The vendor's retry schedule is not documented, so a
+/// receiver must cope with what a retrying, busy sender does: the same event twice, late,
+/// and a later event before an earlier one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// Every callback is sent twice.
+    pub redeliver: bool,
+    /// Callbacks wait this long before they are sent.
+    pub delay: Duration,
+    /// The callbacks of one dialer step (a call record, the task's status change) are
+    /// sent last first; by default they go one after another in the order they happened.
+    pub out_of_order: bool,
+}
+
+impl Delivery {
+    /// Each callback once, at once, in order.
+    pub const fn in_order() -> Self {
+        Self { redeliver: false, delay: Duration::ZERO, out_of_order: false }
+    }
+
+    /// The same, every callback sent twice.
+    #[must_use]
+    pub const fn redelivered(mut self) -> Self {
+        self.redeliver = true;
+        self
+    }
+
+    /// The same, callbacks sent `delay` late.
+    #[must_use]
+    pub const fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// The same, each dialer step's callbacks sent last first.
+    #[must_use]
+    pub const fn reordered(mut self) -> Self {
+        self.out_of_order = true;
+        self
+    }
+}

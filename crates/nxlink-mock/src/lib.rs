@@ -84,7 +84,7 @@ pub use dataset::{
     Dataset, DATASET_END_TS, DATASET_SPAN_SECS, DEMO_TASK_ID, FIRST_ID, MAX_RECORDS, TASK_IDS, USER_INTENTS,
 };
 pub use family::{StoredContact, SEEDED_AGENTS, SEEDED_ROUTES};
-pub use faults::{Fault, Faults};
+pub use faults::{Delivery, Fault, Faults};
 pub use query::{matches, page, unsupported, HONOURED};
 pub use quirks::{new_call_result, new_call_status};
 pub use server::{

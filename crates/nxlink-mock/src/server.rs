@@ -209,6 +209,7 @@ impl MockServerBuilder {
         }
         let clock = Arc::new(OffsetClock::new(SystemClock, clamp_offset(self.clock_offset_millis)));
         let instance = SplitMix64::for_record(SystemClock.now_millis() as u64, u64::from(addr.port())).next_u64();
+        let (outbox, mut outbox_rx) = tokio::sync::mpsc::unbounded_channel();
         let state = Arc::new(Shared {
             base_url: format!("http://{addr}"),
             dataset,
@@ -225,8 +226,20 @@ impl MockServerBuilder {
             family: Mutex::new(Family::new(self.seed)),
             dial_ms: AtomicU64::new(self.dial_ms),
             dial_paused: AtomicBool::new(false),
-            callback_redelivery: AtomicBool::new(false),
+            delivery: Mutex::new(crate::faults::Delivery::in_order()),
+            outbox,
             http: reqwest::Client::new(),
+        });
+        // One sender for every callback, so that they leave in the order they happened.
+        let sender = Arc::downgrade(&state);
+        tokio::spawn(async move {
+            while let Some((due, callbacks)) = outbox_rx.recv().await {
+                tokio::time::sleep_until(due).await;
+                let Some(state) = sender.upgrade() else { return };
+                for callback in callbacks {
+                    state.deliver(callback).await;
+                }
+            }
         });
         // The dialer holds the state weakly: it stops when the server is gone.
         let dialer = Arc::downgrade(&state);
@@ -409,10 +422,10 @@ impl MockHandle {
         self.state.dial_ms.store(millis, Ordering::Relaxed);
     }
 
-    /// Sends every callback twice from now on (or once again), as a vendor that retries
-    /// deliveries would: receivers must recognise the redelivery.
-    pub fn set_callback_redelivery(&self, twice: bool) {
-        self.state.callback_redelivery.store(twice, Ordering::Relaxed);
+    /// How callbacks are delivered from now on: twice, late, out of order (see
+    /// [`Delivery`](crate::Delivery)).
+    pub fn set_callback_delivery(&self, delivery: crate::faults::Delivery) {
+        *lock(&self.state.delivery) = delivery;
     }
 
     /// Pauses or resumes the dialer: while paused, no contact is called.
@@ -504,8 +517,10 @@ struct Shared {
     /// The dialer's period in ms; 0 is off.
     dial_ms: AtomicU64,
     dial_paused: AtomicBool,
-    /// Send every callback twice, as a vendor retrying would.
-    callback_redelivery: AtomicBool,
+    /// How callbacks are delivered.
+    delivery: Mutex<crate::faults::Delivery>,
+    /// Callbacks to send, each batch when it is due.
+    outbox: tokio::sync::mpsc::UnboundedSender<(tokio::time::Instant, Vec<crate::family::Outgoing>)>,
     /// Sends the callbacks.
     http: reqwest::Client,
 }
@@ -770,14 +785,17 @@ impl Shared {
             inserted.records.push(record);
         }
         drop(inserted);
-        for callback in outgoing {
-            let copies = if self.callback_redelivery.load(Ordering::Relaxed) { 2 } else { 1 };
-            for _ in 0..copies {
-                let state = Arc::clone(self);
-                let callback = callback.clone();
-                tokio::spawn(async move { state.deliver(callback).await });
-            }
+        if outgoing.is_empty() {
+            return;
         }
+        let delivery = *lock(&self.delivery);
+        if delivery.out_of_order {
+            outgoing.reverse();
+        }
+        let copies = if delivery.redeliver { 2 } else { 1 };
+        let callbacks = outgoing.into_iter().flat_map(|callback| std::iter::repeat_n(callback, copies)).collect();
+        // The sender is gone only when the server is.
+        let _ = self.outbox.send((tokio::time::Instant::now() + delivery.delay, callbacks));
     }
 
     /// POSTs one callback, signed with the key pair that created the task; tried again
