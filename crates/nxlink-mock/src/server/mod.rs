@@ -4,14 +4,13 @@ use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
-use std::time::{Duration, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::Router;
 use bytes::Bytes;
-use http::{header, HeaderValue, Method, StatusCode};
+use http::{header, Method, StatusCode};
 use nxlink_auth::{Clock, Credentials, KeyStore, OffsetClock, SystemClock, Verifier};
 use nxlink_models::runtime::Operation;
 use nxlink_models::{
@@ -25,6 +24,9 @@ use tokio::task::JoinHandle;
 use crate::dataset::SplitMix64;
 use crate::family::{self, Family, Refusal, StoredContact};
 use crate::faults::FaultDice;
+
+mod dialer;
+mod wire;
 use crate::{query, quirks, Dataset, Fault, Faults, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET};
 
 /// Request bodies above this size are refused with 20000.
@@ -209,7 +211,7 @@ impl MockServerBuilder {
         }
         let clock = Arc::new(OffsetClock::new(SystemClock, clamp_offset(self.clock_offset_millis)));
         let instance = SplitMix64::for_record(SystemClock.now_millis() as u64, u64::from(addr.port())).next_u64();
-        let (outbox, mut outbox_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (outbox, outbox_rx) = tokio::sync::mpsc::unbounded_channel();
         let state = Arc::new(Shared {
             base_url: format!("http://{addr}"),
             dataset,
@@ -230,36 +232,7 @@ impl MockServerBuilder {
             outbox,
             http: reqwest::Client::new(),
         });
-        // One sender for every callback, so that they leave in the order they happened.
-        let sender = Arc::downgrade(&state);
-        tokio::spawn(async move {
-            while let Some((due, callbacks)) = outbox_rx.recv().await {
-                tokio::time::sleep_until(due).await;
-                let Some(state) = sender.upgrade() else { return };
-                for callback in callbacks {
-                    state.deliver(callback).await;
-                }
-            }
-        });
-        // The dialer holds the state weakly: it stops when the server is gone.
-        let dialer = Arc::downgrade(&state);
-        tokio::spawn(async move {
-            loop {
-                let Some(state) = dialer.upgrade() else { return };
-                let millis = state.dial_ms.load(Ordering::Relaxed);
-                let paused = state.dial_paused.load(Ordering::Relaxed);
-                drop(state);
-                if millis == 0 || paused {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    continue;
-                }
-                tokio::time::sleep(Duration::from_millis(millis)).await;
-                match dialer.upgrade() {
-                    Some(state) => state.dial_once(),
-                    None => return,
-                }
-            }
-        });
+        dialer::spawn(&state, outbox_rx);
         let (shutdown, signal) = oneshot::channel::<()>();
         let app = Router::new().fallback(handle).with_state(Arc::clone(&state));
         let task = tokio::spawn(async move {
@@ -751,76 +724,6 @@ impl Shared {
         }
     }
 
-    /// One dialer step: the calls placed become records that Query Call Records finds.
-    fn dial_once(self: &Arc<Self>) {
-        let (dialed, mut outgoing) = lock(&self.family).dial_step();
-        if dialed.is_empty() && outgoing.is_empty() {
-            return;
-        }
-        let now = self.clock.now_millis().div_euclid(1000);
-        let mut inserted = write(&self.inserted);
-        for (task_id, contact) in dialed {
-            let mut record = self.dataset.dialed_record(inserted.dialed, &task_id, now);
-            inserted.dialed += 1;
-            record.contact_id = Some(contact.contact_id);
-            record.callee_phone = Some(contact.phone_number.clone());
-            record.real_phone = Some(contact.phone_number.clone());
-            let mut attributes = Vec::new();
-            for (key, value, name) in
-                [("sys.name", contact.name.clone(), "Name"), ("sys.phoneNumber", contact.phone_number, "Phone Number")]
-                    .into_iter()
-                    .map(|(k, v, n)| (k.to_owned(), v, n.to_owned()))
-                    .chain(contact.params.into_iter().map(|(n, v)| (n.clone(), v, n)))
-            {
-                let mut attribute = nxlink_models::Attribute::default();
-                (attribute.name, attribute.key, attribute.value) = (Some(name), Some(key), Some(value));
-                attributes.push(attribute);
-            }
-            record.attributes = attributes;
-            if let Some((access_key, url)) = lock(&self.family).call_hook(&task_id) {
-                if let Ok(payload) = serde_json::to_value(&record) {
-                    outgoing.push(crate::family::Outgoing { access_key, url, payload });
-                }
-            }
-            inserted.records.push(record);
-        }
-        drop(inserted);
-        if outgoing.is_empty() {
-            return;
-        }
-        let delivery = *lock(&self.delivery);
-        if delivery.out_of_order {
-            outgoing.reverse();
-        }
-        let copies = if delivery.redeliver { 2 } else { 1 };
-        let callbacks = outgoing.into_iter().flat_map(|callback| std::iter::repeat_n(callback, copies)).collect();
-        // The sender is gone only when the server is.
-        let _ = self.outbox.send((tokio::time::Instant::now() + delivery.delay, callbacks));
-    }
-
-    /// POSTs one callback, signed with the key pair that created the task; tried again
-    /// (three times in all) on a connection error or an answer that is not 2xx.
-    async fn deliver(&self, callback: crate::family::Outgoing) {
-        let Some(secret) = nxlink_auth::SecretStore::secret_for(self.verifier.secrets(), &callback.access_key) else {
-            return;
-        };
-        let signer = nxlink_auth::Signer::new(Credentials::new(callback.access_key.clone(), secret.expose_secret()));
-        let body = serde_json::to_vec(&callback.payload).unwrap_or_default();
-        for attempt in 0..3 {
-            let signed =
-                signer.sign(nxlink_auth::DEFAULT_BIZ_TYPE, nxlink_auth::DEFAULT_ACTION, self.clock.now_millis(), &body);
-            let mut request = self.http.post(&callback.url).header(header::CONTENT_TYPE, nxlink_models::CONTENT_TYPE);
-            for (name, value) in &signed {
-                request = request.header(name, value);
-            }
-            match request.body(body.clone()).send().await {
-                Ok(answer) if answer.status().is_success() => return,
-                _ => tokio::time::sleep(Duration::from_millis(50 << attempt)).await,
-            }
-        }
-        tracing::warn!(url = %callback.url, "callback not accepted after 3 attempts");
-    }
-
     /// Live inserts (when on), then the page.
     fn query(&self, request: &QueryCallRecordsRequest) -> CallRecordPage {
         let live = self.live.load(Ordering::Relaxed);
@@ -848,80 +751,6 @@ impl Shared {
             Envelope { code, message: Some(message.to_owned()), trace_id: Some(trace_id.clone()), data: None };
         let body = serde_json::to_vec(&envelope).unwrap_or_default();
         Answer { status, code: code.code(), trace_id, body }
-    }
-
-    fn trace_id(&self) -> String {
-        let n = self.answers.fetch_add(1, Ordering::Relaxed);
-        format!("{:016x}{:016x}", self.instance, n)
-    }
-
-    fn record(&self, request: RecordedRequest) {
-        if self.log_capacity == 0 {
-            return;
-        }
-        let mut log = lock(&self.log);
-        while log.len() >= self.log_capacity {
-            log.pop_front();
-        }
-        log.push_back(request);
-    }
-
-    /// A response with the `Date` header of the server clock.
-    fn respond(&self, status: StatusCode, content_type: Option<&'static str>, body: Body) -> Response {
-        let mut response = Response::new(body);
-        *response.status_mut() = status;
-        let headers = response.headers_mut();
-        let millis = u64::try_from(self.clock.now_millis()).unwrap_or(0);
-        let date = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(millis));
-        if let Ok(date) = HeaderValue::from_str(&date) {
-            headers.insert(header::DATE, date);
-        }
-        if let Some(content_type) = content_type {
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        }
-        response
-    }
-
-    /// A gateway-style error page.
-    fn status_fault(&self, status: StatusCode) -> Response {
-        let reason = status.canonical_reason().unwrap_or("Error");
-        let page = format!(
-            "<html><head><title>{code} {reason}</title></head><body><center><h1>{code} {reason}</h1></center></body></html>\n",
-            code = status.as_u16()
-        );
-        let mut response = self.respond(status, Some("text/html"), Body::from(page));
-        if matches!(status, StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS) {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        }
-        response
-    }
-
-    /// A response whose body fails before its first byte: hyper then closes the
-    /// connection without writing anything, so the client sees the connection drop.
-    fn dropped_connection(&self) -> Response {
-        let failing = futures_util::stream::once(async {
-            Err::<Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "dropped by nxlink-mock"))
-        });
-        self.respond(StatusCode::OK, Some(nxlink_models::CONTENT_TYPE), Body::from_stream(failing))
-    }
-
-    /// The answer's headers with the full `Content-Length`, half its body, then a
-    /// closed connection.
-    fn truncated(&self, answer: Answer) -> Response {
-        use futures_util::StreamExt as _;
-        let full = Bytes::from(answer.body);
-        let length = full.len();
-        let head = full.slice(..length / 2);
-        let body = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) }).chain(
-            futures_util::stream::once(async {
-                // Let hyper flush the first half before the connection goes.
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "truncated by nxlink-mock"))
-            }),
-        );
-        let mut response = self.respond(answer.status, Some(nxlink_models::CONTENT_TYPE), Body::from_stream(body));
-        response.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-        response
     }
 }
 
