@@ -1478,12 +1478,23 @@ fn the_demo_has_agents_routes_and_a_task() {
     }
 }
 
+/// 30% of requests fail, in each way a create or an append can: 503 before applying, a
+/// connection dropped before applying, an answer cut off or dropped after applying.
+fn campaign_faults() -> Faults {
+    Faults {
+        service_unavailable: 0.075,
+        drop_connection: 0.075,
+        truncate_body: 0.075,
+        drop_after_applying: 0.075,
+        ..Faults::none()
+    }
+}
+
 #[test]
 fn ten_thousand_contacts_under_faults_arrive_once_with_their_params() {
-    // 30% of the requests fail: a third refused before anything happens (503), a third
-    // dropped before an answer, a third applied and then cut off.
-    let faults =
-        Faults { service_unavailable: 0.1, drop_connection: 0.1, truncate_body: 0.1, ..Faults::none() }.with_seed(5);
+    // 30% of the requests fail: refused before anything happens (503), dropped before
+    // an answer, applied and then cut off, applied and then dropped.
+    let faults = campaign_faults().with_seed(5);
     let mock = Mock::with(MockServer::builder().faults(faults));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("contacts.csv");
@@ -1512,14 +1523,15 @@ fn ten_thousand_contacts_under_faults_arrive_once_with_their_params() {
         .flat_map(|b| b["list"].as_array().cloned().unwrap_or_default())
         .find(|c| c["phoneNumber"] == phone_of(12));
     assert_eq!(sent.unwrap()["params"], serde_json::json!([{"name": "tier", "value": "t5"}]));
-    let faults_hit = mock.server.requests().iter().filter(|r| matches!(r.outcome, Outcome::Fault(_))).count();
-    assert!(faults_hit > 5, "the faults fired: {faults_hit}");
+    for fault in [Fault::ServiceUnavailable, Fault::DropConnection, Fault::TruncateBody, Fault::DropAfterApplying] {
+        let hit = mock.server.requests().iter().filter(|r| r.outcome == Outcome::Fault(fault)).count();
+        assert!(hit > 0, "{fault:?} fired");
+    }
 }
 
 #[test]
 fn tasks_create_under_faults_makes_one_task_per_successful_run() {
-    let faults =
-        Faults { service_unavailable: 0.1, drop_connection: 0.1, truncate_body: 0.1, ..Faults::none() }.with_seed(9);
+    let faults = campaign_faults().with_seed(9);
     let mock = Mock::with(MockServer::builder().faults(faults));
     let (agent, route) = (nxlink_mock::SEEDED_AGENTS[0].0.to_string(), nxlink_mock::SEEDED_ROUTES[0].0);
     let mut ids = Vec::new();

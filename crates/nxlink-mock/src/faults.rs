@@ -15,8 +15,10 @@ use rand_chacha::ChaCha8Rng;
 /// the sequence restarts whenever the faults are set again.
 ///
 /// Status faults (500, 502, 503, 429) and dropped connections hit before
-/// authentication, like a gateway in front of the real service would; a truncated body
-/// spoils an answer that was otherwise computed normally (live inserts included).
+/// authentication, like a gateway in front of the real service would: nothing was
+/// applied. A truncated body spoils, and a connection dropped after applying loses, an
+/// answer that was otherwise computed normally (a task created, contacts added, live
+/// inserts made): the faults that make a create or an append ambiguous.
 ///
 /// ```
 /// use nxlink_mock::Faults;
@@ -40,6 +42,8 @@ pub struct Faults {
     /// Rate of answers whose body stops half-way: `Content-Length` announces the whole
     /// body, half of it is sent, then the connection is closed.
     pub truncate_body: f64,
+    /// Rate of requests applied, then answered by closing the connection.
+    pub drop_after_applying: f64,
     /// Added to every request before it is answered (or dropped).
     pub latency: Duration,
 }
@@ -61,6 +65,7 @@ impl Faults {
             too_many_requests: 0.0,
             drop_connection: 0.0,
             truncate_body: 0.0,
+            drop_after_applying: 0.0,
             latency: Duration::ZERO,
         }
     }
@@ -87,11 +92,12 @@ impl Faults {
             Fault::TooManyRequests => &mut self.too_many_requests,
             Fault::DropConnection => &mut self.drop_connection,
             Fault::TruncateBody => &mut self.truncate_body,
+            Fault::DropAfterApplying => &mut self.drop_after_applying,
         }
     }
 
     /// The rates in draw order; NaN and out-of-range values are clamped into `0..=1`.
-    fn slices(&self) -> [(Fault, f64); 6] {
+    fn slices(&self) -> [(Fault, f64); 7] {
         let clamp = |rate: f64| if rate.is_nan() { 0.0 } else { rate.clamp(0.0, 1.0) };
         [
             (Fault::InternalError, clamp(self.internal_error)),
@@ -100,6 +106,7 @@ impl Faults {
             (Fault::TooManyRequests, clamp(self.too_many_requests)),
             (Fault::DropConnection, clamp(self.drop_connection)),
             (Fault::TruncateBody, clamp(self.truncate_body)),
+            (Fault::DropAfterApplying, clamp(self.drop_after_applying)),
         ]
     }
 }
@@ -120,6 +127,8 @@ pub enum Fault {
     DropConnection,
     /// The body was cut off half-way.
     TruncateBody,
+    /// The request was applied, then the connection closed without an answer.
+    DropAfterApplying,
 }
 
 impl Fault {
@@ -130,7 +139,7 @@ impl Fault {
             Self::BadGateway => Some(502),
             Self::ServiceUnavailable => Some(503),
             Self::TooManyRequests => Some(429),
-            Self::DropConnection | Self::TruncateBody => None,
+            Self::DropConnection | Self::TruncateBody | Self::DropAfterApplying => None,
         }
     }
 }

@@ -51,6 +51,9 @@ struct Args {
     /// Share of answers cut off half-way through the body.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     rate_truncate: f64,
+    /// Share of requests applied, then answered by closing the connection.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
+    rate_drop_applied: f64,
     /// Milliseconds added to every request.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
@@ -102,6 +105,7 @@ async fn main() -> ExitCode {
         too_many_requests: args.rate_429,
         drop_connection: args.rate_drop,
         truncate_body: args.rate_truncate,
+        drop_after_applying: args.rate_drop_applied,
         latency: Duration::from_millis(args.latency_ms),
     };
     let mut builder = MockServer::builder()

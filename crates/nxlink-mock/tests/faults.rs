@@ -51,6 +51,37 @@ async fn dropped_connection_is_a_transport_error() {
 }
 
 #[tokio::test]
+async fn an_append_is_applied_or_not_as_its_fault_class_says() {
+    use nxlink_models::runtime::Operation;
+
+    // 503 and a dropped connection come before the service: nothing applied. A cut
+    // body and a connection dropped after the answer was computed: applied, answer lost.
+    let cases = [
+        (Fault::ServiceUnavailable, false),
+        (Fault::DropConnection, false),
+        (Fault::TruncateBody, true),
+        (Fault::DropAfterApplying, true),
+    ];
+    for (fault, applied) in cases {
+        let server = server().await;
+        server.handle().set_faults(Faults::always(fault));
+        let mut call = Call::json(&json!({
+            "taskId": DEMO_TASK_ID,
+            "list": [{"contactId": "c-1", "name": "A", "phoneNumber": "85290000001"}],
+        }));
+        call.path = nxlink_models::AppendContacts::ENDPOINT.path;
+        let answer = call.send(server.base_url()).await;
+        let body = match answer {
+            Ok(response) => response.bytes().await.ok(),
+            Err(_) => None,
+        };
+        assert_eq!(fault == Fault::ServiceUnavailable, body.is_some(), "{fault:?}: only the 503 has a whole answer");
+        assert_eq!(server.handle().contacts(DEMO_TASK_ID).len(), usize::from(applied), "{fault:?}");
+        assert_eq!(server.requests()[0].outcome, Outcome::Fault(fault));
+    }
+}
+
+#[tokio::test]
 async fn truncated_body_is_shorter_than_its_content_length() {
     let server = server().await;
     server.handle().set_faults(Faults::always(Fault::TruncateBody));

@@ -465,7 +465,8 @@ pub enum Outcome {
         /// The envelope's `code`.
         code: i64,
     },
-    /// A fault replaced (or, for [`Fault::TruncateBody`], spoiled) the answer.
+    /// A fault replaced the answer (or, for [`Fault::TruncateBody`] and
+    /// [`Fault::DropAfterApplying`], lost it after the request was applied).
     Fault(Fault),
 }
 
@@ -569,7 +570,7 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
         received_at_millis,
     };
 
-    if let Some(fault) = fault.filter(|fault| *fault != Fault::TruncateBody) {
+    if let Some(fault) = fault.filter(|fault| !matches!(fault, Fault::TruncateBody | Fault::DropAfterApplying)) {
         recorded.outcome = Outcome::Fault(fault);
         tracing::info!(method = %recorded.method, path = %recorded.path, ?fault, "fault injected");
         state.record(recorded);
@@ -590,12 +591,12 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
         Some(fault) => Outcome::Fault(fault),
         None => Outcome::Answered { code: answer.code },
     };
-    tracing::info!(method = %recorded.method, path = %recorded.path, code = answer.code, truncated = fault.is_some(), "answered");
+    tracing::info!(method = %recorded.method, path = %recorded.path, code = answer.code, ?fault, "answered");
     state.record(recorded);
-    if fault.is_some() {
-        state.truncated(answer)
-    } else {
-        state.respond(answer.status, Some(nxlink_models::CONTENT_TYPE), Body::from(answer.body))
+    match fault {
+        Some(Fault::DropAfterApplying) => state.dropped_connection(),
+        Some(_) => state.truncated(answer),
+        None => state.respond(answer.status, Some(nxlink_models::CONTENT_TYPE), Body::from(answer.body)),
     }
 }
 

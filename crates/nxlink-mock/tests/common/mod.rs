@@ -26,6 +26,8 @@ pub fn client() -> reqwest::Client {
 /// unless told otherwise.
 #[derive(Clone)]
 pub struct Call {
+    /// The endpoint's path; Query Call Records unless set.
+    pub path: &'static str,
     pub body: Vec<u8>,
     pub access_key: String,
     pub secret: String,
@@ -43,6 +45,7 @@ pub struct Call {
 impl Call {
     pub fn new(body: impl Into<Vec<u8>>) -> Self {
         Self {
+            path: CALL_LIST_PATH,
             body: body.into(),
             access_key: DEMO_ACCESS_KEY.to_owned(),
             secret: DEMO_ACCESS_SECRET.to_owned(),
@@ -73,7 +76,7 @@ impl Call {
         let signer =
             Signer::new(Credentials::new(self.access_key.clone(), self.secret.clone())).with_algorithm(self.algorithm);
         let signed = signer.sign(&self.biz_type, &self.action, self.ts_millis, &self.body);
-        let mut request = client.post(format!("{base_url}{CALL_LIST_PATH}"));
+        let mut request = client.post(format!("{base_url}{}", self.path));
         for (name, value) in &signed {
             let replaced = self.overrides.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
             if !self.without.iter().any(|n| n.eq_ignore_ascii_case(name)) && !replaced {
