@@ -46,7 +46,7 @@ pub fn page<'a>(request: &QueryCallRecordsRequest, candidates: impl Iterator<Ite
     page_of_matches(request, candidates.filter(|record| matches(request, record)))
 }
 
-/// The request fields this mock honours: paging and the filters [`matches`] applies.
+/// The request fields this mock honours: paging and the filters [`matches()`] applies.
 /// A field the spec adds is not in it until the query simulates it: such a request is
 /// refused ([`unsupported`]), never answered as if the filter were not there
 /// (`tests/query.rs` checks this list against the generated request).
