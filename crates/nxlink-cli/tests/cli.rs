@@ -1591,6 +1591,7 @@ fn callbacks_listen_prints_each_verified_callback_once_and_refuses_the_rest() {
     assert_eq!(statuses, [200, 200, 401, 401], "new, redelivered, bad signature, unsigned");
     rustix::process::kill_process(rustix::process::Pid::from_child(&child), rustix::process::Signal::TERM).unwrap();
     let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(128 + 15), "a SIGTERM stops it, exit 128 + the signal");
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     let lines: Vec<Value> =
