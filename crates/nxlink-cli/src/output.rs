@@ -329,10 +329,9 @@ fn temp_file_for(named: &Path, file: &Path, existing: Option<&Metadata>) -> Resu
     let name = file.file_name().ok_or_else(|| {
         CliError::usage(format!("--output {}: expected a file path, not a directory", named.display()))
     })?;
-    let dir = match file.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    // A bare file name has `""` for its parent, which `tempfile_in` reads as the
+    // current directory, as the final rename does.
+    let dir = file.parent().unwrap_or(Path::new("."));
     let create = || {
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{}.", name.to_string_lossy()))

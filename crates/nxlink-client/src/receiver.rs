@@ -291,9 +291,27 @@ mod tests {
             .map(|(n, v)| if n == "accessKey" { (n, "AK-other".to_owned()) } else { (n, v) })
             .collect();
         assert_eq!(receiver().receive(lookup(&unknown), &body).unwrap_err().status, 403);
+        // The documented default window is 10 minutes either way.
+        for (late_by, accepted) in [(9 * 60_000, true), (11 * 60_000, false)] {
+            let headers = signed(&body, SECRET, NOW - late_by);
+            assert_eq!(receiver().receive(lookup(&headers), &body).is_ok(), accepted, "{late_by} ms late");
+        }
+        let refused = Rejection { status: 401, reason: "timestamp expired".to_owned() };
+        assert_eq!(refused.to_string(), "401 timestamp expired");
         // A late delivery within a widened window is accepted.
         let late = signed(&body, SECRET, NOW - 30 * 60 * 1000);
         assert!(receiver().max_skew_millis(3_600_000).receive(lookup(&late), &body).is_ok());
+    }
+
+    #[test]
+    fn the_dedupe_window_holds_exactly_its_capacity() {
+        let mut recent = Recent::new(2);
+        assert!(recent.insert("a".to_owned()) && recent.insert("b".to_owned()));
+        assert!(!recent.insert("a".to_owned()), "two keys fit a window of two");
+        assert!(recent.insert("c".to_owned()), "a third key is new");
+        assert!(recent.insert("a".to_owned()), "and pushed the oldest out");
+        assert_eq!((recent.order.len(), recent.set.len()), (2, 2));
+        assert!(Recent::new(0).insert("x".to_owned()), "a window of at least one");
     }
 
     #[test]

@@ -164,6 +164,25 @@ mod tests {
             assert!(id.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{id}");
             assert_eq!(id.as_bytes()[14], b'4', "{id}");
         }
+        // RFC 4122 variant: the fourth group starts with 8, 9, a or b; the rest of the
+        // second half is random (a constant tail would make every id share it).
+        assert!(ids.iter().all(|id| matches!(id.as_bytes()[19], b'8' | b'9' | b'a' | b'b')), "variant bits");
+        let tails: std::collections::HashSet<&str> = ids.iter().map(|id| &id[19..]).collect();
+        assert!(tails.len() > 990, "the second half is random: {} distinct", tails.len());
+        let variants: std::collections::HashSet<u8> = ids.iter().map(|id| id.as_bytes()[19]).collect();
+        assert_eq!(variants.len(), 4, "all four variant digits appear in 1000 ids: {variants:?}");
+    }
+
+    #[test]
+    fn disabled_makes_one_attempt_and_setters_keep_at_least_one() {
+        let off = RetryPolicy::disabled();
+        assert_eq!((off.max_attempts(), off.page_attempts()), (1, 1));
+        let defaults = RetryPolicy::default();
+        assert!(defaults.max_attempts() > 1 && defaults.page_attempts() > 1, "{defaults:?}");
+        let set = RetryPolicy::default().with_max_attempts(7).with_page_attempts(9);
+        assert_eq!((set.max_attempts(), set.page_attempts()), (7, 9));
+        let zero = RetryPolicy::default().with_max_attempts(0).with_page_attempts(0);
+        assert_eq!((zero.max_attempts(), zero.page_attempts()), (1, 1));
     }
 
     #[test]

@@ -55,6 +55,7 @@ async fn one_page_with_md5_and_sha256() {
         assert_eq!(page.list.len(), 20);
         assert_eq!(page.total, Some(server.dataset().task_len(DEMO_TASK_ID) as i64));
         assert!(page.trace_id().is_some());
+        assert_eq!(page.status(), 200);
         let expected = as_decoded(server.dataset().task_records(DEMO_TASK_ID).take(20).cloned());
         assert!(page.list == expected, "records decode to exactly what the server holds");
     }
@@ -394,6 +395,8 @@ async fn ten_thousand_records_with_faults_and_live_inserts_arrive_exactly_once()
     assert!(seen.values().all(|&n| n == 1), "no record arrives twice");
     let stats = records.stats();
     assert!(stats.total_changes > 0, "live inserts change the total: {stats:?}");
+    assert_eq!(stats.items, seen.len() as u64, "items counts what was yielded: {stats:?}");
+    assert!(stats.duplicates_skipped > 0, "inserts move records onto later pages: {stats:?}");
     let faults = server.requests().iter().filter(|r| r.code().is_none()).count();
     assert!(faults > 50, "faults were injected: {faults}");
 }
@@ -586,6 +589,7 @@ async fn the_dedupe_window_fills_to_its_bound_and_no_further() {
     assert!(count > bound * 3, "the task must be larger than the window: {count}");
     let stats = records.stats();
     assert_eq!(stats.peak_ids_remembered, bound, "{stats:?}");
+    assert_eq!((stats.items, stats.duplicates_skipped), (count as u64, 0), "{stats:?}");
     assert!(stats.peak_in_flight <= concurrency, "{stats:?}");
 }
 
@@ -649,4 +653,63 @@ async fn a_filter_the_mock_does_not_simulate_is_refused_naming_it() {
         client_for(&server).query_call_records(DEMO_TASK_ID).extra_field("newFilter", 1).send().await.unwrap_err();
     assert_eq!(err.api_code(), Some(ErrorCode::BusinessError));
     assert!(err.to_string().contains("filter `newFilter` is not simulated"), "{err}");
+}
+
+#[tokio::test]
+async fn create_task_once_gives_up_after_the_retry_budget_when_no_create_lands() {
+    // Every create is answered 502 (maybe applied), and the task list never holds it:
+    // the create is sent once per attempt of the budget, then the error is returned.
+    let creates = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (url, _) = scripted({
+        let creates = creates.clone();
+        move |_, body| {
+            if body.get("pageNumber").is_some() {
+                let page = br#"{"code":0,"data":{"total":0,"list":[]}}"#.to_vec();
+                return ("HTTP/1.1 200 OK\r\ncontent-type: application/json".to_owned(), vec![page]);
+            }
+            creates.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            ("HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html".to_owned(), vec![b"<html>502</html>".to_vec()])
+        }
+    })
+    .await;
+    let attempts = 3;
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(Credentials::new("AK", "s"))
+        .retry_policy(quick_retries().with_max_attempts(attempts))
+        .build()
+        .unwrap();
+    let request = nxlink_client::CreateTaskRequest::new("Never", 1, "route", 0, nxlink_client::StartupType::Manual);
+    // Bounded wait: a hang guard (a loop that never counts its attempts), not a speed check.
+    let once = tokio::time::timeout(Duration::from_secs(30), client.create_task_once(request));
+    let err = once.await.expect("create_task_once stops at the budget").unwrap_err();
+    assert!(matches!(err, Error::MaybeApplied { .. }), "{err:?}");
+    assert_eq!(creates.load(std::sync::atomic::Ordering::SeqCst), attempts as usize, "one create per attempt");
+}
+
+#[tokio::test]
+async fn append_batch_once_says_how_many_times_a_batch_was_sent_again() {
+    // Two answers lost (502: maybe applied), then the third is answered.
+    let (url, sent) = scripted(|index, _| {
+        if index < 2 {
+            return (
+                "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html".to_owned(),
+                vec![b"<html>502</html>".to_vec()],
+            );
+        }
+        ("HTTP/1.1 200 OK\r\ncontent-type: application/json".to_owned(), vec![br#"{"code":0,"data":{}}"#.to_vec()])
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(url)
+        .credentials(Credentials::new("AK", "s"))
+        .retry_policy(quick_retries().with_max_attempts(3))
+        .build()
+        .unwrap();
+    let contact = nxlink_client::Contact::new("c-1", "Ann", "8613000000001");
+    let batch = nxlink_client::AppendContactsRequest::new("task", vec![contact]);
+    assert_eq!(client.append_batch_once(batch.clone()).await.unwrap(), 2, "sent again twice");
+    assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 3);
+    // Answered the first time: sent again zero times.
+    assert_eq!(client.append_batch_once(batch).await.unwrap(), 0);
 }

@@ -88,8 +88,8 @@ fn from_serde(path: String, err: &serde_json::Error) -> DecodeError {
     let text = err.to_string();
     // serde_json appends " at line L column C"; we report those as fields instead.
     let message = match text.rfind(" at line ") {
-        Some(cut) if err.line() > 0 => text[..cut].to_owned(),
-        _ => text,
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
     };
     DecodeError { path, message, line: err.line(), column: err.column(), eof: err.is_eof() }
 }

@@ -125,10 +125,12 @@ fn typed<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, SpecError> {
     })
 }
 
+/// serde_json's message without the " at line L column C" it appends (every error from
+/// a `Deserializer` has a position), since `SpecError` shows the position itself.
 fn strip_position(err: &serde_json::Error) -> String {
     let text = err.to_string();
     match text.rfind(" at line ") {
-        Some(cut) if err.line() > 0 => text[..cut].to_owned(),
-        _ => text,
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
     }
 }

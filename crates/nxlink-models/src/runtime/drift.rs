@@ -252,4 +252,31 @@ mod tests {
         assert_eq!(seen, ["field `futureField` of CallRecord", "code 22 of `callResult` in CallRecord"]);
         assert_eq!(scan.to_string(), "futureField (2); callResult 22 (2)");
     }
+
+    #[test]
+    fn the_first_merge_names_each_finding_and_a_later_one_names_only_new_ones() {
+        let mut page = DriftReport::default();
+        page.code("CallRecord", "callResult", 22);
+        let mut scan = DriftReport::default();
+        let mut seen = Vec::new();
+        scan.merge(&page, |finding| seen.push(finding.to_string()));
+        assert_eq!(seen, ["code 22 of `callResult` in CallRecord"]);
+        page.code("CallRecord", "callResult", 23);
+        scan.merge(&page, |finding| seen.push(finding.to_string()));
+        assert_eq!(seen[1..], ["code 23 of `callResult` in CallRecord"]);
+    }
+
+    #[test]
+    fn fields_alone_or_codes_alone_are_drift_and_print_without_a_separator() {
+        let mut fields = DriftReport::default();
+        fields.object("CallRecord", &extra(&["futureField"]));
+        assert!(!fields.is_empty());
+        assert_eq!(fields.to_string(), "futureField (1)");
+        let mut codes = DriftReport::default();
+        codes.code("CallRecord", "callResult", 22);
+        assert!(!codes.is_empty());
+        assert_eq!(codes.to_string(), "callResult 22 (1)");
+        assert!(DriftReport::default().is_empty());
+        assert_eq!(DriftReport::default().to_string(), "");
+    }
 }

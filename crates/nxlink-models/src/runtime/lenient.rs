@@ -456,4 +456,128 @@ mod tests {
         let err = probe(r#"{"l":{"a":1}}"#).unwrap_err().to_string();
         assert!(err.contains("an array"), "{err}");
     }
+
+    #[test]
+    fn each_scalar_takes_what_it_can_represent_and_refuses_the_rest() {
+        // String: every JSON scalar becomes its text.
+        assert_eq!(String::from_i64(-5).as_deref(), Some("-5"));
+        assert_eq!(String::from_u64(u64::MAX).as_deref(), Some("18446744073709551615"));
+        assert_eq!(String::from_f64(1.5).as_deref(), Some("1.5"));
+        assert_eq!(String::from_bool(true).as_deref(), Some("true"));
+        assert_eq!(String::from_empty().as_deref(), Some(""));
+        // i64: integral floats inside the range only; 2^63 is one past i64::MAX.
+        assert_eq!(i64::from_u64(i64::MAX as u64), Some(i64::MAX));
+        assert_eq!(i64::from_u64(i64::MAX as u64 + 1), None);
+        assert_eq!(i64::from_f64(12.0), Some(12));
+        assert_eq!(i64::from_f64(-12.0), Some(-12));
+        assert_eq!(i64::from_f64(12.5), None);
+        assert_eq!(i64::from_f64(i64::MIN as f64), Some(i64::MIN));
+        assert_eq!(i64::from_f64(9_223_372_036_854_775_808.0), None);
+        assert_eq!(i64::from_f64(-1e19), None);
+        assert_eq!(i64::from_f64(1e19), None);
+        assert_eq!(i64::from_bool(true), None);
+        assert_eq!(i64::from_text("1.7e9"), Some(1_700_000_000));
+        assert_eq!(i64::from_text("-3"), Some(-3));
+        assert_eq!(i64::from_empty(), None);
+        // i32: the 32-bit range, from every path.
+        assert_eq!(i32::from_i64(i64::from(i32::MIN)), Some(i32::MIN));
+        assert_eq!(i32::from_i64(i64::from(i32::MAX) + 1), None);
+        assert_eq!(i32::from_u64(7), Some(7));
+        assert_eq!(i32::from_u64(u64::from(u32::MAX)), None);
+        assert_eq!(i32::from_f64(7.0), Some(7));
+        assert_eq!(i32::from_f64(4_294_967_296.0), None);
+        assert_eq!(i32::from_bool(false), None);
+        assert_eq!(i32::from_text("4294967296"), None);
+        // bool: 0 and 1 in any spelling, nothing else.
+        assert_eq!(bool::from_i64(0), Some(false));
+        assert_eq!(bool::from_i64(1), Some(true));
+        assert_eq!(bool::from_i64(2), None);
+        assert_eq!(bool::from_u64(1), Some(true));
+        assert_eq!(bool::from_u64(0), Some(false));
+        assert_eq!(bool::from_u64(u64::MAX), None);
+        assert_eq!(bool::from_f64(1.0), None);
+        assert_eq!(bool::from_bool(false), Some(false));
+        for (text, value) in [("true", true), ("TRUE", true), ("True", true), ("1", true)] {
+            assert_eq!(bool::from_text(text), Some(value), "{text}");
+        }
+        for (text, value) in [("false", false), ("FALSE", false), ("False", false), ("0", false)] {
+            assert_eq!(bool::from_text(text), Some(value), "{text}");
+        }
+        assert_eq!(bool::from_text("yes"), None);
+        // f64: any finite number.
+        assert_eq!(f64::from_i64(-3), Some(-3.0));
+        assert_eq!(f64::from_u64(u64::MAX), Some(u64::MAX as f64));
+        assert_eq!(f64::from_f64(0.25), Some(0.25));
+        assert_eq!(f64::from_bool(true), None);
+        assert_eq!(f64::from_text("2.5"), Some(2.5));
+        assert_eq!(f64::from_text("inf"), None);
+        assert_eq!(f64::from_text("NaN"), None);
+    }
+
+    #[test]
+    fn blanks_on_either_side_alone_are_trimmed() {
+        assert_eq!(probe(r#"{"n":" 7"}"#).unwrap().n, Some(7));
+        assert_eq!(probe(r#"{"n":"7 "}"#).unwrap().n, Some(7));
+        assert_eq!(probe(r#"{"s":"\ta"}"#).unwrap().s.as_deref(), Some("a"));
+        assert_eq!(probe(r#"{"s":"a\n"}"#).unwrap().s.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn errors_name_the_value_that_arrived_and_what_was_expected() {
+        let err = probe(r#"{"b":2}"#).unwrap_err().to_string();
+        assert!(err.contains("integer `2`") && err.contains("a boolean"), "{err}");
+        let err = probe(r#"{"b":1.5}"#).unwrap_err().to_string();
+        assert!(err.contains("floating point `1.5`") && err.contains("a boolean"), "{err}");
+        let err = probe(r#"{"n":true}"#).unwrap_err().to_string();
+        assert!(err.contains("boolean `true`") && err.contains("an integer"), "{err}");
+        let err = probe(r#"{"n":18446744073709551615}"#).unwrap_err().to_string();
+        assert!(err.contains("integer `18446744073709551615`") && err.contains("an integer"), "{err}");
+        let err = probe(r#"{"n":[1]}"#).unwrap_err().to_string();
+        assert!(err.contains(r#"expected an integer, null or """#), "{err}");
+        let err = probe(r#"{"l":"x"}"#).unwrap_err().to_string();
+        assert!(err.contains(r#"string "x""#) && err.contains("an array"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Nested {
+        #[serde(default, deserialize_with = "object_option")]
+        o: Option<Probe>,
+    }
+
+    #[test]
+    fn a_nested_object_may_be_null_empty_or_an_object_and_nothing_else() {
+        let nested = |json: &str| serde_json::from_str::<Nested>(json);
+        for json in [r#"{"o":null}"#, r#"{"o":""}"#, r#"{"o":" "}"#, r#"{}"#] {
+            assert!(nested(json).unwrap().o.is_none(), "{json}");
+        }
+        assert_eq!(nested(r#"{"o":{"n":"3"}}"#).unwrap().o.unwrap().n, Some(3));
+        let err = nested(r#"{"o":"x"}"#).unwrap_err().to_string();
+        assert!(err.contains(r#"string "x""#) && err.contains(r#"an object, null or """#), "{err}");
+        let err = nested(r#"{"o":5}"#).unwrap_err().to_string();
+        assert!(err.contains(r#"an object, null or """#), "{err}");
+    }
+
+    #[test]
+    fn required_and_enum_fields_refuse_null_but_take_codes_sent_as_text() {
+        assert_eq!(serde_json::from_str::<Required<i64>>(r#""5""#).unwrap().0, 5);
+        let err = serde_json::from_str::<Required<i64>>("null").err().unwrap().to_string();
+        assert!(err.contains("an integer"), "{err}");
+        assert_eq!(serde_json::from_str::<EnumOptional<i64>>(r#"" 4 ""#).unwrap().0, Some(4));
+        assert_eq!(enum_required::<_, i64>(&mut serde_json::Deserializer::from_str("9")).unwrap(), 9);
+        assert!(enum_required::<_, i64>(&mut serde_json::Deserializer::from_str("null")).is_err());
+        assert_eq!(serde_json::from_str::<List<i64>>("[1,2,3]").unwrap().0, [1, 2, 3]);
+        assert_eq!(serde_json::from_str::<ObjectOptional<Probe>>("null").unwrap().0.map(|p| p.n), None);
+    }
+
+    #[test]
+    fn keys_borrow_from_the_body_unless_escaped() {
+        let key: Key<'_> = serde_json::from_str(r#""callId""#).unwrap();
+        assert!(matches!(key.0, std::borrow::Cow::Borrowed("callId")));
+        let key: Key<'_> = serde_json::from_str(r#""call\u0049d""#).unwrap();
+        assert!(matches!(key.0, std::borrow::Cow::Owned(_)));
+        assert_eq!(key.as_str(), "callId");
+        assert_eq!(key.into_owned(), "callId");
+        let owned = Key::deserialize(serde_json::json!("x")).unwrap();
+        assert_eq!(owned.as_str(), "x");
+    }
 }

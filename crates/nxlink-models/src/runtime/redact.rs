@@ -34,6 +34,10 @@ mod tests {
     fn keeps_only_the_last_three_characters() {
         assert_eq!(mask_personal("85238531065"), "********065");
         assert_eq!(mask_personal("12345"), "*****");
+        // Seven characters is the first length that shows its last three.
+        assert_eq!(mask_personal("123456"), "******");
+        assert_eq!(mask_personal("1234567"), "****567");
+        assert_eq!(mask_personal("12"), "***");
         assert_eq!(mask_personal(""), "***");
         assert_eq!(format!("{:?}", Masked(Some("+85212345678"))), "Some(\"*********678\")");
         assert_eq!(format!("{:?}", Masked(None)), "None");
