@@ -851,6 +851,18 @@ fn dev_stdout_writes_to_standard_output() {
 }
 
 #[test]
+fn a_bare_descriptor_number_inside_proc_self_fd_writes_to_that_descriptor() {
+    // `cd /proc/self/fd; nxlink ... -o 1`: the path has no directory part, and the
+    // current directory is the one that says it is a descriptor, not a file.
+    let mock = Mock::start();
+    let mut command = against(&mock);
+    command.args(export_args("jsonl")).args(["--output", "1"]).current_dir("/proc/self/fd");
+    let output = run(&mut command);
+    assert_ok(&output);
+    assert_complete_jsonl(&mock, &String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
 fn a_character_device_made_with_mknod_stays_a_device() {
     if !rustix::process::geteuid().is_root() {
         println!("skipped: making a character device (mknod) needs root");

@@ -660,10 +660,12 @@ async fn create_task_once_gives_up_after_the_retry_budget_when_no_create_lands()
     // Every create is answered 502 (maybe applied), and the task list never holds it:
     // the create is sent once per attempt of the budget, then the error is returned.
     let creates = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let looked_up_from = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let (url, _) = scripted({
-        let creates = creates.clone();
+        let (creates, looked_up_from) = (creates.clone(), looked_up_from.clone());
         move |_, body| {
             if body.get("pageNumber").is_some() {
+                looked_up_from.lock().unwrap().push(body["createStartTs"].as_i64());
                 let page = br#"{"code":0,"data":{"total":0,"list":[]}}"#.to_vec();
                 return ("HTTP/1.1 200 OK\r\ncontent-type: application/json".to_owned(), vec![page]);
             }
@@ -685,6 +687,12 @@ async fn create_task_once_gives_up_after_the_retry_budget_when_no_create_lands()
     let err = once.await.expect("create_task_once stops at the budget").unwrap_err();
     assert!(matches!(err, Error::MaybeApplied { .. }), "{err:?}");
     assert_eq!(creates.load(std::sync::atomic::Ordering::SeqCst), attempts as usize, "one create per attempt");
+    // Each lookup asks for tasks created from a little before now (the server's clock
+    // may be behind ours), never from a time after the create was sent.
+    let now = nxlink_client::Clock::now_millis(&nxlink_auth::SystemClock) / 1000;
+    let from = looked_up_from.lock().unwrap().clone();
+    assert_eq!(from.len(), attempts as usize, "one lookup per lost create: {from:?}");
+    assert!(from.iter().all(|ts| ts.is_some_and(|ts| ts <= now - 60 && ts >= now - 3_600)), "{from:?} vs {now}");
 }
 
 #[tokio::test]

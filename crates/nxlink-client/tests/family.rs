@@ -225,8 +225,9 @@ async fn create_task_once_finds_the_task_a_lost_answer_created() {
         let client = client.clone();
         async move { client.create_task_once(request).await }
     });
-    // The task list the lookup reads must answer: faults off once the create is in.
-    while server.handle().tasks().is_empty() {
+    // The task list the lookup reads must answer: faults off once the create is in
+    // (the mock's own demo task does not count).
+    while created(&server).is_empty() {
         tokio::task::yield_now().await;
     }
     server.handle().set_faults(Faults::none());
@@ -234,6 +235,9 @@ async fn create_task_once_finds_the_task_a_lost_answer_created() {
     let tasks = created(&server);
     assert_eq!(tasks.len(), 1, "one task");
     assert_eq!(tasks[0].task_id.as_deref(), Some(task_id.as_str()));
+    let creates = outcomes::<nxlink_client::CreateTask>(&server);
+    assert_eq!(creates, [nxlink_mock::Outcome::Fault(Fault::TruncateBody)], "the one create's answer was lost");
+    assert!(!outcomes::<nxlink_client::ListTasks>(&server).is_empty(), "the id came from the lookup");
 
     // No fault: the id comes straight from the answer.
     let request = nxlink_client::CreateTaskRequest::new(
