@@ -132,7 +132,10 @@ impl fmt::Display for CauseChain<'_> {
 
 /// Which deadline a [`Error::Timeout`] passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeoutKind {
+    /// No TCP/TLS connection within the connect timeout: nothing was sent.
+    Connect,
     /// One attempt (connect, send, read the body) took longer than the attempt timeout.
     Attempt,
     /// The call, retries included, took longer than the overall timeout.
@@ -142,6 +145,7 @@ pub enum TimeoutKind {
 impl fmt::Display for TimeoutKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Self::Connect => "connect",
             Self::Attempt => "attempt",
             Self::Overall => "overall",
         })
@@ -180,7 +184,7 @@ impl std::error::Error for ApiError {}
 
 impl Error {
     /// True when sending the same request again may succeed: connect errors, resets,
-    /// attempt timeouts, truncated bodies, HTTP 5xx and 429. Authentication failures
+    /// connect and attempt timeouts, truncated bodies, HTTP 5xx and 429. Authentication failures
     /// (1001-1003, 1005), business errors (20000) and invalid requests are not. A 1004
     /// (clock skew) is handled inside the client, which corrects its clock and re-signs
     /// once.
@@ -189,7 +193,7 @@ impl Error {
             Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } | Self::MaybeApplied { .. } => false,
             Self::Decode { status, source, .. } => source.is_eof() || is_retryable_status(*status),
             Self::Status { status, .. } => is_retryable_status(*status),
-            Self::Timeout { kind, .. } => *kind == TimeoutKind::Attempt,
+            Self::Timeout { kind, .. } => *kind != TimeoutKind::Overall,
             Self::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
         }
     }
@@ -222,14 +226,15 @@ impl Error {
     }
 
     /// True when the request may have reached the server and been applied although no
-    /// answer says so: a timeout, a connection dropped after sending, a truncated body,
-    /// an HTTP 5xx other than 503. False when the server certainly did not apply it: the
-    /// connection was never made, or a 429 / 503 refused it, or an answer said what
-    /// happened. What [`MaybeApplied`](Self::MaybeApplied) is made of.
+    /// answer says so: an attempt or overall timeout, a connection dropped after sending,
+    /// a truncated body, an HTTP 5xx other than 503. False when the server certainly did
+    /// not apply it: the connection was never made (refused, or a connect timeout), or a
+    /// 429 / 503 refused it, or an answer said what happened. What [`MaybeApplied`](Self::MaybeApplied) is made of.
     pub fn may_have_been_applied(&self) -> bool {
         match self {
             Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } => false,
-            Self::MaybeApplied { .. } | Self::Timeout { .. } => true,
+            Self::Timeout { kind, .. } => *kind != TimeoutKind::Connect,
+            Self::MaybeApplied { .. } => true,
             Self::Decode { status, source, .. } => source.is_eof() || is_ambiguous_status(*status),
             Self::Status { status, .. } => is_ambiguous_status(*status),
             Self::Transport { source, .. } => !source.is_connect() && !source.is_builder(),
@@ -397,6 +402,10 @@ mod tests {
         assert!(!status(503).may_have_been_applied() && !status(429).may_have_been_applied());
         let timeout = Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO, attempts: 1 };
         assert!(timeout.may_have_been_applied());
+        let overall = Error::Timeout { kind: TimeoutKind::Overall, elapsed: Duration::ZERO, attempts: 1 };
+        assert!(overall.may_have_been_applied());
+        let connect = Error::Timeout { kind: TimeoutKind::Connect, elapsed: Duration::ZERO, attempts: 1 };
+        assert!(!connect.may_have_been_applied(), "no connection, nothing sent");
         assert!(!Error::Validation(ValidationError::new("f", "m")).may_have_been_applied());
     }
 
@@ -434,5 +443,6 @@ mod tests {
         }
         assert!(Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO, attempts: 1 }.is_retryable());
         assert!(!Error::Timeout { kind: TimeoutKind::Overall, elapsed: Duration::ZERO, attempts: 1 }.is_retryable());
+        assert!(Error::Timeout { kind: TimeoutKind::Connect, elapsed: Duration::ZERO, attempts: 1 }.is_retryable());
     }
 }

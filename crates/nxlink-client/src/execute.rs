@@ -213,7 +213,9 @@ impl Client {
 
 fn transport_or_timeout(err: reqwest::Error) -> Error {
     if err.is_timeout() {
-        Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::ZERO, attempts: 1 }
+        // reqwest reports its connect timeout as a connect error that timed out.
+        let kind = if err.is_connect() { TimeoutKind::Connect } else { TimeoutKind::Attempt };
+        Error::Timeout { kind, elapsed: Duration::ZERO, attempts: 1 }
     } else {
         Error::Transport { source: err, attempts: 1 }
     }

@@ -721,3 +721,42 @@ async fn append_batch_once_says_how_many_times_a_batch_was_sent_again() {
     // Answered the first time: sent again zero times.
     assert_eq!(client.append_batch_once(batch).await.unwrap(), 0);
 }
+
+/// A listener on 127.0.0.1 whose accept queue is full: the kernel drops further SYNs, so
+/// a connect to it waits until the caller gives up. The held connections fill the queue.
+async fn a_listener_that_never_accepts() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match tokio::time::timeout(Duration::from_millis(300), tokio::net::TcpStream::connect(addr)).await {
+            Ok(stream) => held.push(stream.unwrap()),
+            Err(_) => return (listener, held),
+        }
+    }
+    panic!("the accept queue of {addr} never filled: {} connections made", held.len());
+}
+
+#[tokio::test]
+async fn a_connect_timeout_is_its_own_kind_and_sending_again_is_safe() {
+    let (listener, _held) = a_listener_that_never_accepts().await;
+    let client = Client::builder()
+        .base_url(format!("http://{}", listener.local_addr().unwrap()))
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(quick_retries().with_max_attempts(2))
+        // Shorter than the attempt timeout, which would otherwise end the wait.
+        .connect_timeout(Duration::from_millis(100))
+        .attempt_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let err = client.query_call_records(DEMO_TASK_ID).send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Connect, attempts: 2, .. }), "{err:?}");
+    assert!(err.to_string().starts_with("connect timeout after"), "{err}");
+    assert!(!err.may_have_been_applied(), "nothing was sent");
+    // So a create, which is never sent twice when it may have landed, is sent again.
+    let create = client.create_task("Connect", 1, "1", 0, nxlink_client::StartupType::Manual).send().await;
+    let err = create.unwrap_err();
+    assert!(matches!(err, Error::Timeout { kind: TimeoutKind::Connect, attempts: 2, .. }), "{err:?}");
+}
