@@ -184,10 +184,10 @@ impl std::error::Error for ApiError {}
 
 impl Error {
     /// True when sending the same request again may succeed: connect errors, resets,
-    /// connect and attempt timeouts, truncated bodies, HTTP 5xx and 429. Authentication failures
-    /// (1001-1003, 1005), business errors (20000) and invalid requests are not. A 1004
-    /// (clock skew) is handled inside the client, which corrects its clock and re-signs
-    /// once.
+    /// connect and attempt timeouts, truncated bodies, HTTP 5xx and 429. Authentication
+    /// failures (1001-1003, 1005), business errors (20000) and invalid requests are not.
+    /// A 1004 (clock skew) is handled inside the client, which corrects its clock and
+    /// re-signs once.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } | Self::MaybeApplied { .. } => false,
@@ -229,7 +229,8 @@ impl Error {
     /// answer says so: an attempt or overall timeout, a connection dropped after sending,
     /// a truncated body, an HTTP 5xx other than 503. False when the server certainly did
     /// not apply it: the connection was never made (refused, or a connect timeout), or a
-    /// 429 / 503 refused it, or an answer said what happened. What [`MaybeApplied`](Self::MaybeApplied) is made of.
+    /// 429 / 503 refused it, or an answer said what happened. What
+    /// [`MaybeApplied`](Self::MaybeApplied) is made of.
     pub fn may_have_been_applied(&self) -> bool {
         match self {
             Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } => false,
