@@ -461,6 +461,9 @@ proptest! {
                 let _ = cli_time::since(now, span);
             }
         }
+        if let Ok(timeout) = cli_time::parse_timeout(&text) {
+            prop_assert!(!timeout.is_zero(), "{:?}", text);
+        }
     }
 }
 

@@ -9,7 +9,9 @@ use nxlink_auth::Algorithm;
 use nxlink_models::{CallResult, Region, TaskStatus};
 
 use crate::suggest;
-use crate::time::{parse_end, parse_span, parse_start};
+use nxlink_client::receiver::ServerLimits;
+
+use crate::time::{parse_end, parse_span, parse_start, parse_timeout};
 
 /// What `--help` shows after the options: the environment and the exit codes, which a
 /// script needs and clap cannot list by itself.
@@ -28,7 +30,7 @@ Exit codes:
   2  usage or configuration error (bad flag value, missing credentials, refused base URL)
   3  authentication refused by the API (codes 1001-1005)
   4  API business error (code 20000 or any other non-zero code)
-  5  network or server error (unreachable, timeout, HTTP 5xx, undecodable answer)
+  5  network or server error (unreachable, timeout, HTTP 429 or 5xx after the retries, undecodable answer)
   129, 130, 143  stopped by SIGHUP, SIGINT (Ctrl-C), SIGTERM; a partial --output file is removed
 A reader that stops early (| head) ends the command quietly, exit 0.";
 
@@ -149,6 +151,64 @@ pub(crate) struct ListenArgs {
     /// Accept callbacks that carry no signature (when you chose not to sign them)
     #[arg(long)]
     pub(crate) allow_unsigned: bool,
+    #[command(flatten)]
+    pub(crate) limits: ListenLimits,
+}
+
+/// What a hostile or broken client may cost the listener, which faces the internet.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Limits")]
+pub(crate) struct ListenLimits {
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, help = format!(
+        "Close a connection whose request headers have not all arrived this long after it opened (or after a \
+         kept-alive request's first byte) [default: {}]", shown(ServerLimits::default().header_timeout())))]
+    pub(crate) header_timeout: Option<std::time::Duration>,
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, help = format!(
+        "Answer 408 and close when a request body takes longer than this after its headers [default: {}]",
+        shown(ServerLimits::default().body_timeout())))]
+    pub(crate) body_timeout: Option<std::time::Duration>,
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout, help = format!(
+        "Close a kept-alive connection idle this long [default: {}]", shown(ServerLimits::default().idle_timeout())))]
+    pub(crate) idle_timeout: Option<std::time::Duration>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help = format!(
+        "Connections open at once; more wait to be accepted [default: {}]", ServerLimits::default().max_connections()))]
+    pub(crate) max_connections: Option<u32>,
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..), help = format!(
+        "Answer 413 to a larger request body, without reading it [default: {}]", ServerLimits::default().max_body_bytes()))]
+    pub(crate) max_body_bytes: Option<u32>,
+}
+
+impl ListenLimits {
+    /// The library's defaults, with what the flags set.
+    pub(crate) fn resolve(&self) -> ServerLimits {
+        let mut limits = ServerLimits::default();
+        if let Some(timeout) = self.header_timeout {
+            limits = limits.with_header_timeout(timeout);
+        }
+        if let Some(timeout) = self.body_timeout {
+            limits = limits.with_body_timeout(timeout);
+        }
+        if let Some(timeout) = self.idle_timeout {
+            limits = limits.with_idle_timeout(timeout);
+        }
+        if let Some(connections) = self.max_connections {
+            limits = limits.with_max_connections(connections as usize);
+        }
+        if let Some(bytes) = self.max_body_bytes {
+            limits = limits.with_max_body_bytes(bytes as usize);
+        }
+        limits
+    }
+}
+
+/// `10s`, `500ms`: a default duration as the flags take it.
+fn shown(duration: std::time::Duration) -> String {
+    let millis = duration.as_millis();
+    if millis % 1000 == 0 {
+        format!("{}s", millis / 1000)
+    } else {
+        format!("{millis}ms")
+    }
 }
 
 /// How received callbacks are printed.

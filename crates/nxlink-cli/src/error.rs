@@ -20,7 +20,8 @@ pub(crate) enum Exit {
     Auth = 3,
     /// 4: the API answered another non-zero code (20000 and codes newer than the docs).
     Api = 4,
-    /// 5: no usable answer: transport, timeout, HTTP 5xx, undecodable body.
+    /// 5: no usable answer: transport, timeout, HTTP 429 or 5xx (whatever the body),
+    /// undecodable body.
     Network = 5,
     /// 129: SIGHUP (the terminal went away), as shells report it.
     HungUp = 129,
@@ -79,6 +80,11 @@ impl CliError {
         match error {
             ApiCallError::Validation(invalid) => {
                 Self::usage(format!("{invalid} (set by {})", flag_of_field(invalid.field())))
+            }
+            // Throttled or failing whatever the body says, and still so after the
+            // retries: the server's trouble, not the request's.
+            ApiCallError::Api(api) if api.status == 429 || api.status >= 500 => {
+                Self::network(error, hint_instead.unwrap_or(NETWORK_HINT))
             }
             ApiCallError::Api(api) => {
                 let code = api.code;
@@ -227,6 +233,8 @@ mod tests {
             trace_id: Some("trace-1".into()),
             status: 200,
             snippet: nxlink_client::BodySnippet::default(),
+            retry_after: None,
+            attempts: 1,
         }))
     }
 

@@ -28,7 +28,7 @@
 //! | 2 | usage or configuration: a bad flag value, missing credentials, a refused base URL |
 //! | 3 | authentication refused by the API (codes 1001-1005) |
 //! | 4 | API business error (20000, or any other non-zero code) |
-//! | 5 | network or server: unreachable, timeout, HTTP 5xx, an answer that does not decode |
+//! | 5 | network or server: unreachable, timeout, HTTP 429 or 5xx (whatever the body) after the retries, an answer that does not decode |
 //! | 129 | stopped by SIGHUP; a partial `--output` file is removed |
 //! | 130 | stopped by SIGINT (Ctrl-C); a partial `--output` file is removed |
 //! | 143 | stopped by SIGTERM; a partial `--output` file is removed |

@@ -57,13 +57,24 @@ fn parse_time(text: &str, bound: Bound) -> Result<i64, String> {
 
 /// `--since`: a span like `24h`, `7d`, `1h30m` or `2 days`; days are 24 hours.
 pub(crate) fn parse_span(text: &str) -> Result<SignedDuration, String> {
-    const EXPECTED_SPAN: &str = "expected a span such as 30m, 24h, 7d, 1h30m or 2w";
-    let span: Span = text.trim().parse().map_err(|_| format!("`{text}` is not a span; {EXPECTED_SPAN}"))?;
+    positive_span(text, "expected a span such as 30m, 24h, 7d, 1h30m or 2w")
+}
+
+/// `--header-timeout` and the other limits of `callbacks listen`: a span like `10s`,
+/// `500ms` or `1m`.
+pub(crate) fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    const EXPECTED_TIMEOUT: &str = "expected a duration such as 500ms, 10s or 1m";
+    let span = positive_span(text, EXPECTED_TIMEOUT)?;
+    std::time::Duration::try_from(span).map_err(|_| format!("`{text}` is out of range; {EXPECTED_TIMEOUT}"))
+}
+
+fn positive_span(text: &str, expected: &str) -> Result<SignedDuration, String> {
+    let span: Span = text.trim().parse().map_err(|_| format!("`{text}` is not a span; {expected}"))?;
     let duration = span
         .to_duration(SpanRelativeTo::days_are_24_hours())
-        .map_err(|_| format!("`{text}`: months and years have no fixed length; use days or weeks ({EXPECTED_SPAN})"))?;
+        .map_err(|_| format!("`{text}`: months and years have no fixed length; use days or weeks ({expected})"))?;
     if duration.is_negative() || duration.is_zero() {
-        return Err(format!("`{text}` must be a positive span; {EXPECTED_SPAN}"));
+        return Err(format!("`{text}` must be a positive span; {expected}"));
     }
     Ok(duration)
 }
@@ -131,6 +142,18 @@ mod tests {
         }
         let now = Timestamp::from_second(1_746_057_600).unwrap();
         assert_eq!(since(now, SignedDuration::from_hours(24)).unwrap(), 1_746_057_600 - 86_400);
+    }
+
+    #[test]
+    fn timeouts_take_seconds_and_milliseconds_and_must_be_positive() {
+        use std::time::Duration;
+        for (text, want) in [("10s", 10_000), ("500ms", 500), ("1m", 60_000), ("1m30s", 90_000), (" 2s ", 2_000)] {
+            assert_eq!(parse_timeout(text).unwrap(), Duration::from_millis(want), "{text}");
+        }
+        for bad in ["0s", "-5s", "", "soon", "1mo", "10"] {
+            let err = parse_timeout(bad).unwrap_err();
+            assert!(err.contains("expected a duration such as 500ms, 10s or 1m"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -1563,6 +1563,40 @@ fn tasks_create_under_faults_makes_one_task_per_successful_run() {
     }
 }
 
+/// The independent server's finding: `tasks create` answered 429 with an envelope body
+/// exited 4 instead of being retried. A 429 or a 503 is retried whatever its body, by
+/// every command; still refused after the retries, it is the server's trouble (exit 5).
+#[test]
+fn throttling_with_an_envelope_body_is_retried_by_create_and_append() {
+    let faults = Faults { too_many_requests: 0.25, service_unavailable: 0.25, envelope_bodies: true, ..Faults::none() };
+    let mock = Mock::with(MockServer::builder().faults(faults.with_seed(3)));
+    let (agent, route) = (nxlink_mock::SEEDED_AGENTS[0].0.to_string(), nxlink_mock::SEEDED_ROUTES[0].0);
+    let created =
+        run(against(&mock).args(["tasks", "create", "--name", "Throttled", "--agent-id", &agent, "--route-id", route]));
+    assert_ok(&created);
+    let task_id = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("contacts.csv");
+    let rows: String = (0..40).map(|n| format!("8529200{n:04},C{n}\n")).collect();
+    std::fs::write(&file, format!("phoneNumber,name\n{rows}")).unwrap();
+    let appended = run(against(&mock)
+        .args(["contacts", "append", "--batch-size", "3", "--task-id", &task_id, "--file"])
+        .arg(&file));
+    assert_ok(&appended);
+    let refused = mock.server.requests().iter().filter(|r| matches!(r.outcome, Outcome::Fault(_))).count();
+    assert!(refused > 0, "the faults fired");
+    let named: Vec<_> =
+        mock.server.handle().tasks().into_iter().filter(|t| t.task_name.as_deref() == Some("Throttled")).collect();
+    assert_eq!(named.len(), 1, "one task");
+    assert_eq!(mock.server.handle().contacts(&task_id).len(), 40, "each contact once");
+
+    mock.server.handle().set_faults(Faults { envelope_bodies: true, ..Faults::always(Fault::TooManyRequests) });
+    let (code, line) =
+        failure(&run(against(&mock).args(["-q", "calls", "list", "--retries", "1", "--task-id", DEMO_TASK_ID])));
+    assert_eq!(code, 5, "{line}");
+    assert!(line.contains("HTTP 429") && line.contains("2 attempts") && line.contains("too many requests"), "{line}");
+}
+
 // --- callbacks ---------------------------------------------------------------------------
 
 #[test]
@@ -1614,6 +1648,41 @@ fn callbacks_listen_prints_each_verified_callback_once_and_refuses_the_rest() {
     let rejected: Vec<&str> = rest.lines().filter(|l| l.starts_with("rejected: ")).collect();
     assert_eq!(rejected.len(), 2, "{rest}");
     assert!(!rest.contains(DEMO_ACCESS_SECRET) && !rest.contains(&good[4].1), "no secret, no signature: {rest}");
+}
+
+/// `callbacks listen` runs behind the limits its flags set: a client stalled in its
+/// headers is cut off, a slow body gets 408, an oversized one 413 before it is sent.
+#[test]
+fn callbacks_listen_cuts_off_stalled_clients_and_refuses_large_bodies() {
+    use std::io::{BufRead as _, Read as _};
+    let mut child = nxlink()
+        .args(["--demo", "callbacks", "listen", "--port", "0", "--header-timeout", "300ms", "--body-timeout", "300ms"])
+        .args(["--max-body-bytes", "1000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr = first.split_whitespace().find_map(|w| w.strip_prefix("http://")).unwrap().to_owned();
+    let exchange = |sent: &[u8]| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+        stream.write_all(sent).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap(); // to the server's close
+        answer
+    };
+    assert_eq!(exchange(b"POST / HTTP/1.1\r\nhost: x\r\n"), "", "cut off, no answer");
+    let slow = exchange(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 50\r\n\r\n{");
+    assert!(slow.starts_with("HTTP/1.1 408"), "{slow}");
+    let large = exchange(b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 1001\r\n\r\n");
+    assert!(large.starts_with("HTTP/1.1 413") && large.contains("over 1000 bytes"), "{large}");
+    rustix::process::kill_process(rustix::process::Pid::from_child(&child), rustix::process::Signal::TERM).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(128 + 15));
+    assert!(output.stdout.is_empty(), "nothing was a callback");
 }
 
 #[test]

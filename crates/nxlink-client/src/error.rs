@@ -4,6 +4,8 @@ use std::time::Duration;
 use nxlink_models::runtime::ValidationError;
 use nxlink_models::{DecodeError, ErrorCode};
 
+use crate::retry::{Decision, Failure, StatusClass};
+
 /// Most bytes of a response body an error keeps, so a huge HTML error page does not
 /// end up whole in a log line.
 pub const SNIPPET_LIMIT: usize = 512;
@@ -16,7 +18,8 @@ pub enum Error {
     /// The request breaks a constraint of the spec; nothing was sent.
     #[error(transparent)]
     Validation(#[from] ValidationError),
-    /// The service answered with a non-zero `code`.
+    /// The service answered with a non-zero `code`, under any HTTP status (a 429 or a
+    /// 503 with an envelope is retried like one without).
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The body is not the JSON the spec describes (or ended early).
@@ -31,7 +34,8 @@ pub enum Error {
         /// What was wrong, and where.
         source: DecodeError,
     },
-    /// An HTTP error status whose body is not an API envelope (a proxy's 502, a 429).
+    /// An HTTP error status whose body is not an API envelope (a proxy's 502, a 429
+    /// page). One that carries an envelope is [`Error::Api`], with its status.
     #[error("HTTP {status} without an API envelope ({}); body starts: {snippet}", Attempts(*attempts))]
     Status {
         /// HTTP status of the response.
@@ -165,16 +169,27 @@ pub struct ApiError {
     pub status: u16,
     /// The first bytes of the body.
     pub snippet: BodySnippet,
+    /// The server's `Retry-After`, when it sent one (honoured when the call is retried).
+    pub retry_after: Option<Duration>,
+    /// Attempts made, this one included (more than 1 when a 429 or a 5xx with an
+    /// envelope was retried).
+    pub attempts: u32,
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !(200..300).contains(&self.status) {
+            write!(f, "HTTP {}, ", self.status)?;
+        }
         write!(f, "API error {} ({})", self.code.code(), self.code)?;
         if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
             write!(f, ": {message}")?;
         }
         if let Some(trace_id) = &self.trace_id {
             write!(f, " [traceId {trace_id}]")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " ({})", Attempts(self.attempts))?;
         }
         Ok(())
     }
@@ -183,18 +198,43 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 impl Error {
-    /// True when sending the same request again may succeed: connect errors, resets,
-    /// connect and attempt timeouts, truncated bodies, HTTP 5xx and 429. Authentication
-    /// failures (1001-1003, 1005), business errors (20000) and invalid requests are not.
-    /// A 1004 (clock skew) is handled inside the client, which corrects its clock and
-    /// re-signs once.
+    /// True when sending the same request again may succeed, were it idempotent:
+    /// connect errors, resets, connect and attempt timeouts, truncated bodies, HTTP 5xx
+    /// and 429 whatever their body. Authentication failures (1001-1005), business
+    /// errors (20000) and invalid requests are not. A 1004 (clock skew) is handled
+    /// inside the client, which corrects its clock and re-signs once. The whole table is
+    /// in the README ("Retries never apply a call twice").
     pub fn is_retryable(&self) -> bool {
+        crate::retry::should_retry(self, true)
+    }
+
+    /// What the failed attempt showed, for the retry table; `None` for an error that
+    /// ends the call whatever it is (nothing sent, a body over the limit, the overall
+    /// deadline, a call already given up as maybe applied).
+    pub(crate) fn failure(&self) -> Option<Failure> {
+        let answered = |status: u16, envelope: bool, retry_after: Option<Duration>| Failure {
+            status: StatusClass::of(status),
+            envelope,
+            retry_after: retry_after.is_some(),
+            never_sent: false,
+        };
+        let no_answer = |never_sent: bool| Failure {
+            status: StatusClass::NoAnswer,
+            envelope: false,
+            retry_after: false,
+            never_sent,
+        };
         match self {
-            Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } | Self::MaybeApplied { .. } => false,
-            Self::Decode { status, source, .. } => source.is_eof() || is_retryable_status(*status),
-            Self::Status { status, .. } => is_retryable_status(*status),
-            Self::Timeout { kind, .. } => *kind != TimeoutKind::Overall,
-            Self::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
+            Self::Validation(_) | Self::ResponseTooLarge { .. } | Self::MaybeApplied { .. } => None,
+            Self::Api(api) => Some(answered(api.status, true, api.retry_after)),
+            // A body cut short is an answer lost, whatever its status line said.
+            Self::Decode { source, .. } if source.is_eof() => Some(no_answer(false)),
+            Self::Decode { status, .. } => Some(answered(*status, false, None)),
+            Self::Status { status, retry_after, .. } => Some(answered(*status, false, *retry_after)),
+            Self::Timeout { kind: TimeoutKind::Overall, .. } => None,
+            Self::Timeout { kind, .. } => Some(no_answer(*kind == TimeoutKind::Connect)),
+            Self::Transport { source, .. } if source.is_builder() || source.is_redirect() => None,
+            Self::Transport { source, .. } => Some(no_answer(source.is_connect())),
         }
     }
 
@@ -227,18 +267,14 @@ impl Error {
 
     /// True when the request may have reached the server and been applied although no
     /// answer says so: an attempt or overall timeout, a connection dropped after sending,
-    /// a truncated body, an HTTP 5xx other than 503. False when the server certainly did
-    /// not apply it: the connection was never made (refused, or a connect timeout), or a
-    /// 429 / 503 refused it, or an answer said what happened. What
-    /// [`MaybeApplied`](Self::MaybeApplied) is made of.
+    /// a truncated body, an HTTP 5xx other than 503 (whatever its body). False when the
+    /// server certainly did not apply it: the connection was never made (refused, or a
+    /// connect timeout), or a 429 / 503 refused it, or an answer said what happened.
+    /// What [`MaybeApplied`](Self::MaybeApplied) is made of.
     pub fn may_have_been_applied(&self) -> bool {
-        match self {
-            Self::Validation(_) | Self::Api(_) | Self::ResponseTooLarge { .. } => false,
-            Self::Timeout { kind, .. } => *kind != TimeoutKind::Connect,
-            Self::MaybeApplied { .. } => true,
-            Self::Decode { status, source, .. } => source.is_eof() || is_ambiguous_status(*status),
-            Self::Status { status, .. } => is_ambiguous_status(*status),
-            Self::Transport { source, .. } => !source.is_connect() && !source.is_builder(),
+        match self.failure() {
+            Some(failure) => crate::retry::decide(failure, false) == Decision::MaybeApplied,
+            None => matches!(self, Self::MaybeApplied { .. } | Self::Timeout { kind: TimeoutKind::Overall, .. }),
         }
     }
 
@@ -248,7 +284,8 @@ impl Error {
         match self {
             Self::MaybeApplied { source, .. } => source.attempts(),
             Self::Validation(_) => 0,
-            Self::Api(_) | Self::ResponseTooLarge { .. } => 1,
+            Self::Api(api) => api.attempts,
+            Self::ResponseTooLarge { .. } => 1,
             Self::Decode { attempts, .. }
             | Self::Status { attempts, .. }
             | Self::Timeout { attempts, .. }
@@ -258,6 +295,9 @@ impl Error {
 
     /// Records how many attempts were made, for the variants a retry can end with.
     pub(crate) fn with_attempts(mut self, made: u32) -> Self {
+        if let Self::Api(api) = &mut self {
+            api.attempts = made.max(1);
+        }
         if let Self::Decode { attempts, .. }
         | Self::Status { attempts, .. }
         | Self::Timeout { attempts, .. }
@@ -272,19 +312,10 @@ impl Error {
     pub(crate) fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::Status { retry_after, .. } => *retry_after,
+            Self::Api(api) => api.retry_after,
             _ => None,
         }
     }
-}
-
-fn is_retryable_status(status: u16) -> bool {
-    status == 429 || (500..600).contains(&status)
-}
-
-/// A 5xx the server may have answered after applying the request; 429 and 503 say it
-/// was refused first.
-fn is_ambiguous_status(status: u16) -> bool {
-    (500..600).contains(&status) && status != 503
 }
 
 /// The first [`SNIPPET_LIMIT`] bytes of a response body, kept for diagnosis.
@@ -410,6 +441,45 @@ mod tests {
         assert!(!Error::Validation(ValidationError::new("f", "m")).may_have_been_applied());
     }
 
+    /// An envelope under an error status is classified by its status: a 429 or a 503
+    /// with `{"code":429,...}` is a refusal (retried, nothing applied), a 500 with one
+    /// may have applied the call, a 4xx or 2xx with one is an answer.
+    #[test]
+    fn an_envelope_is_classified_by_the_status_it_came_with() {
+        let api = |status: u16, retry_after: Option<Duration>| {
+            Error::Api(Box::new(ApiError {
+                code: ErrorCode::from(i64::from(status)),
+                message: Some("too many requests".into()),
+                trace_id: None,
+                status,
+                snippet: BodySnippet::default(),
+                retry_after,
+                attempts: 1,
+            }))
+        };
+        for (status, retryable, maybe_applied) in [
+            (200, false, false),
+            (400, false, false),
+            (429, true, false),
+            (500, true, true),
+            (502, true, true),
+            (503, true, false),
+            (504, true, true),
+        ] {
+            for retry_after in [None, Some(Duration::from_secs(2))] {
+                let err = api(status, retry_after);
+                assert_eq!(err.is_retryable(), retryable, "{status} {retry_after:?}");
+                assert_eq!(err.may_have_been_applied(), maybe_applied, "{status} {retry_after:?}");
+                assert_eq!(err.retry_after(), retry_after, "{status}: Retry-After kept for the wait");
+                assert_eq!(err.status(), Some(status));
+            }
+        }
+        let shown = api(429, None).with_attempts(4).to_string();
+        assert_eq!(shown, "HTTP 429, API error 429 (unknown code 429): too many requests (4 attempts)");
+        assert_eq!(api(429, None).attempts(), 1);
+        assert_eq!(api(429, None).with_attempts(3).attempts(), 3);
+    }
+
     #[tokio::test]
     async fn a_refused_connection_applied_nothing() {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -429,6 +499,8 @@ mod tests {
                 trace_id: None,
                 status: 200,
                 snippet: BodySnippet::default(),
+                retry_after: None,
+                attempts: 1,
             }))
         };
         for code in [1001, 1002, 1003, 1004, 1005, 20000] {

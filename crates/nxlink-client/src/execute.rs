@@ -69,6 +69,8 @@ impl Client {
             }),
         };
         result.map_err(|error| {
+            // The attempt loop stopped on this error; whether it becomes MaybeApplied is
+            // the retry table's call (`retry::decide`), through `may_have_been_applied`.
             if Op::ENDPOINT.idempotent || !error.may_have_been_applied() {
                 return error;
             }
@@ -240,15 +242,30 @@ fn decode_envelope<Op: Operation>(
     body: &[u8],
     now: SystemTime,
 ) -> Result<Response<Op::Data>, Error> {
-    let envelope: Envelope<Op::Data> = match nxlink_models::decode(body) {
-        Ok(envelope) => envelope,
-        Err(source) if (200..300).contains(&status) || source.is_eof() => {
+    let retry_after = || headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, now));
+    let success = (200..300).contains(&status);
+    // An error status with a body that claims success (`{"code":0}` on a 503) is still
+    // the error status: the payload is read only from a 2xx.
+    let envelope = match nxlink_models::decode::<Envelope<Op::Data>>(body) {
+        Ok(envelope) if success || !envelope.is_success() => envelope,
+        Ok(_) => {
+            return Err(Error::Status {
+                status,
+                attempts: 1,
+                snippet: BodySnippet::of(body),
+                retry_after: retry_after(),
+            })
+        }
+        Err(source) if success || source.is_eof() => {
             return Err(Error::Decode { status, attempts: 1, snippet: BodySnippet::of(body), source });
         }
         Err(_) => {
-            let retry_after =
-                headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, now));
-            return Err(Error::Status { status, attempts: 1, snippet: BodySnippet::of(body), retry_after });
+            return Err(Error::Status {
+                status,
+                attempts: 1,
+                snippet: BodySnippet::of(body),
+                retry_after: retry_after(),
+            })
         }
     };
     if !envelope.is_success() {
@@ -258,6 +275,8 @@ fn decode_envelope<Op: Operation>(
             trace_id: envelope.trace_id,
             status,
             snippet: BodySnippet::of(body),
+            retry_after: retry_after(),
+            attempts: 1,
         })));
     }
     let data = match envelope.data {

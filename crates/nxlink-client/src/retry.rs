@@ -91,22 +91,101 @@ impl RetryPolicy {
     }
 }
 
-/// Every retry decision, in one place.
+/// The class of the HTTP status a failed attempt got, as the retry table reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum StatusClass {
+    /// No whole answer arrived: the connection failed, dropped or timed out, or the body
+    /// was cut short.
+    NoAnswer,
+    /// 2xx: the service answered (a non-zero `code`, or a body that does not decode).
+    Success,
+    /// 4xx other than 429: the service answered and refused the request.
+    ClientError,
+    /// 429: throttled before anything was applied.
+    TooManyRequests,
+    /// 503: refused before anything was applied.
+    ServiceUnavailable,
+    /// 5xx other than 503: the service may have failed after applying the request.
+    ServerError,
+}
+
+impl StatusClass {
+    /// The class of an HTTP status code.
+    pub(crate) fn of(status: u16) -> Self {
+        match status {
+            429 => Self::TooManyRequests,
+            503 => Self::ServiceUnavailable,
+            400..=499 => Self::ClientError,
+            500..=599 => Self::ServerError,
+            // 1xx and 3xx cannot end an exchange here (no redirects are followed): an
+            // answer all the same.
+            _ => Self::Success,
+        }
+    }
+}
+
+/// What a failed attempt showed: the five inputs of the retry table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Failure {
+    /// The answer's status class.
+    pub(crate) status: StatusClass,
+    /// The body was an API envelope (with a non-zero `code`).
+    pub(crate) envelope: bool,
+    /// The server sent `Retry-After`.
+    pub(crate) retry_after: bool,
+    /// The failure itself shows nothing was applied: no connection was ever made
+    /// (refused, or no connection within the connect timeout).
+    pub(crate) never_sent: bool,
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Decision {
+    /// Send again after [`RetryPolicy::delay`] (the server's `Retry-After` when it sent
+    /// one, else backoff), within the attempt budget.
+    Retry,
+    /// Stop: the service answered, and sending the same request again gets the same
+    /// answer.
+    Stop,
+    /// Stop: the call is not idempotent and may have been applied; it ends as
+    /// [`Error::MaybeApplied`](crate::Error::MaybeApplied).
+    MaybeApplied,
+}
+
+/// Every retry decision, in one place: a total table over the status class, whether the
+/// body was an envelope, `Retry-After`, idempotency, and whether the failure shows the
+/// request was never sent.
 ///
-/// | failed attempt | idempotent call | non-idempotent call (create, append) |
-/// |---|---|---|
-/// | connection never made | retried | retried: nothing was sent |
-/// | HTTP 429, HTTP 503 | retried (`Retry-After` honoured) | retried: refused before applying |
-/// | HTTP 500, 502, other 5xx | retried | **not retried**: may have been applied |
-/// | attempt timeout, connection dropped after sending, truncated body | retried | **not retried**: may have been applied |
-/// | API error (`code` != 0), invalid request, body too large | not retried | not retried |
-/// | 1004 (clock skew) | re-signed once, not counted as an attempt | same |
+/// | status of the failed attempt | envelope | `Retry-After` | idempotent call | non-idempotent call (create, append) |
+/// |---|---|---|---|---|
+/// | no answer, no connection made (refused, connect timeout) | - | - | retried | retried: nothing was sent |
+/// | no answer after sending (attempt timeout, dropped connection, truncated body) | - | - | retried | **not retried**: may have been applied |
+/// | HTTP 429, HTTP 503 | any, or none | honoured when sent | retried | retried: refused before applying |
+/// | HTTP 500, 502, other 5xx | any, or none | honoured when sent | retried | **not retried**: may have been applied |
+/// | HTTP 2xx, 4xx (a non-zero `code`, or a body that does not decode) | any, or none | ignored | not retried | not retried |
 ///
-/// A non-idempotent call that is not retried ends with
-/// [`Error::MaybeApplied`](crate::Error::MaybeApplied), carrying the unique id the request
-/// was sent with (`userTaskId` of task create), so the caller can look the result up.
+/// Outside the table: a request that breaks the spec is never sent, a body over the
+/// size limit and the overall timeout end the call, and a 1004 (clock skew) is re-signed
+/// once without counting as an attempt. A non-idempotent call that is not retried ends
+/// with [`Error::MaybeApplied`](crate::Error::MaybeApplied), carrying the unique id the
+/// request was sent with (`userTaskId` of task create), so the caller can look the
+/// result up.
+pub(crate) fn decide(failure: Failure, idempotent: bool) -> Decision {
+    match failure.status {
+        // Refused before anything was applied, whatever the body says.
+        StatusClass::TooManyRequests | StatusClass::ServiceUnavailable => Decision::Retry,
+        StatusClass::ServerError if idempotent => Decision::Retry,
+        StatusClass::ServerError => Decision::MaybeApplied,
+        StatusClass::NoAnswer if idempotent || failure.never_sent => Decision::Retry,
+        StatusClass::NoAnswer => Decision::MaybeApplied,
+        StatusClass::Success | StatusClass::ClientError => Decision::Stop,
+    }
+}
+
+/// True when `error` is worth another attempt of a call that is (or is not)
+/// idempotent: [`decide`] says [`Decision::Retry`].
 pub(crate) fn should_retry(error: &crate::Error, idempotent: bool) -> bool {
-    error.is_retryable() && (idempotent || !error.may_have_been_applied())
+    error.failure().is_some_and(|failure| decide(failure, idempotent) == Decision::Retry)
 }
 
 /// A fresh random id shaped like a UUID (version 4 layout), for idempotency keys.
@@ -136,6 +215,69 @@ pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's retry table, row by row: every combination of status class,
+    /// envelope, `Retry-After`, "never sent" and idempotency (96 rows) gets the
+    /// decision its row promises. A dropped case, a swapped arm or a condition on the
+    /// wrong input fails here.
+    #[test]
+    fn the_retry_table_is_total_and_matches_the_readme_row_by_row() {
+        use Decision::{MaybeApplied, Retry, Stop};
+        use StatusClass::*;
+        // (status, never sent, idempotent call, non-idempotent call). Envelope and
+        // Retry-After never change a decision: "whatever the body", and a Retry-After
+        // changes only how long to wait.
+        let rows: [(StatusClass, bool, Decision, Decision); 12] = [
+            (NoAnswer, true, Retry, Retry),
+            (NoAnswer, false, Retry, MaybeApplied),
+            (TooManyRequests, false, Retry, Retry),
+            (TooManyRequests, true, Retry, Retry),
+            (ServiceUnavailable, false, Retry, Retry),
+            (ServiceUnavailable, true, Retry, Retry),
+            (ServerError, false, Retry, MaybeApplied),
+            (ServerError, true, Retry, MaybeApplied),
+            (Success, false, Stop, Stop),
+            (Success, true, Stop, Stop),
+            (ClientError, false, Stop, Stop),
+            (ClientError, true, Stop, Stop),
+        ];
+        let mut walked = std::collections::HashSet::new();
+        for (status, never_sent, idempotent_call, other_call) in rows {
+            for envelope in [false, true] {
+                for retry_after in [false, true] {
+                    let failure = Failure { status, envelope, retry_after, never_sent };
+                    for (idempotent, expected) in [(true, idempotent_call), (false, other_call)] {
+                        assert_eq!(decide(failure, idempotent), expected, "{failure:?}, idempotent {idempotent}");
+                        walked.insert((failure, idempotent));
+                    }
+                }
+            }
+        }
+        assert_eq!(walked.len(), 6 * 2 * 2 * 2 * 2, "every combination walked once");
+    }
+
+    #[test]
+    fn status_codes_fall_in_their_class() {
+        use StatusClass::*;
+        for (status, class) in [
+            (200, Success),
+            (204, Success),
+            (299, Success),
+            (400, ClientError),
+            (404, ClientError),
+            (428, ClientError),
+            (429, TooManyRequests),
+            (430, ClientError),
+            (499, ClientError),
+            (500, ServerError),
+            (502, ServerError),
+            (503, ServiceUnavailable),
+            (504, ServerError),
+            (599, ServerError),
+        ] {
+            assert_eq!(StatusClass::of(status), class, "{status}");
+        }
+    }
 
     #[test]
     fn full_jitter_spreads_over_the_whole_doubling_cap() {

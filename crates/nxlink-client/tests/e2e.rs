@@ -12,7 +12,9 @@ use nxlink_client::{
 };
 use nxlink_mock::{Fault, Faults, MockServer, DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET, DEMO_TASK_ID};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod common;
+use common::{canned, scripted};
 
 /// Retries fast: the tests measure behaviour, not patience.
 fn quick_retries() -> RetryPolicy {
@@ -134,25 +136,6 @@ async fn invalid_requests_are_refused_before_sending() {
     let err = client_for(&server).query_call_records(DEMO_TASK_ID).page_size(0).send().await.unwrap_err();
     assert!(matches!(&err, Error::Validation(v) if v.field() == "pageSize"), "{err:?}");
     assert!(server.requests().is_empty());
-}
-
-/// Serves one canned HTTP answer per connection, for codes the mock cannot be made to
-/// send through a well-behaved client (1001, 1002, codes newer than the docs).
-async fn canned(status: u16, body: String) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = vec![0u8; 64 * 1024];
-            let _ = socket.read(&mut buf).await;
-            let answer = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = socket.write_all(answer.as_bytes()).await;
-        }
-    });
-    format!("http://{addr}")
 }
 
 #[tokio::test]
@@ -451,66 +434,6 @@ async fn a_status_error_after_retries_says_how_many_attempts() {
     assert!(err.to_string().contains("2 attempts"), "{err}");
     let invalid = client.query_call_records("").send().await.unwrap_err();
     assert_eq!(invalid.attempts(), 0, "validation fails before sending: {invalid}");
-}
-
-/// A server that answers each request with what `answer` makes of (its index, its JSON
-/// body): an HTTP head (without the blank line) and body chunks; with more than one
-/// chunk the answer is sent `Transfer-Encoding: chunked`, with no Content-Length.
-async fn scripted<F>(answer: F) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>)
-where
-    F: Fn(usize, Value) -> (String, Vec<Vec<u8>>) + Send + Sync + 'static,
-{
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let seen = count.clone();
-    let answer = std::sync::Arc::new(answer);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let (answer, seen) = (answer.clone(), seen.clone());
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = vec![0u8; 16 * 1024];
-                // Read the head, then as many body bytes as Content-Length says.
-                let body = loop {
-                    let Ok(n) = socket.read(&mut chunk).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
-                    let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-                    let length = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(0);
-                    if buf.len() >= end + 4 + length {
-                        break buf[end + 4..end + 4 + length].to_vec();
-                    }
-                };
-                let index = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let (head, chunks) = answer(index, serde_json::from_slice(&body).unwrap_or(Value::Null));
-                let mut out = head.into_bytes();
-                if chunks.len() == 1 {
-                    out.extend_from_slice(
-                        format!("\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", chunks[0].len()).as_bytes(),
-                    );
-                    out.extend_from_slice(&chunks[0]);
-                } else {
-                    out.extend_from_slice(b"\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n");
-                    for c in &chunks {
-                        out.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
-                        out.extend_from_slice(c);
-                        out.extend_from_slice(b"\r\n");
-                    }
-                    out.extend_from_slice(b"0\r\n\r\n");
-                }
-                let _ = socket.write_all(&out).await;
-            });
-        }
-    });
-    (format!("http://{addr}"), count)
 }
 
 fn page_answer(page: i64, page_size: i64, total: i64) -> (String, Vec<Vec<u8>>) {

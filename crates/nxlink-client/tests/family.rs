@@ -505,3 +505,76 @@ async fn callbacks_arrive_in_order_unless_the_mock_is_told_to_reorder_delay_and_
         assert_eq!(*arrived.lock().unwrap(), want, "{delivery:?}");
     }
 }
+
+/// 429 and 503 answers that carry an API envelope (`{"code":429,...}`), as a gateway of
+/// the service may send them, are refusals like the HTML ones: retried on every call
+/// (task create and contact append included), `Retry-After` honoured, and the task and
+/// every contact come out exactly once.
+#[tokio::test]
+async fn throttled_answers_with_an_envelope_are_retried_and_apply_each_call_once() {
+    let server = mock().await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .credentials(Credentials::new(DEMO_ACCESS_KEY, DEMO_ACCESS_SECRET))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_attempts(12)
+                .with_initial_backoff(Duration::ZERO)
+                .with_max_backoff(Duration::ZERO)
+                .with_max_retry_after(Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    let faults = Faults { too_many_requests: 0.3, service_unavailable: 0.3, envelope_bodies: true, ..Faults::none() }
+        .with_seed(5);
+    server.handle().set_faults(faults);
+    let request = nxlink_client::CreateTaskRequest::new(
+        "Throttled",
+        SEEDED_AGENTS[0].0,
+        SEEDED_ROUTES[0].0,
+        0,
+        StartupType::Manual,
+    );
+    let task_id = client.create_task_once(request).await.unwrap();
+    let contacts: Vec<Contact> = (0..60)
+        .map(|n| {
+            let phone = format!("85291000{n:03}");
+            Contact::new(nxlink_client::stable_contact_id(&task_id, &phone), format!("C{n}"), phone)
+        })
+        .collect();
+    let summary = client.append_contacts_once(&task_id, contacts.clone(), 7).await.unwrap();
+    assert_eq!(
+        (summary.contacts, summary.batches, summary.batches_resent),
+        (60, 9, 0),
+        "refusals are retried inside a call"
+    );
+
+    let refused: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            matches!(r.outcome, nxlink_mock::Outcome::Fault(Fault::TooManyRequests | Fault::ServiceUnavailable))
+        })
+        .collect();
+    assert!(refused.len() >= 5, "the faults hit: {} refusals", refused.len());
+    assert!(
+        outcomes::<nxlink_client::CreateTask>(&server).len() > 1
+            || outcomes::<nxlink_client::AppendContacts>(&server).len() > 9,
+        "some create or append was refused and sent again"
+    );
+    server.handle().set_faults(Faults::none());
+    let tasks = created(&server);
+    assert_eq!(tasks.len(), 1, "one task");
+    assert_eq!(tasks[0].task_id.as_deref(), Some(task_id.as_str()));
+    let stored: Vec<String> = server.handle().contacts(&task_id).into_iter().map(|c| c.contact_id).collect();
+    let sent: Vec<String> = contacts.iter().map(|c| c.contact_id.clone()).collect();
+    assert_eq!(stored, sent, "every contact once, in order");
+
+    // The plain builder retries the same way: one refusal, then the task.
+    server.handle().set_faults(Faults { envelope_bodies: true, ..Faults::always(Fault::TooManyRequests) });
+    let err = create(&client, "Always throttled").send().await.unwrap_err();
+    let Error::Api(api) = &err else { panic!("{err:?}") };
+    assert_eq!((api.status, api.code.code(), api.attempts), (429, 429, 12), "{err}");
+    assert!(api.retry_after.is_some(), "{err:?}");
+    assert_eq!(created(&server).len(), 1, "no task from refused creates");
+}

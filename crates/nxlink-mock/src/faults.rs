@@ -29,7 +29,8 @@ use rand_chacha::ChaCha8Rng;
 pub struct Faults {
     /// Seed of the fault sequence.
     pub seed: u64,
-    /// Rate of HTTP 500 answers (an HTML error page, not an envelope).
+    /// Rate of HTTP 500 answers (an HTML error page, or an envelope with
+    /// [`envelope_bodies`](Self::envelope_bodies)).
     pub internal_error: f64,
     /// Rate of HTTP 502 answers.
     pub bad_gateway: f64,
@@ -46,6 +47,10 @@ pub struct Faults {
     pub drop_after_applying: f64,
     /// Added to every request before it is answered (or dropped).
     pub latency: Duration,
+    /// Status faults answer with an API envelope carrying the status as its code
+    /// (`{"code":429,"message":"too many requests","traceId":...}`), as an API gateway
+    /// of the service itself might, instead of an HTML error page.
+    pub envelope_bodies: bool,
 }
 
 impl Default for Faults {
@@ -67,6 +72,7 @@ impl Faults {
             truncate_body: 0.0,
             drop_after_applying: 0.0,
             latency: Duration::ZERO,
+            envelope_bodies: false,
         }
     }
 

@@ -54,6 +54,10 @@ struct Args {
     /// Share of requests applied, then answered by closing the connection.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = parse_rate)]
     rate_drop_applied: f64,
+    /// Answer status faults (500, 502, 503, 429) with an API envelope carrying the
+    /// status as its code, instead of an HTML page.
+    #[arg(long)]
+    fault_envelopes: bool,
     /// Milliseconds added to every request.
     #[arg(long, value_name = "MS", default_value_t = 0)]
     latency_ms: u64,
@@ -107,6 +111,7 @@ async fn main() -> ExitCode {
         truncate_body: args.rate_truncate,
         drop_after_applying: args.rate_drop_applied,
         latency: Duration::from_millis(args.latency_ms),
+        envelope_bodies: args.fault_envelopes,
     };
     let mut builder = MockServer::builder()
         .bind(SocketAddr::new(args.host, args.port))

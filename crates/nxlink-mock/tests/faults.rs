@@ -17,7 +17,7 @@ fn demo_call() -> Call {
 }
 
 #[tokio::test]
-async fn status_faults_answer_500_502_503_and_429_with_retry_after() {
+async fn status_faults_answer_500_502_503_and_429_with_retry_after_as_a_page_or_an_envelope() {
     let server = server().await;
     let cases = [
         (Fault::InternalError, 500, None),
@@ -26,12 +26,26 @@ async fn status_faults_answer_500_502_503_and_429_with_retry_after() {
         (Fault::TooManyRequests, 429, Some("1")),
     ];
     for (fault, status, retry_after) in cases {
-        server.handle().set_faults(Faults::always(fault));
-        let response = demo_call().send(server.base_url()).await.unwrap();
-        assert_eq!(response.status(), status, "{fault:?}");
-        assert_eq!(response.headers().get("retry-after").map(|v| v.to_str().unwrap()), retry_after, "{fault:?}");
-        assert!(response.headers().contains_key("date"));
-        assert_eq!(server.requests().last().unwrap().outcome, Outcome::Fault(fault));
+        for envelope_bodies in [false, true] {
+            server.handle().set_faults(Faults { envelope_bodies, ..Faults::always(fault) });
+            let response = demo_call().send(server.base_url()).await.unwrap();
+            assert_eq!(response.status(), status, "{fault:?}");
+            assert_eq!(response.headers().get("retry-after").map(|v| v.to_str().unwrap()), retry_after, "{fault:?}");
+            assert!(response.headers().contains_key("date"));
+            let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+            let body = response.text().await.unwrap();
+            if envelope_bodies {
+                // The status as the envelope's code, as a gateway of the service sends it.
+                assert!(content_type.starts_with("application/json"), "{fault:?}: {content_type}");
+                let envelope: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(envelope["code"], status, "{fault:?}: {body}");
+                assert!(envelope["message"].is_string() && envelope["traceId"].is_string(), "{body}");
+            } else {
+                assert_eq!(content_type, "text/html", "{fault:?}");
+                assert!(body.contains(&format!("<h1>{status} ")), "{fault:?}: {body}");
+            }
+            assert_eq!(server.requests().last().unwrap().outcome, Outcome::Fault(fault));
+        }
     }
     server.handle().set_faults(Faults::none());
     assert_eq!(demo_call().code(server.base_url()).await.0, 0);

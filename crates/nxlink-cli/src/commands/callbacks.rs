@@ -41,5 +41,7 @@ pub(super) async fn listen(credentials: Credentials, args: ListenArgs, quiet: bo
         |rejection| eprintln!("rejected: {rejection}"),
     );
     // Runs until the command is stopped (SIGINT, SIGTERM, SIGHUP drop this future).
-    axum::serve(listener, app).await.map_err(|err| CliError::local(format!("the listener stopped: {err}")))
+    nxlink_client::receiver::serve(listener, app, args.limits.resolve())
+        .await
+        .map_err(|err| CliError::local(format!("the listener stopped: {err}")))
 }

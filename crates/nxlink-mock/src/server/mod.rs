@@ -548,9 +548,9 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
     let received_at_millis = state.clock.now_millis();
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
-    let (fault, latency) = {
+    let (fault, latency, envelope_bodies) = {
         let mut dice = lock(&state.dice);
-        (dice.roll(), dice.faults().latency)
+        (dice.roll(), dice.faults().latency, dice.faults().envelope_bodies)
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -575,7 +575,7 @@ async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response 
         tracing::info!(method = %recorded.method, path = %recorded.path, ?fault, "fault injected");
         state.record(recorded);
         return match fault.status().and_then(|status| StatusCode::from_u16(status).ok()) {
-            Some(status) => state.status_fault(status),
+            Some(status) => state.status_fault(status, envelope_bodies),
             None => state.dropped_connection(),
         };
     }

@@ -45,14 +45,23 @@ impl Shared {
         response
     }
 
-    /// A gateway-style error page.
-    pub(super) fn status_fault(&self, status: StatusCode) -> Response {
+    /// A gateway-style error page, or with `envelope` the status as an API envelope.
+    pub(super) fn status_fault(&self, status: StatusCode, envelope: bool) -> Response {
         let reason = status.canonical_reason().unwrap_or("Error");
-        let page = format!(
-            "<html><head><title>{code} {reason}</title></head><body><center><h1>{code} {reason}</h1></center></body></html>\n",
-            code = status.as_u16()
-        );
-        let mut response = self.respond(status, Some("text/html"), Body::from(page));
+        let mut response = if envelope {
+            let body = serde_json::json!({
+                "code": status.as_u16(),
+                "message": reason.to_lowercase(),
+                "traceId": self.trace_id(),
+            });
+            self.respond(status, Some(nxlink_models::CONTENT_TYPE), Body::from(body.to_string()))
+        } else {
+            let page = format!(
+                "<html><head><title>{code} {reason}</title></head><body><center><h1>{code} {reason}</h1></center></body></html>\n",
+                code = status.as_u16()
+            );
+            self.respond(status, Some("text/html"), Body::from(page))
+        };
         if matches!(status, StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS) {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }

@@ -3,8 +3,10 @@
 //! Framework-free: [`Receiver::receive`] takes the headers (anything
 //! [`HeaderLookup`]: pairs, maps) and the body's exact
 //! bytes and answers [`Received`] or a [`Rejection`] with the HTTP status to send. Any
-//! server (axum, hyper, actix, a lambda) wraps it in a few lines; `nxlink callbacks
-//! listen` is one.
+//! server (axum, hyper, actix, a lambda) wraps it in a few lines. With the feature
+//! `axum`, `axum_router` is that wrapper and `serve` runs it behind the limits a server
+//! that faces the internet needs (`ServerLimits`); `nxlink callbacks listen` is the
+//! two together.
 //!
 //! What the vendor documents and what is inferred (fact sheet §3):
 //! - callbacks may carry the request headers (`accessKey`, `ts`, `bizType`, `action`,
@@ -20,6 +22,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use nxlink_auth::{headers, Clock, HeaderLookup, SecretStore, SystemClock, Verifier, VerifyError};
 use nxlink_models::Callback;
+
+#[cfg(feature = "axum")]
+mod server;
+#[cfg(feature = "axum")]
+pub use server::{axum_router, serve, ServerLimits};
 
 /// The body to answer a received callback with, with HTTP 200. **Inferred**: the
 /// vendor documents no reply; this is the envelope every answer of the API uses.
@@ -134,62 +141,6 @@ impl<S: SecretStore> Receiver<S> {
         let fresh = self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(callback.dedupe_key());
         Ok(if fresh { Received::New(callback) } else { Received::Duplicate(callback) })
     }
-}
-
-/// The receiver as an axum `Router` (feature `axum`): every POST, whatever its path, is
-/// received; a new callback is handed to `on_new` and answered 200 [`REPLY`]; a
-/// redelivery is answered 200 without calling `on_new`; a refusal goes to `on_reject`
-/// and is answered with its status and a message without secrets.
-///
-/// ```no_run
-/// # async fn run() -> std::io::Result<()> {
-/// use std::sync::Arc;
-/// use nxlink_client::{Credentials, Receiver};
-///
-/// let receiver = Arc::new(Receiver::new(Credentials::new("AK-...", "secret")));
-/// let app = nxlink_client::receiver::axum_router(
-///     receiver,
-///     |callback| println!("{}: {}", callback.name(), callback.dedupe_key()),
-///     |rejection| eprintln!("rejected: {rejection}"),
-/// );
-/// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-/// axum::serve(listener, app).await
-/// # }
-/// ```
-#[cfg(feature = "axum")]
-pub fn axum_router<S, N, R>(receiver: Arc<Receiver<S>>, on_new: N, on_reject: R) -> axum::Router
-where
-    S: SecretStore + Send + Sync + 'static,
-    N: Fn(Callback) + Clone + Send + Sync + 'static,
-    R: Fn(&Rejection) + Clone + Send + Sync + 'static,
-{
-    use axum::http::{header, HeaderMap, StatusCode};
-    use axum::response::IntoResponse;
-
-    axum::Router::new().fallback(move |headers: HeaderMap, body: axum::body::Bytes| {
-        let (receiver, on_new, on_reject) = (Arc::clone(&receiver), on_new.clone(), on_reject.clone());
-        async move {
-            let pairs: Vec<(String, String)> = headers
-                .iter()
-                .filter_map(|(name, value)| value.to_str().ok().map(|v| (name.as_str().to_owned(), v.to_owned())))
-                .collect();
-            let json = [(header::CONTENT_TYPE, "application/json")];
-            match receiver.receive(&pairs[..], &body) {
-                Ok(received) => {
-                    if let Received::New(callback) = received {
-                        on_new(callback);
-                    }
-                    (StatusCode::OK, json, REPLY.to_owned()).into_response()
-                }
-                Err(rejection) => {
-                    on_reject(&rejection);
-                    let status = StatusCode::from_u16(rejection.status).unwrap_or(StatusCode::BAD_REQUEST);
-                    let body = serde_json::json!({ "code": 1003, "message": rejection.reason }).to_string();
-                    (status, json, body).into_response()
-                }
-            }
-        }
-    })
 }
 
 /// The last keys seen, in bounded memory.
