@@ -185,3 +185,171 @@ fn text_that_is_not_a_vendor_page_is_refused_naming_what_is_missing() {
         assert!(err.to_string().contains(says), "{text}: {err}");
     }
 }
+
+/// What a change to one table row should come to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Lands {
+    /// Written into the spec: the diff is empty afterwards.
+    Applied,
+    /// Left to a person, saying why; the diff still names it.
+    ByHand,
+}
+
+/// Every table of the stored page × every change its rows can undergo (added,
+/// removed, description changed, type changed, required changed; for regions the
+/// gateway and the website): the diff names exactly that change, with the table's own
+/// wording, and apply writes it or says it is left to a person. A table the diff stops
+/// reading, or a change kind it confuses with another, fails a row here.
+#[test]
+fn every_table_and_every_change_kind_is_named_then_applied_or_left_by_hand() {
+    let text = stored_page();
+    let page = xtask::docs::page::parse(&text).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The text with the lines of `row` replaced by `with` (a row's cells sit one per line).
+    let replace_row = |row: &xtask::docs::page::Row, with: Vec<String>| -> String {
+        let start = row.line - 1;
+        let mut out: Vec<String> = lines[..start].iter().map(|l| (*l).to_owned()).collect();
+        out.extend(with);
+        out.extend(lines[start + row.cells.len()..].iter().map(|l| (*l).to_owned()));
+        out.join("\n") + "\n"
+    };
+    let as_lines = |cells: &[String]| -> Vec<String> {
+        cells.iter().enumerate().map(|(i, c)| if i == 0 { format!("| {c} |") } else { format!("{c} |") }).collect()
+    };
+    let mut walked = Vec::new();
+    for table in &page.tables {
+        let heading = table.heading.as_str();
+        // (the row to change, the label the diff uses, how changes land, which columns)
+        enum Kind {
+            Fields { label: &'static str, lands: Lands, ty: usize, required: Option<usize>, description: usize },
+            Values { label: String },
+            Regions,
+        }
+        let (row_index, kind) = match heading {
+            "Service Endpoints" => (1, Kind::Regions),
+            "Header Parameters" => continue, // the signing rules' headers: see tests/vectors
+            "Body Parameters" => (
+                3,
+                Kind::Fields {
+                    label: "request field",
+                    lands: Lands::Applied,
+                    ty: 1,
+                    required: Some(2),
+                    description: 4,
+                },
+            ),
+            "Response Parameters" => (
+                1,
+                Kind::Fields { label: "response field", lands: Lands::ByHand, ty: 1, required: None, description: 2 },
+            ),
+            "data Object" => (
+                2,
+                Kind::Fields { label: "record field", lands: Lands::Applied, ty: 1, required: None, description: 2 },
+            ),
+            h if h.contains(" Element (") => (
+                1,
+                Kind::Fields { label: "record field", lands: Lands::Applied, ty: 1, required: None, description: 2 },
+            ),
+            "Error Codes" => (1, Kind::Values { label: "error code".to_owned() }),
+            h if h.ends_with(") Reference") => {
+                let wire = h.rsplit_once('(').unwrap().1.trim_end_matches(") Reference").to_owned();
+                (1, Kind::Values { label: wire })
+            }
+            other => panic!("a table this test does not know: {other}"),
+        };
+        let row = &table.rows[row_index];
+        let key = row.cell(0).to_owned();
+        let mut cases: Vec<(String, String, Lands)> = Vec::new(); // (page text, expected line start, lands)
+        match kind {
+            Kind::Fields { label, lands, ty, required, description } => {
+                let mut added = row.cells.clone();
+                added[0] = "brandNewField".to_owned();
+                added[ty] = "String".to_owned();
+                added[description] = "Something new".to_owned();
+                let mut both = as_lines(&row.cells);
+                both.extend(as_lines(&added));
+                cases.push((replace_row(row, both), format!("{label} `brandNewField` ("), lands));
+                cases.push((replace_row(row, vec![]), format!("{label} `{key}` ("), lands));
+                let mut described = row.cells.clone();
+                described[description] = format!("{} (reworded)", row.cell(description));
+                cases.push((replace_row(row, as_lines(&described)), format!("{label} `{key}` ("), lands));
+                let mut retyped = row.cells.clone();
+                retyped[ty] = if row.cell(ty) == "String" { "Long" } else { "String" }.to_owned();
+                cases.push((replace_row(row, as_lines(&retyped)), format!("{label} `{key}` ("), lands));
+                if let Some(required) = required {
+                    let mut flipped = row.cells.clone();
+                    flipped[required] = if row.cell(required) == "Yes" { "No" } else { "Yes" }.to_owned();
+                    cases.push((replace_row(row, as_lines(&flipped)), format!("{label} `{key}` ("), lands));
+                }
+            }
+            Kind::Values { label } => {
+                let mut added = row.cells.clone();
+                added[0] = "29999".to_owned();
+                added[1] = "Something New".to_owned();
+                let mut both = as_lines(&row.cells);
+                both.extend(as_lines(&added));
+                cases.push((replace_row(row, both), format!("{label} 29999: added on the page"), Lands::Applied));
+                cases.push((replace_row(row, vec![]), format!("{label} {key}: removed from the page"), Lands::Applied));
+                let mut described = row.cells.clone();
+                described[1] = format!("{} (reworded)", row.cell(1));
+                cases.push((
+                    replace_row(row, as_lines(&described)),
+                    format!("{label} {key}: description changed"),
+                    Lands::Applied,
+                ));
+            }
+            Kind::Regions => {
+                let mut both = as_lines(&row.cells);
+                both.extend(as_lines(&[
+                    "EMEA".into(),
+                    "Europe".into(),
+                    "https://eu.nxlink.ai".into(),
+                    "https://api-eu.nxlink.ai".into(),
+                ]));
+                cases.push((replace_row(row, both), "region EMEA: added on the page".to_owned(), Lands::ByHand));
+                cases.push((replace_row(row, vec![]), format!("region {key}: removed from the page"), Lands::ByHand));
+                let mut moved = row.cells.clone();
+                moved[3] = "https://api-moved.nxlink.ai".to_owned();
+                cases.push((
+                    replace_row(row, as_lines(&moved)),
+                    format!("region {key}: gateway changed"),
+                    Lands::Applied,
+                ));
+                let mut site = row.cells.clone();
+                site[2] = "https://moved.nxlink.ai".to_owned();
+                cases.push((
+                    replace_row(row, as_lines(&site)),
+                    format!("region {key}: website changed"),
+                    Lands::ByHand,
+                ));
+            }
+        }
+        for (n, (edited, says, lands)) in cases.into_iter().enumerate() {
+            let scratch = Scratch::new(&format!("kinds-{}-{n}", walked.len()));
+            let page_path = scratch.page(&edited);
+            let found: Vec<String> =
+                docs::diff(&page_path, &scratch.spec()).unwrap().iter().map(ToString::to_string).collect();
+            assert_eq!(found.len(), 1, "{heading}, case {n}: one change, got {found:?}");
+            assert!(found[0].starts_with(&says), "{heading}, case {n}: `{}` should start `{says}`", found[0]);
+            let applied = docs::apply(&page_path, &scratch.spec(), None).unwrap();
+            let after: Vec<String> =
+                docs::diff(&page_path, &scratch.spec()).unwrap().iter().map(ToString::to_string).collect();
+            match lands {
+                Lands::Applied => {
+                    assert_eq!(applied.done, found, "{heading}, case {n}: {applied:?}");
+                    assert!(after.is_empty(), "{heading}, case {n}: still differs after apply: {after:?}");
+                }
+                Lands::ByHand => {
+                    assert!(applied.done.is_empty() && applied.files.is_empty(), "{heading}, case {n}: {applied:?}");
+                    assert_eq!(applied.skipped.len(), 1, "{heading}, case {n}");
+                    assert!(applied.skipped[0].contains("by hand"), "{heading}: says why: {}", applied.skipped[0]);
+                    assert_eq!(after, found, "{heading}, case {n}: nothing written");
+                }
+            }
+            walked.push(format!("{heading} / {says}"));
+        }
+    }
+    // Regions 4, body 5, response 4, data 4, two elements 4 each, two enums and the
+    // error codes 3 each.
+    assert_eq!(walked.len(), 4 + 5 + 4 + 4 + 4 + 4 + 3 + 3 + 3, "{walked:#?}");
+}

@@ -190,6 +190,21 @@ fn replace_type(line: &str, new: &str) -> Option<String> {
     Some(format!("{}{new}{}", &line[..start], &rest[len..]))
 }
 
+/// `line` with `value` taken out of the group member list on it (`"values": [1, 2]`),
+/// or as it was.
+fn without_group_member(line: &str, value: i64) -> String {
+    let Some(start) = line.find("\"values\": [").map(|at| at + "\"values\": [".len()) else {
+        return line.to_owned();
+    };
+    let Some(len) = line[start..].find(']') else { return line.to_owned() };
+    let members: Vec<&str> = line[start..start + len].split(',').map(str::trim).collect();
+    if !members.iter().all(|m| m.parse::<i64>().is_ok()) || !members.contains(&value.to_string().as_str()) {
+        return line.to_owned();
+    }
+    let kept: Vec<&str> = members.into_iter().filter(|m| *m != value.to_string()).collect();
+    format!("{}{}{}", &line[..start], kept.join(", "), &line[start + len..])
+}
+
 /// A variant name from the vendor's description, the way the spec's names were made:
 /// UpperCamelCase of its words, without parenthesised remarks; a name taken already
 /// carries the code (`InvalidNumber23`).
@@ -353,6 +368,12 @@ fn edit(files: &mut Files, spec: &Spec, change: &Change) -> Result<PathBuf, Stri
                     let at = value_line(lines, *value).ok_or("the value's line was not found")?;
                     let (start, end) = object_span(lines, at).ok_or("the value's object was not found")?;
                     remove_item(lines, start, end);
+                    // A group naming the value would no longer validate.
+                    if let Some(groups) = find(lines, "\"groups\": [", 0) {
+                        for line in lines.iter_mut().skip(groups) {
+                            *line = without_group_member(line, *value);
+                        }
+                    }
                 }
                 ValueChange::Description { spec: old, page } => {
                     let at = value_line(lines, *value).ok_or("the value's line was not found")?;
@@ -414,6 +435,22 @@ mod tests {
         assert_eq!(lines[3], "    { \"value\": 2 }");
         let joined = lines.join("\n");
         assert!(serde_json::from_str::<serde_json::Value>(&format!("{{{joined}}}")).is_ok(), "{joined}");
+    }
+
+    #[test]
+    fn a_removed_value_leaves_its_groups() {
+        let line = r#"    { "name": "inProgress", "description": "d", "values": [1, 2, 3, 22] },"#;
+        assert_eq!(
+            without_group_member(line, 2),
+            r#"    { "name": "inProgress", "description": "d", "values": [1, 3, 22] },"#
+        );
+        assert_eq!(
+            without_group_member(line, 22),
+            r#"    { "name": "inProgress", "description": "d", "values": [1, 2, 3] },"#
+        );
+        assert_eq!(without_group_member(line, 4), line, "not a member");
+        assert_eq!(without_group_member(r#"{ "value": 2, "name": "X" }"#, 2), r#"{ "value": 2, "name": "X" }"#);
+        assert_eq!(without_group_member(r#""values": ["a", "b"]"#, 2), r#""values": ["a", "b"]"#);
     }
 
     #[test]

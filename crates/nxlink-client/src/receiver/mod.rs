@@ -265,6 +265,69 @@ mod tests {
         assert!(Recent::new(0).insert("x".to_owned()), "a window of at least one");
     }
 
+    /// Every subset of the five headers, each absent, blank or as signed (3^5 = 243),
+    /// under both policies: a callback carrying any of `accessKey`, `ts` or `sign` is
+    /// signed and must verify in full (401 naming the first header missing, in the
+    /// documented order); one carrying none of them is unsigned, refused by default and
+    /// accepted with `UnsignedPolicy::Allow`. Some-but-not-all is never unsigned.
+    #[test]
+    fn every_header_subset_under_both_policies() {
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        enum Slot {
+            Absent,
+            Blank,
+            Signed,
+        }
+        const ORDER: [&str; 5] = ["accessKey", "ts", "bizType", "action", "sign"];
+        let body = call_body("c-subsets");
+        let good = signed(&body, SECRET, NOW);
+        let value_of = |name: &str| good.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap();
+        let mut combinations = 0;
+        for code in 0..3_usize.pow(5) {
+            let slots: Vec<Slot> =
+                (0..5).map(|i| [Slot::Absent, Slot::Blank, Slot::Signed][code / 3_usize.pow(i) % 3]).collect();
+            let headers: Vec<(String, String)> = ORDER
+                .iter()
+                .zip(&slots)
+                .filter_map(|(name, slot)| match slot {
+                    Slot::Absent => None,
+                    Slot::Blank => Some(((*name).to_owned(), String::new())),
+                    Slot::Signed => Some(((*name).to_owned(), value_of(name))),
+                })
+                .collect();
+            let carries = |name: &str| slots[ORDER.iter().position(|n| *n == name).unwrap()] == Slot::Signed;
+            let signed_at_all = ["accessKey", "ts", "sign"].iter().any(|name| carries(name));
+            let first_missing =
+                ORDER.iter().zip(&slots).find(|(_, slot)| **slot != Slot::Signed).map(|(name, _)| *name);
+            for policy in [UnsignedPolicy::Reject, UnsignedPolicy::Allow] {
+                let got = receiver().unsigned(policy).receive(lookup(&headers), &body);
+                let case = format!("{slots:?} under {policy:?}");
+                match (signed_at_all, first_missing, policy) {
+                    (true, None, _) => assert!(matches!(got, Ok(Received::New(_))), "{case}: {got:?}"),
+                    (true, Some(missing), _) => {
+                        let err = got.expect_err(&case);
+                        assert_eq!(err.status, 401, "{case}: {err}");
+                        assert!(err.reason.contains(&format!("`{missing}`")), "{case}: names {missing}: {err}");
+                        assert!(
+                            !err.reason.starts_with("unsigned"),
+                            "{case}: a partly signed callback is signed: {err}"
+                        );
+                    }
+                    (false, _, UnsignedPolicy::Allow) => {
+                        assert!(matches!(got, Ok(Received::New(_))), "{case}: {got:?}")
+                    }
+                    (false, _, UnsignedPolicy::Reject) => {
+                        let err = got.expect_err(&case);
+                        assert_eq!(err.status, 401, "{case}: {err}");
+                        assert!(err.reason.starts_with("unsigned callback refused"), "{case}: {err}");
+                    }
+                }
+                combinations += 1;
+            }
+        }
+        assert_eq!(combinations, 486);
+    }
+
     #[test]
     fn unsigned_callbacks_follow_the_policy() {
         let body = call_body("c-2");

@@ -71,9 +71,11 @@ impl Scalar for i64 {
         i64::try_from(value).ok()
     }
     fn from_f64(value: f64) -> Option<Self> {
-        // 1.7e9 or 12.0 are integers written oddly; 12.5 is not an integer.
-        let in_range = value >= i64::MIN as f64 && value < i64::MAX as f64;
-        (value.fract() == 0.0 && in_range).then_some(value as i64)
+        // 1.7e9 or 12.0 are integers written oddly; 12.5 is not an integer. Beyond 2^53
+        // a float no longer holds every integer, so the one sent may have been rounded
+        // (-9223372036854775809 arrives as -2^63): refused rather than changed.
+        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+        (value.fract() == 0.0 && value.abs() < EXACT).then_some(value as i64)
     }
     fn from_bool(_: bool) -> Option<Self> {
         None
@@ -471,7 +473,10 @@ mod tests {
         assert_eq!(i64::from_f64(12.0), Some(12));
         assert_eq!(i64::from_f64(-12.0), Some(-12));
         assert_eq!(i64::from_f64(12.5), None);
-        assert_eq!(i64::from_f64(i64::MIN as f64), Some(i64::MIN));
+        assert_eq!(i64::from_f64(9_007_199_254_740_991.0), Some(9_007_199_254_740_991));
+        assert_eq!(i64::from_f64(-9_007_199_254_740_991.0), Some(-9_007_199_254_740_991));
+        assert_eq!(i64::from_f64(9_007_199_254_740_992.0), None, "2^53: its neighbour rounds to it");
+        assert_eq!(i64::from_f64(i64::MIN as f64), None);
         assert_eq!(i64::from_f64(9_223_372_036_854_775_808.0), None);
         assert_eq!(i64::from_f64(-1e19), None);
         assert_eq!(i64::from_f64(1e19), None);
@@ -512,6 +517,73 @@ mod tests {
         assert_eq!(f64::from_text("2.5"), Some(2.5));
         assert_eq!(f64::from_text("inf"), None);
         assert_eq!(f64::from_text("NaN"), None);
+    }
+
+    /// Every numeric form the service has sent or might send, for every width a field
+    /// can have: a table of what each decodes to (`-` for no value, `err` for a value
+    /// that cannot be coerced). A width that mis-checks its range, a form read by the
+    /// wrong path or `""` turned into 0 fails a row.
+    #[test]
+    fn every_numeric_form_for_every_width() {
+        #[derive(Deserialize)]
+        #[serde(bound = "T: Scalar")]
+        struct Field<T> {
+            #[serde(default, deserialize_with = "option")]
+            v: Option<T>,
+        }
+        fn decode<T: Scalar + fmt::Debug>(form: &str) -> String {
+            let json = if form == "absent" { "{}".to_owned() } else { format!(r#"{{"v":{form}}}"#) };
+            match serde_json::from_str::<Field<T>>(&json) {
+                Ok(Field { v: Some(value) }) => format!("{value:?}"),
+                Ok(Field { v: None }) => "-".to_owned(),
+                Err(_) => "err".to_owned(),
+            }
+        }
+        // form, int32, int64, float64
+        let table = [
+            ("1000", "1000", "1000", "1000.0"),
+            (r#""1000""#, "1000", "1000", "1000.0"),
+            ("-7", "-7", "-7", "-7.0"),
+            (r#""-7""#, "-7", "-7", "-7.0"),
+            (r#"" 42 ""#, "42", "42", "42.0"),
+            ("1e3", "1000", "1000", "1000.0"),
+            (r#""1e3""#, "1000", "1000", "1000.0"),
+            ("12.0", "12", "12", "12.0"),
+            (r#""12.0""#, "12", "12", "12.0"),
+            ("12.5", "err", "err", "12.5"),
+            (r#""12.5""#, "err", "err", "12.5"),
+            (r#""-0""#, "0", "0", "-0.0"),
+            (r#""""#, "-", "-", "-"),
+            (r#""   ""#, "-", "-", "-"),
+            ("null", "-", "-", "-"),
+            ("absent", "-", "-", "-"),
+            ("2147483647", "2147483647", "2147483647", "2147483647.0"),
+            ("2147483648", "err", "2147483648", "2147483648.0"),
+            (r#""2147483648""#, "err", "2147483648", "2147483648.0"),
+            ("-2147483648", "-2147483648", "-2147483648", "-2147483648.0"),
+            ("-2147483649", "err", "-2147483649", "-2147483649.0"),
+            ("9223372036854775807", "err", "9223372036854775807", "9.223372036854776e18"),
+            ("9223372036854775808", "err", "err", "9.223372036854776e18"),
+            (r#""9223372036854775808""#, "err", "err", "9.223372036854776e18"),
+            ("-9223372036854775809", "err", "err", "-9.223372036854776e18"),
+            (r#""-9223372036854775808""#, "err", "-9223372036854775808", "-9.223372036854776e18"),
+            (r#""9007199254740993""#, "err", "9007199254740993", "9007199254740992.0"),
+            ("9007199254740993.0", "err", "err", "9007199254740992.0"),
+            ("9007199254740991.0", "err", "9007199254740991", "9007199254740991.0"),
+            (r#""1e400""#, "err", "err", "err"),
+            (r#""NaN""#, "err", "err", "err"),
+            ("true", "err", "err", "err"),
+            (r#""abc""#, "err", "err", "err"),
+            (r#""0x10""#, "err", "err", "err"),
+            (r#""1,000""#, "err", "err", "err"),
+            ("[1]", "err", "err", "err"),
+            (r#"{"a":1}"#, "err", "err", "err"),
+        ];
+        for (form, int32, int64, float64) in table {
+            assert_eq!(decode::<i32>(form), int32, "int32 from {form}");
+            assert_eq!(decode::<i64>(form), int64, "int64 from {form}");
+            assert_eq!(decode::<f64>(form), float64, "float64 from {form}");
+        }
     }
 
     #[test]
