@@ -245,6 +245,25 @@ mod tests {
         }
         assert_eq!(CliError::from_api(&api(20000)).exit, Exit::Api);
         assert_eq!(CliError::from_api(&api(424242)).exit, Exit::Api);
+        // An envelope under a throttling or failing status is the server's trouble, after
+        // the retries: exit 5 whatever its code; under 2xx and other 4xx, the code's exit.
+        for (status, code, exit) in [
+            (429, 429, Exit::Network),
+            (500, 500, Exit::Network),
+            (502, 20000, Exit::Network),
+            (503, 1003, Exit::Network),
+            (599, 0, Exit::Network),
+            (200, 20000, Exit::Api),
+            (400, 20000, Exit::Api),
+            (404, 1003, Exit::Auth),
+            (499, 20000, Exit::Api),
+        ] {
+            let mut error = api(code);
+            if let ApiCallError::Api(api) = &mut error {
+                api.status = status;
+            }
+            assert_eq!(CliError::from_api(&error).exit, exit, "HTTP {status} with code {code}");
+        }
         let status = ApiCallError::Status {
             status: 502,
             attempts: 1,

@@ -850,6 +850,36 @@ fn dev_stdout_writes_to_standard_output() {
     assert_complete_jsonl(&mock, &String::from_utf8(output.stdout).unwrap());
 }
 
+/// `nxlink ... -o /dev/stdout >> FILE`: the shell opened FILE to append, so what was in
+/// it stays and the export follows; `> FILE` (truncated by the shell) holds the export
+/// alone. Opening `/dev/stdout` again must keep the shell's choice.
+#[test]
+fn dev_stdout_redirected_to_a_file_keeps_the_shells_append_or_truncate() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    for append in [true, false] {
+        let file = dir.path().join(format!("out-{append}.jsonl"));
+        std::fs::write(&file, "kept line\n").unwrap();
+        let handle = std::fs::OpenOptions::new().append(append).write(true).truncate(!append).open(&file).unwrap();
+        let output = against(&mock)
+            .args(export_args("jsonl"))
+            .args(["--output", "/dev/stdout"])
+            .stdout(handle)
+            .output()
+            .unwrap();
+        assert_ok(&output);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let records = if append {
+            text.strip_prefix("kept line\n")
+                .unwrap_or_else(|| panic!(">> lost what was there: {:?}", &text[..40.min(text.len())]))
+        } else {
+            assert!(!text.contains("kept line"), "> truncates");
+            &text
+        };
+        assert_complete_jsonl(&mock, records);
+    }
+}
+
 #[test]
 fn a_bare_descriptor_number_inside_proc_self_fd_writes_to_that_descriptor() {
     // `cd /proc/self/fd; nxlink ... -o 1`: the path has no directory part, and the

@@ -146,6 +146,19 @@ async fn an_idle_kept_alive_connection_is_closed_after_its_answer() {
     assert_eq!(listener.received.lock().unwrap().len(), 2);
 }
 
+/// The header limit runs again for each request of a kept-alive connection, from its
+/// first byte: a client that starts a second request and stalls is cut off, though the
+/// idle limit is an hour.
+#[tokio::test]
+async fn a_kept_alive_connection_that_stalls_in_its_next_headers_is_cut_off() {
+    let listener = listen(patient().with_header_timeout(Duration::from_millis(200))).await;
+    let mut stream = TcpStream::connect(listener.addr).await.unwrap();
+    stream.write_all(&signed_callback("first")).await.unwrap();
+    assert_eq!(read_response(&mut stream).await, 200);
+    stream.write_all(b"POST /callbacks HTTP/1.1\r\nhost: 127.0.0.1\r\n").await.unwrap();
+    assert_eq!(closed_by_server(&mut stream).await, "");
+}
+
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_without_being_read() {
     let limit = 2_000;
