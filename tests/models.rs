@@ -379,3 +379,45 @@ fn a_hand_built_unknown_for_a_documented_code_equals_the_variant() {
     let past_the_table = CallStatus::ALL.iter().map(|s| s.code()).max().unwrap() + 1;
     assert!(CallStatus::from(past_the_table).is_unknown());
 }
+
+/// Bug: `serialize_extra` without its `known.contains` check: a caller who put a known
+/// field's name into `extra` by hand gets JSON with the same key twice, which readers
+/// resolve differently.
+#[test]
+fn an_extra_entry_named_like_a_known_field_is_not_written_twice() {
+    let mut record: CallRecord = decode(br#"{"id":7,"callId":"c"}"#).unwrap();
+    record.extra.insert("id".to_owned(), serde_json::json!(9));
+    record.extra.insert("later".to_owned(), serde_json::json!(1));
+    let text = serde_json::to_string(&record).unwrap();
+    assert_eq!(text.matches("\"id\"").count(), 1, "{text}");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((value["id"].clone(), value["later"].clone()), (serde_json::json!(7), serde_json::json!(1)));
+}
+
+/// Bug: `NoData` decoding only `null`: a delete whose answer carries any `data` (the
+/// vendor's own page shows `null` in one place and a list in another) would fail.
+#[test]
+fn an_answer_without_documented_data_takes_whatever_data_holds() {
+    use nxlink_models::runtime::NoData;
+    for data in ["null", "{\"ok\":true}", "[1,2]", "1", "\"x\"", "\"\""] {
+        let body = format!(r#"{{"code":0,"message":"success","data":{data}}}"#);
+        let envelope: Envelope<NoData> = decode(body.as_bytes()).unwrap_or_else(|err| panic!("{data}: {err}"));
+        assert!(envelope.is_success(), "{data}");
+    }
+    let envelope: Envelope<NoData> = decode(br#"{"code":0}"#).unwrap();
+    assert!(envelope.data.is_none());
+}
+
+/// Bug: `required` taking `""` as a value (0) for a number: the envelope's `code` must
+/// be there; `""` or `null` in it is an error naming it, not success.
+#[test]
+fn a_required_number_sent_blank_or_null_is_an_error_naming_it() {
+    for code in ["\"\"", "\"  \"", "null"] {
+        let body = format!(r#"{{"code":{code},"message":"success"}}"#);
+        let err = decode::<Envelope<serde_json::Value>>(body.as_bytes()).unwrap_err();
+        assert_eq!(err.path(), "code", "{code}: {err}");
+    }
+    assert!(decode::<Envelope<serde_json::Value>>(br#"{"message":"success"}"#).is_err(), "a missing code");
+    let envelope: Envelope<serde_json::Value> = decode(br#"{"code":"0"}"#).unwrap();
+    assert!(envelope.is_success(), "a code sent as text is read");
+}

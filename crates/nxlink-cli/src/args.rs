@@ -550,6 +550,43 @@ mod tests {
         assert_eq!(parse_call_result("voice-mail").unwrap(), CallResult::Voicemail);
     }
 
+    /// Bug: a `listen` limit flag parsed but not passed on (`resolve` dropping a setter).
+    #[test]
+    fn every_listen_limit_flag_reaches_the_server_limits() {
+        use std::time::Duration;
+        let parse = |args: &[&str]| {
+            let mut argv = vec!["nxlink", "callbacks", "listen", "--port", "0"];
+            argv.extend_from_slice(args);
+            match Cli::try_parse_from(argv).unwrap().command {
+                Command::Callbacks(CallbacksCommand::Listen(listen)) => listen.limits.resolve(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(parse(&[]), ServerLimits::default(), "no flag: the library's defaults");
+        let limits = parse(&[
+            "--header-timeout",
+            "1s",
+            "--body-timeout",
+            "2s",
+            "--idle-timeout",
+            "3s",
+            "--max-connections",
+            "7",
+            "--max-body-bytes",
+            "900",
+        ]);
+        assert_eq!(
+            (limits.header_timeout(), limits.body_timeout(), limits.idle_timeout()),
+            (Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(3))
+        );
+        assert_eq!((limits.max_connections(), limits.max_body_bytes()), (7, 900));
+        for bad in [["--max-connections", "0"], ["--header-timeout", "0s"], ["--max-body-bytes", "-1"]] {
+            let mut argv = vec!["nxlink", "callbacks", "listen", "--port", "0"];
+            argv.extend_from_slice(&bad);
+            assert!(Cli::try_parse_from(argv).is_err(), "{bad:?}");
+        }
+    }
+
     #[test]
     fn the_intent_results_come_from_the_generated_predicate() {
         let expected: Vec<String> =

@@ -123,6 +123,19 @@ pub(crate) fn load_profile(global: &GlobalArgs, sources: &Sources<'_>) -> Result
 }
 
 /// `NXLINK_CONFIG` (true: named by the environment), else
+/// The process environment as [`Sources::env`] reads it, once every variable this
+/// command reads is known to be Unicode: a secret or key that is not would otherwise
+/// read as unset, and the error would say it is missing when it is there. The message
+/// names the variable, never its value.
+pub(crate) fn environment() -> Result<impl Fn(&str) -> Option<String>, CliError> {
+    for name in [ENV_ACCESS_KEY, ENV_ACCESS_SECRET, ENV_REGION, ENV_BASE_URL, ENV_CONFIG, "XDG_CONFIG_HOME"] {
+        if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+            return Err(CliError::usage(format!("{name} is set but is not valid Unicode; expected text")));
+        }
+    }
+    Ok(|name: &str| std::env::var(name).ok())
+}
+
 /// `$XDG_CONFIG_HOME/nxlink/config.toml` (honoured on every OS, so one setup works on a
 /// Mac too), else the platform's config directory.
 fn profile_path(sources: &Sources<'_>) -> Option<(PathBuf, bool)> {
@@ -505,6 +518,48 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("is empty"), "{err}");
+    }
+
+    /// Bug: `endpoint` trying the region before the base URL at one level.
+    #[test]
+    fn within_one_level_a_base_url_beats_a_region() {
+        let env = [
+            (ENV_BASE_URL, "https://proxy.example"),
+            (ENV_REGION, "hk"),
+            (ENV_ACCESS_KEY, "AK"),
+            (ENV_ACCESS_SECRET, "s"),
+        ];
+        let (endpoint, _) = resolve(&[], &env).unwrap();
+        assert_eq!((endpoint.base_url.as_str(), endpoint.source.as_str()), ("https://proxy.example", ENV_BASE_URL));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s"), "secret\n").unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "[profiles.default]\nregion = \"amer\"\nbase_url = \"https://profile.example\"\naccess_key = \"AK\"\nsecret_file = \"s\"\n",
+        )
+        .unwrap();
+        let (endpoint, _) = resolve(&[], &[(ENV_CONFIG, config.to_str().unwrap())]).unwrap();
+        assert_eq!(endpoint.base_url, "https://profile.example");
+        assert!(endpoint.source.starts_with("base_url of"), "{}", endpoint.source);
+    }
+
+    /// Bug: `read_secret_file` reading the whole file: a second line (a comment, a note)
+    /// would become part of the secret and every signature would be wrong.
+    #[test]
+    fn a_secret_file_gives_its_first_line_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        for (text, secret) in [("s3cret\nsecond line\n", "s3cret"), ("  s3cret  \r\n", "s3cret"), ("s3cret", "s3cret")]
+        {
+            let path = dir.path().join("secret");
+            std::fs::write(&path, text).unwrap();
+            let (_, creds) = resolve(
+                &["--region", "hk", "--secret-file", path.to_str().unwrap()],
+                &[(ENV_ACCESS_KEY, "AK"), ("XDG_CONFIG_HOME", "/nonexistent")],
+            )
+            .unwrap();
+            assert_eq!(creds.access_secret().expose_secret(), secret, "{text:?}");
+        }
     }
 
     #[test]

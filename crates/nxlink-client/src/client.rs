@@ -316,6 +316,44 @@ mod tests {
         }
     }
 
+    /// The documented defaults: a changed one breaks what the rustdoc promises.
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let builder = ClientBuilder::default();
+        assert_eq!(
+            (builder.connect_timeout, builder.attempt_timeout, builder.overall_timeout),
+            (Duration::from_secs(10), Duration::from_secs(30), Duration::from_secs(300))
+        );
+        assert_eq!((builder.concurrency, builder.max_response_bytes), (4, 64 * 1024 * 1024));
+        assert_eq!(builder.algorithm, Algorithm::Md5);
+        assert!(builder.validate);
+        assert_eq!(builder.retry, RetryPolicy::default());
+        let client =
+            Client::builder().base_url("https://x.invalid").credentials(Credentials::new("AK", "s")).build().unwrap();
+        assert_eq!(client.clock_offset_millis(), 0);
+        assert_eq!(client.inner.concurrency, 4);
+        assert_eq!(
+            Client::builder()
+                .base_url("https://x.invalid")
+                .concurrency(0)
+                .credentials(Credentials::new("AK", "s"))
+                .build()
+                .unwrap()
+                .inner
+                .concurrency,
+            1
+        );
+    }
+
+    #[test]
+    fn a_builder_without_an_endpoint_or_credentials_says_which() {
+        let err = Client::builder().credentials(Credentials::new("AK", "s")).build().unwrap_err();
+        assert!(matches!(err, BuildError::MissingEndpoint), "{err:?}");
+        assert!(err.to_string().contains("region(..)") && err.to_string().contains("base_url(..)"), "{err}");
+        let err = Client::builder().base_url("https://x.invalid").build().unwrap_err();
+        assert!(matches!(err, BuildError::MissingCredentials), "{err:?}");
+    }
+
     #[test]
     fn base_urls_must_be_https_except_loopback() {
         for ok in [

@@ -406,6 +406,32 @@ mod tests {
         assert!(s.as_str().contains("85238531065"));
     }
 
+    /// Each cause is shown once: hyper repeats an inner message in its outer one.
+    #[test]
+    fn a_cause_chain_shows_each_cause_once_down_to_the_root() {
+        #[derive(Debug)]
+        struct Layer(&'static str, Option<Box<Layer>>);
+        impl fmt::Display for Layer {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.0)
+            }
+        }
+        impl std::error::Error for Layer {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                self.1.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+            }
+        }
+        let root = Layer("Connection refused (os error 111)", None);
+        let middle = Layer("tcp connect error: Connection refused (os error 111)", Some(Box::new(root)));
+        let outer = Layer("error sending request", Some(Box::new(middle)));
+        assert_eq!(
+            CauseChain(&outer).to_string(),
+            "error sending request: tcp connect error: Connection refused (os error 111)"
+        );
+        let lone = Layer("just this", None);
+        assert_eq!(CauseChain(&lone).to_string(), "just this");
+    }
+
     #[test]
     fn timeouts_say_which_deadline_passed() {
         let attempt = Error::Timeout { kind: TimeoutKind::Attempt, elapsed: Duration::from_millis(1500), attempts: 2 };

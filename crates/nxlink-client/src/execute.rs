@@ -256,7 +256,9 @@ fn decode_envelope<Op: Operation>(
                 retry_after: retry_after(),
             })
         }
-        Err(source) if success || source.is_eof() => {
+        // Only a 2xx was to carry the payload; under any other status the status is the
+        // answer (an empty 307, a 500 whose page is cut short).
+        Err(source) if success => {
             return Err(Error::Decode { status, attempts: 1, snippet: BodySnippet::of(body), source });
         }
         Err(_) => {

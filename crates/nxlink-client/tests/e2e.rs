@@ -380,6 +380,10 @@ async fn ten_thousand_records_with_faults_and_live_inserts_arrive_exactly_once()
     assert!(stats.total_changes > 0, "live inserts change the total: {stats:?}");
     assert_eq!(stats.items, seen.len() as u64, "items counts what was yielded: {stats:?}");
     assert!(stats.duplicates_skipped > 0, "inserts move records onto later pages: {stats:?}");
+    // The first page's total, then the growth (3 inserts per answered query).
+    let (first, last) = (stats.first_total.unwrap(), stats.last_total.unwrap());
+    assert!(first >= originals.len() as i64 && first <= originals.len() as i64 + 3, "{stats:?}");
+    assert!(last > first, "{stats:?}");
     let faults = server.requests().iter().filter(|r| r.code().is_none()).count();
     assert!(faults > 50, "faults were injected: {faults}");
 }

@@ -23,8 +23,20 @@ impl Drop for Child {
 
 #[tokio::test]
 async fn binary_prints_url_keys_and_tasks_then_serves() {
-    let args =
-        ["--port", "0", "--records", "300", "--seed", "7", "--key", "AK-cli:cli-secret", "--clock-offset-ms", "-5"];
+    let args = [
+        "--port",
+        "0",
+        "--records",
+        "300",
+        "--seed",
+        "7",
+        "--key",
+        "AK-cli:cli-secret",
+        "--clock-offset-ms",
+        "-5",
+        "--dial-ms",
+        "5",
+    ];
     let mut child = Child(Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap());
     let stdout = BufReader::new(child.0.stdout.take().unwrap());
     let mut banner = Vec::new();
@@ -48,6 +60,53 @@ async fn binary_prints_url_keys_and_tasks_then_serves() {
         c.secret = "cli-secret".into();
     });
     assert_eq!(call.code(&base_url).await.0, 0);
+
+    // `--dial-ms`: a task with one contact is dialed and completes.
+    let signed = |path: &'static str, body: Value| {
+        let mut call = common::Call::json(&body).with(|c| {
+            c.access_key = "AK-cli".into();
+            c.secret = "cli-secret".into();
+        });
+        call.path = path;
+        call
+    };
+    let path = |op: nxlink_models::runtime::Endpoint| op.path;
+    use nxlink_models::runtime::Operation;
+    let created = signed(
+        path(nxlink_models::CreateTask::ENDPOINT),
+        serde_json::json!({"taskName": "Dialed", "autoFlowId": nxlink_mock::SEEDED_AGENTS[0].0,
+            "routeId": nxlink_mock::SEEDED_ROUTES[0].0, "taskKeep": 0, "startupType": 1}),
+    )
+    .send(&base_url)
+    .await
+    .unwrap();
+    let created: Value = serde_json::from_slice(&created.bytes().await.unwrap()).unwrap();
+    let task_id = created["data"]["taskId"].as_str().unwrap().to_owned();
+    signed(
+        path(nxlink_models::AppendContacts::ENDPOINT),
+        serde_json::json!({"taskId": task_id, "list": [{"contactId": "c1", "name": "A", "phoneNumber": "85290000001"}]}),
+    )
+    .send(&base_url)
+    .await
+    .unwrap();
+    let list_tasks =
+        signed(path(nxlink_models::ListTasks::ENDPOINT), serde_json::json!({"pageNumber": 1, "pageSize": 50}));
+    tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        loop {
+            let page: Value =
+                serde_json::from_slice(&list_tasks.send(&base_url).await.unwrap().bytes().await.unwrap()).unwrap();
+            let status =
+                page["data"]["list"].as_array().unwrap().iter().find(|t| t["taskId"] == task_id.as_str()).unwrap()
+                    ["taskStatus"]
+                    .clone();
+            if status == 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the task completes");
 }
 
 #[test]
@@ -71,6 +130,8 @@ fn bad_flags_are_refused() {
         "--clock-offset-ms",
         "--quirks",
         "--live",
+        "--dial-ms",
+        "--fault-envelopes",
     ] {
         assert!(help.contains(flag), "{flag}");
     }

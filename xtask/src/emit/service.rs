@@ -85,7 +85,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
     let env_wires = env.fields.iter().map(|f| f.wire.as_str());
     let data_ident = format_ident!("{}", env.data_field.to_snake_case());
     let data_wire = &env.data_field;
-    let data_decoder = settings.runtime_fn("lenient::object_option");
+    let data_decoder = settings.runtime_fn("lenient::payload");
     let data_doc = doc(&format!(
         "{}.\n\n`None` when the server sent `null`, `\"\"` or nothing. Wire name: `{data_wire}`.",
         env.data_description

@@ -113,7 +113,7 @@ async fn connect(global: &GlobalArgs, options: ClientOptions) -> Result<(Client,
         tracing::debug!(base_url = mock.base_url(), "demo mock started");
         (mock.base_url().to_owned(), "--demo".to_owned(), demo_credentials(), Some(mock))
     } else {
-        let env = |name: &str| std::env::var(name).ok();
+        let env = config::environment()?;
         let mut stdin = read_stdin_line;
         let mut sources = Sources { env: &env, read_stdin_line: &mut stdin };
         let profile = config::load_profile(global, &sources)?;
@@ -137,7 +137,7 @@ async fn connect(global: &GlobalArgs, options: ClientOptions) -> Result<(Client,
 }
 
 fn credentials(global: &GlobalArgs) -> Result<Credentials, CliError> {
-    let env = |name: &str| std::env::var(name).ok();
+    let env = config::environment()?;
     let mut stdin = read_stdin_line;
     let mut sources = Sources { env: &env, read_stdin_line: &mut stdin };
     let profile = config::load_profile(global, &sources)?;

@@ -208,7 +208,7 @@ pub struct Envelope<T> {
     #[serde(
         rename = "data",
         default,
-        deserialize_with = "crate::runtime::lenient::object_option"
+        deserialize_with = "crate::runtime::lenient::payload"
     )]
     pub data: Option<T>,
 }

@@ -265,6 +265,62 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOptionVisitor<T> {
     }
 }
 
+/// Decodes an envelope's payload: `null`, `""` or a missing field give `None`; any
+/// other value is handed to `T` whole. So open `data` (JSON) and answers whose `data`
+/// the spec leaves undescribed take whatever the server sent (a task id as a bare
+/// string, a list where the docs say `null`), while an object payload refuses a value
+/// of another shape with its own error.
+pub fn payload<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    d.deserialize_option(PayloadVisitor(PhantomData))
+}
+
+struct PayloadVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for PayloadVisitor<T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a payload, null or \"\"")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(Some)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(Some)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(Some)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(Some)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(Some)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+    }
+}
+
 /// Decodes an array field: `null`, `""` or a missing field give an empty list, so a
 /// caller never has to tell "no list" from "empty list".
 pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>

@@ -156,7 +156,7 @@ pub struct Envelope<T> {
     #[serde(
         rename = "data",
         default,
-        deserialize_with = "::nxlink_models::runtime::lenient::object_option"
+        deserialize_with = "::nxlink_models::runtime::lenient::payload"
     )]
     pub data: Option<T>,
 }
