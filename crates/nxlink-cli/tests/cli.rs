@@ -1942,3 +1942,37 @@ fn verbose_is_debug_and_a_piped_stderr_gets_no_colour() {
     assert!(!stderr.contains("TRACE"), "{stderr}");
     assert!(!stderr.contains('\x1b'), "no escape codes into a pipe: {stderr:?}");
 }
+
+/// Bug: the default of `--concurrency` (4 pages ahead) or of the append's batches in
+/// flight (8) changed, or the value not passed on. Each request is held a while by the
+/// mock, so the requests a command keeps open at once are the ones it sends together.
+#[test]
+fn exports_keep_four_pages_and_appends_eight_batches_in_flight_by_default() {
+    let mock = Mock::with(
+        MockServer::builder().faults(Faults { latency: std::time::Duration::from_millis(300), ..Faults::none() }),
+    );
+    let output = run(against(&mock).args([
+        "calls",
+        "export",
+        "--task-id",
+        DEMO_TASK_ID,
+        "--page-size",
+        "20",
+        "--limit",
+        "200",
+        "--format",
+        "jsonl",
+    ]));
+    assert_ok(&output);
+    assert_eq!(mock.server.handle().peak_in_flight(), 4, "pages in flight");
+    mock.server.handle().clear_requests();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.csv");
+    let rows: String = (0..180).map(|n| format!("8529400{n:04},C{n}\n")).collect();
+    std::fs::write(&file, format!("phoneNumber,name\n{rows}")).unwrap();
+    let output = run(against(&mock)
+        .args(["contacts", "append", "--batch-size", "10", "--task-id", DEMO_TASK_ID, "--file"])
+        .arg(&file));
+    assert_ok(&output);
+    assert_eq!(mock.server.handle().peak_in_flight(), 8, "batches in flight");
+}

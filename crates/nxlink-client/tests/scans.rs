@@ -222,3 +222,35 @@ async fn create_task_once_reads_the_id_from_data_or_data_taskid() {
     let deleted = against(&url).build().unwrap().delete_contact("c-1").task_id("t").send().await.unwrap();
     assert_eq!(deleted.into_inner(), json!([4242]));
 }
+
+/// Bug: a page fetched again (it was served before its predecessor while data grew)
+/// queued behind the pages already in flight (`push_back` for `push_front`): the scan
+/// would then yield pages out of order. Page 3 is first answered with the old total.
+#[tokio::test]
+async fn a_page_fetched_again_keeps_its_place_in_the_order() {
+    let answered = Arc::new(Mutex::new(std::collections::HashMap::<i64, u32>::new()));
+    let log = answered.clone();
+    let (url, _) = scripted(move |_, body| {
+        let page = body["pageNumber"].as_i64().unwrap();
+        let times = {
+            let mut log = log.lock().unwrap();
+            let times = log.entry(page).or_default();
+            *times += 1;
+            *times
+        };
+        // 12 records in pages of 2; page 3's first answer predates an insert (total 11).
+        let total = if page == 3 && times == 1 { 11 } else { 12 };
+        let list: Vec<Value> = if page <= 6 { (0..2).map(|i| json!({"id": page * 10 + i})).collect() } else { vec![] };
+        ok_page(&json!({"code": 0, "data": {"total": total, "pageNumber": page, "list": list}}))
+    })
+    .await;
+    let client = against(&url).concurrency(3).build().unwrap();
+    let mut pages = client.query_call_records("t").page_size(2).pages();
+    let mut order = Vec::new();
+    while let Some(page) = pages.try_next().await.unwrap() {
+        order.push(page.page_number.unwrap());
+    }
+    assert_eq!(order, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(pages.stats().pages_refetched, 1);
+    assert_eq!(answered.lock().unwrap()[&3], 2, "page 3 fetched twice");
+}

@@ -225,6 +225,8 @@ impl MockServerBuilder {
             log_capacity: self.request_log_capacity,
             instance,
             answers: AtomicU64::new(0),
+            in_flight: AtomicUsize::new(0),
+            peak_in_flight: AtomicUsize::new(0),
             family: Mutex::new(Family::new(self.seed)),
             dial_ms: AtomicU64::new(self.dial_ms),
             dial_paused: AtomicBool::new(false),
@@ -419,6 +421,31 @@ impl MockHandle {
     /// Forgets the received requests.
     pub fn clear_requests(&self) {
         lock(&self.state.log).clear();
+        self.state.peak_in_flight.store(0, Ordering::Relaxed);
+    }
+
+    /// The most requests the server was handling at once since it started or the log
+    /// was last cleared: how many a client had in flight, for tests of its concurrency
+    /// (with [`Faults::latency`] to keep each request open a while).
+    pub fn peak_in_flight(&self) -> usize {
+        self.state.peak_in_flight.load(Ordering::Relaxed)
+    }
+}
+
+/// A request being handled, counted while it lives.
+struct InFlight<'a>(&'a Shared);
+
+impl<'a> InFlight<'a> {
+    fn enter(state: &'a Shared) -> Self {
+        let now = state.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        state.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+        Self(state)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -486,6 +513,9 @@ struct Shared {
     instance: u64,
     /// Counts answers, for trace ids.
     answers: AtomicU64,
+    /// Requests being handled now, and the most at once since the log was cleared.
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
     /// Agents, routes, tasks and contacts.
     family: Mutex<Family>,
     /// The dialer's period in ms; 0 is off.
@@ -545,6 +575,7 @@ struct Answer {
 /// The one handler: every method and path lands here, so that every request is
 /// recorded and gets a `Date` header.
 async fn handle(State(state): State<Arc<Shared>>, request: Request) -> Response {
+    let _in_flight = InFlight::enter(&state);
     let received_at_millis = state.clock.now_millis();
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
