@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the planted-bug patches of audit/planted/ from the table in audit/bugs.py.
+"""Writes the planted-bug patches (or with `--table`, the RELIABILITY.md table of them) of audit/planted/ from the table in audit/bugs.py.
 
 Each bug is a one-spot edit (a string replaced once in one file); this script writes the
 edit as a unified diff against the file as it stands, without touching the file. Run it from anywhere
@@ -12,6 +12,25 @@ import sys
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(root, "audit"))
 from bugs import BUGS  # noqa: E402
+
+def short(cite):
+    """`crates/nxlink-client/tests/x.rs::t` as RELIABILITY.md writes it."""
+    for long, prefix in [("crates/nxlink-client/", "client/"), ("crates/nxlink-cli/", "cli/"), ("crates/nxlink-mock/", "mock/"),
+                         ("crates/nxlink-auth/", "auth/"), ("crates/nxlink-models/", "models/")]:
+        if cite.startswith(long):
+            return prefix + cite[len(long):]
+    return cite
+
+
+if sys.argv[1:] == ["--table"]:
+    # The "Planted by hand" table of RELIABILITY.md; the last column is what the last
+    # `.ci/planted` run said.
+    print("| # | planted bug | kind | the test that fails | last run |")
+    print("|---|---|---|---|---|")
+    for number, bug in enumerate(BUGS, start=1):
+        tests = ", ".join(f"`{short(c)}`" for c in bug["caught_by"])
+        print(f"| {number} | `{bug['name']}`: {bug['planted']} | {bug['kind']} | {tests} | caught |")
+    sys.exit(0)
 
 out_dir = os.path.join(root, "audit", "planted")
 os.makedirs(out_dir, exist_ok=True)

@@ -54,3 +54,65 @@ fn every_test_that_reliability_md_cites_exists() {
     assert!(cited > 0, "RELIABILITY.md cites no test");
     assert!(missing.is_empty(), "RELIABILITY.md cites tests that do not exist:\n{}", missing.join("\n"));
 }
+
+/// The planted patches, by name (`07-receiver-partly-signed-is-unsigned.patch` is
+/// `receiver-partly-signed-is-unsigned`).
+fn planted_names() -> Vec<String> {
+    let dir = nxlink_tests::root().join("audit/planted");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let stem = file.strip_suffix(".patch")?;
+            Some(stem.split_once('-').map_or(stem, |(_, name)| name).to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every row of a promise table names the bug it guards against (its last cell is
+/// not empty), and every `planted: NAME` names a patch that exists.
+#[test]
+fn every_promise_row_names_its_bug_and_planted_bugs_exist() {
+    let text = std::fs::read_to_string(nxlink_tests::root().join("RELIABILITY.md")).unwrap();
+    let mut in_promise_table = false;
+    let mut rows = 0;
+    for line in text.lines() {
+        if !line.starts_with('|') {
+            in_promise_table = false;
+            continue;
+        }
+        if line.contains("| a bug it catches |") {
+            in_promise_table = true;
+            continue;
+        }
+        if !in_promise_table || line.starts_with("|---") {
+            continue;
+        }
+        // Cells split on unescaped pipes.
+        let unescaped = line.replace("\\|", "");
+        let cells: Vec<&str> = unescaped.split('|').map(str::trim).collect();
+        // A leading and a trailing empty piece around four cells.
+        assert_eq!(cells.len(), 6, "a promise row has four cells: {line}");
+        assert!(!cells[4].is_empty(), "a promise row without the bug it catches: {line}");
+        rows += 1;
+    }
+    assert!(rows > 100, "the promise tables hold {rows} rows");
+
+    let names = planted_names();
+    let cited: Vec<&str> = text.split("planted: `").skip(1).filter_map(|rest| rest.split('`').next()).collect();
+    for name in &cited {
+        assert!(
+            *name == "name" || names.iter().any(|n| n == name),
+            "RELIABILITY.md cites a planted bug with no patch: {name}"
+        );
+    }
+    for name in &names {
+        assert!(
+            text.contains(&format!("| `{name}`: ")),
+            "audit/planted/*-{name}.patch has no row in \"Planted by hand\""
+        );
+    }
+}

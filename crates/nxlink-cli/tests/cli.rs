@@ -1976,3 +1976,32 @@ fn exports_keep_four_pages_and_appends_eight_batches_in_flight_by_default() {
     assert_ok(&output);
     assert_eq!(mock.server.handle().peak_in_flight(), 8, "batches in flight");
 }
+
+/// A link on one file system naming a file on another (`/tmp` -> `/dev/shm`): the
+/// temporary file is made beside the target, so the final rename stays on one file
+/// system (a rename across them fails with EXDEV). Skipped, saying so, where `/dev/shm`
+/// is the same file system or missing.
+#[test]
+fn a_link_to_a_file_on_another_file_system_is_written_through() {
+    use std::os::unix::fs::MetadataExt;
+    let shm = Path::new("/dev/shm");
+    let dir = tempfile::tempdir().unwrap();
+    let Ok(shm_meta) = std::fs::metadata(shm) else {
+        println!("skipped: no /dev/shm");
+        return;
+    };
+    if shm_meta.dev() == std::fs::metadata(dir.path()).unwrap().dev() {
+        println!("skipped: /dev/shm is on the same file system as the temporary directory");
+        return;
+    }
+    let mock = Mock::start();
+    let elsewhere = tempfile::tempdir_in(shm).unwrap();
+    let target = elsewhere.path().join("calls.jsonl");
+    std::fs::write(&target, "previous\n").unwrap();
+    let link = dir.path().join("latest.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    export_to(&mock, &link);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_complete_jsonl(&mock, &std::fs::read_to_string(&target).unwrap());
+    assert_eq!(entries(elsewhere.path()), ["calls.jsonl"], "no temporary file left beside the target");
+}
