@@ -180,17 +180,13 @@ BUGS = [
         test="-p nxlink-models --lib",
     ),
     dict(
-        name="empty-string-dropped",
-        planted="a string field sent as \"\" decodes as absent, so the record is not written back as sent",
-        kind="dropped case",
+        name="string-trimmed",
+        planted="a string field is trimmed as it is decoded, so the record does not come back as the server sent it",
+        kind="partial input",
         file="crates/nxlink-models/src/runtime/lenient.rs",
-        old="""    fn from_empty() -> Option<Self> {
-        Some(String::new())
-    }""",
-        new="""    fn from_empty() -> Option<Self> {
-        None
-    }""",
-        caught_by=["crates/nxlink-models/src/runtime/lenient.rs::a_string_keeps_empty_as_sent_and_is_trimmed"],
+        old="return Ok(Sent(T::from_text(v), false));",
+        new="return Ok(Sent(T::from_text(v.trim()), false));",
+        caught_by=["crates/nxlink-models/src/runtime/lenient.rs::a_string_is_kept_exactly_as_sent"],
         test="-p nxlink-models --lib",
     ),
     # --- output paths ----------------------------------------------------------------

@@ -22,14 +22,25 @@ def short(cite):
     return cite
 
 
-if sys.argv[1:] == ["--table"]:
-    # The "Planted by hand" table of RELIABILITY.md; the last column is what the last
-    # `.ci/planted` run said.
-    print("| # | planted bug | kind | the test that fails | last run |")
-    print("|---|---|---|---|---|")
+def table():
+    rows = ["| # | planted bug | kind | the test that fails | last run |", "|---|---|---|---|---|"]
     for number, bug in enumerate(BUGS, start=1):
         tests = ", ".join(f"`{short(c)}`" for c in bug["caught_by"])
-        print(f"| {number} | `{bug['name']}`: {bug['planted']} | {bug['kind']} | {tests} | caught |")
+        rows.append(f"| {number} | `{bug['name']}`: {bug['planted']} | {bug['kind']} | {tests} | caught |")
+    return "\n".join(rows) + "\n"
+
+
+if sys.argv[1:] == ["--reliability"]:
+    # Rewrites the "Planted by hand" table of RELIABILITY.md from this list.
+    path = os.path.join(root, "RELIABILITY.md")
+    text = open(path, encoding="utf-8").read()
+    start = text.index("| # | planted bug |")
+    end = text.index("\n\n", start) + 1
+    open(path, "w", encoding="utf-8").write(text[:start] + table() + text[end:])
+    sys.exit(0)
+
+if sys.argv[1:] == ["--table"]:
+    print(table(), end="")
     sys.exit(0)
 
 out_dir = os.path.join(root, "audit", "planted")

@@ -421,10 +421,17 @@ mod tests {
         assert_eq!(names.len(), CallRecord::FIELDS.len() + 1, "{names:?}");
         assert!(names.iter().zip(CallRecord::FIELDS).all(|(a, b)| a == b), "{names:?}");
         assert_eq!(names.last().map(String::as_str), Some("extra"));
-        // What JSON writes for a record is what the header lists.
-        let json = serde_json::to_value(CallRecord::default()).unwrap();
-        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), CallRecord::FIELDS.len());
+        // What JSON writes for a record with every field sent is what the header lists;
+        // a record built in code writes only what was set.
+        let every: serde_json::Map<String, serde_json::Value> =
+            CallRecord::FIELDS.iter().map(|f| ((*f).to_owned(), serde_json::Value::Null)).collect();
+        let record: CallRecord = serde_json::from_value(serde_json::Value::Object(every)).unwrap();
+        let json = serde_json::to_value(record).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut header: Vec<&str> = CallRecord::FIELDS.to_vec();
+        header.sort_unstable();
+        assert_eq!(keys, header);
+        assert_eq!(serde_json::to_string(&CallRecord::default()).unwrap(), "{}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn new_call_result() -> i64 {
 /// - `null` for empty text (`callSummary`, `agentName`, ...) and for zero manual
 ///   timestamps;
 /// - `""` for a missing number (`callAnswer` of an unanswered call);
+/// - known fields left out (`agentGroupName`, `turnTime` on records 1, 4, 7, ...);
 /// - unknown extra fields on the envelope, the page and each record;
 /// - codes newer than the docs ([`new_call_result`], [`new_call_status`]): `callResult`
 ///   on records 3, 8, 13, ... and `callStatus` on records 4, 9, 14, ... of the page
@@ -64,6 +65,12 @@ fn quirky_record(index: usize, record: &nxlink_models::CallRecord) -> Value {
     for key in ["manualCallStart", "manualCallAnswer", "manualCallEnd"] {
         if fields.get(key).and_then(Value::as_i64) == Some(0) {
             fields.insert(key.to_owned(), Value::Null);
+        }
+    }
+    if index % 3 == 1 {
+        // A known field left out altogether, as the vendor's own examples do.
+        for key in ["agentGroupName", "turnTime"] {
+            fields.remove(key);
         }
     }
     if fields.get("callAnswer").is_none_or(Value::is_null) {

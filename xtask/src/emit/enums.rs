@@ -192,6 +192,17 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
                 #rt::lenient::enum_required(deserializer)
             }
         }
+
+        impl #rt::lenient::CodeEnum for #ty {}
+
+        /// A code this version does not know is drift.
+        impl #rt::wire::FieldDrift for #ty {
+            fn field_drift(&self, object: &'static str, wire: &'static str, report: &mut #rt::DriftReport) {
+                if let Self::Unknown(code) = *self {
+                    report.code(object, wire, code);
+                }
+            }
+        }
     }
 }
 

@@ -77,6 +77,12 @@ impl Settings {
         self.runtime.parse().unwrap_or_else(|_| quote!(crate::runtime))
     }
 
+    /// The path of a macro the runtime's crate exports (`crate::wire_object`).
+    fn macro_path(&self, name: &str) -> String {
+        let krate = self.runtime.strip_suffix("::runtime").unwrap_or("crate");
+        format!("{krate}::{name}")
+    }
+
     /// A runtime function path as serde wants it in `deserialize_with = "..."`.
     fn runtime_fn(&self, name: &str) -> String {
         format!("{}::{name}", self.runtime)
@@ -129,10 +135,39 @@ pub fn models(spec: &Spec, settings: &Settings) -> Result<Files, String> {
     Ok(files)
 }
 
-/// Formats tokens as a file, with the preamble.
+/// Formats tokens as a file, with the preamble. A struct marked `#[wire_object =
+/// "PATH"]` becomes `PATH! { struct }`: laid out by prettyplease as a struct (a field a
+/// line), then wrapped, because prettyplease would print a macro's body as one flowing
+/// paragraph.
 fn render(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| format!("the generator emitted invalid Rust: {err}"))?;
-    Ok(format!("{PREAMBLE}\n{}", prettyplease::unparse(&file)))
+    let text = prettyplease::unparse(&file);
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut wrapping = false;
+    for line in text.lines() {
+        if let Some(path) = line.strip_prefix("#[wire_object = \"").and_then(|rest| rest.strip_suffix("\"]")) {
+            out.push_str(&format!("{path}! {{\n"));
+            wrapping = true;
+            continue;
+        }
+        if wrapping {
+            if !line.is_empty() {
+                out.push_str("    ");
+            }
+            out.push_str(line);
+            out.push('\n');
+            // The struct ends on its own `}` line, or on its own line when it has no
+            // fields (`pub struct X {}`).
+            if line == "}" || (line.starts_with("pub struct ") && line.ends_with("{}")) {
+                out.push_str("}\n");
+                wrapping = false;
+            }
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(format!("{PREAMBLE}\n{out}"))
 }
 
 /// `#[doc]` attributes for text, one per line, each with the leading space `///` has.

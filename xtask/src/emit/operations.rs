@@ -243,7 +243,7 @@ pub(super) fn body_impl(
         impl #req {
             #new_doc
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits,)* extra: Default::default() }
+                Self { #(#inits,)* extra: Default::default(), __presence: Default::default() }
             }
 
             /// Adds a field the spec does not know, sent after the known ones: for a

@@ -29,140 +29,40 @@ impl crate::runtime::Operation for AppendContacts {
         Some(crate::runtime::JsonValue::Null)
     }
 }
-/// Body of [`AppendContacts`]: Append Contacts to an Existing Task.
-///
-/// Build it with [`AppendContactsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AppendContactsRequest {
-    /// Task ID.
+crate::wire_object! {
+    /// Body of [`AppendContacts`]: Append Contacts to an Existing Task.
     ///
-    /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
-    /// Documented: W-EN-append.
-    /// Wire name: `taskId`.
-    pub task_id: String,
-    /// Dialing code.
-    ///
-    /// A number-like string: kept a string, so a leading zero or `+` survives.
-    /// Example: `"86"`.
-    /// Documented: W-EN-append.
-    /// Wire name: `countryCode`.
-    pub country_code: Option<String>,
-    /// Contacts to add.
-    ///
-    /// Documented: W-EN-append.
-    /// Wire name: `list`.
-    pub list: Vec<Contact>,
-    /// AI Agent ID.
-    ///
-    /// Absent from the visible wiki table.
-    /// Inferred, not documented outright: OAS (backend export); sent by third-party tooling. It may change without notice.
-    /// Wire name: `autoFlowId`.
-    pub auto_flow_id: Option<i64>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl AppendContactsRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "taskId",
-        "countryCode",
-        "list",
-        "autoFlowId",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for AppendContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("taskId", &self.task_id)?;
-        if !crate::runtime::is_none_or_empty(&self.country_code) {
-            map.serialize_entry("countryCode", &self.country_code)?;
-        }
-        map.serialize_entry("list", &self.list)?;
-        if self.auto_flow_id.is_some() {
-            map.serialize_entry("autoFlowId", &self.auto_flow_id)?;
-        }
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for AppendContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AppendContactsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (AppendContactsRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<AppendContactsRequest, A::Error> {
-                let mut task_id: Option<String> = None;
-                let mut country_code: Option<String> = None;
-                let mut list: Vec<Contact> = Vec::new();
-                let mut auto_flow_id: Option<i64> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "taskId" => {
-                            task_id = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "countryCode" => {
-                            country_code = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "list" => {
-                            list = __map
-                                .next_value::<crate::runtime::lenient::List<Contact>>()?
-                                .0;
-                        }
-                        "autoFlowId" => {
-                            auto_flow_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(AppendContactsRequest {
-                    task_id: task_id
-                        .ok_or_else(|| serde::de::Error::missing_field("taskId"))?,
-                    country_code,
-                    list,
-                    auto_flow_id,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for AppendContactsRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppendContactsRequest")
-            .field("task_id", &self.task_id)
-            .field("country_code", &self.country_code)
-            .field("list", &self.list)
-            .field("auto_flow_id", &self.auto_flow_id)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`AppendContactsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "AppendContactsRequest")]
+    pub struct AppendContactsRequest {
+        /// Task ID.
+        ///
+        /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
+        /// Documented: W-EN-append.
+        /// Wire name: `taskId`.
+        #[wire("taskId", required)]
+        pub task_id: String,
+        /// Dialing code.
+        ///
+        /// A number-like string: kept a string, so a leading zero or `+` survives.
+        /// Example: `"86"`.
+        /// Documented: W-EN-append.
+        /// Wire name: `countryCode`.
+        #[wire("countryCode", optional)]
+        pub country_code: Option<String>,
+        /// Contacts to add.
+        ///
+        /// Documented: W-EN-append.
+        /// Wire name: `list`.
+        #[wire("list", list)]
+        pub list: Vec<Contact>,
+        /// AI Agent ID.
+        ///
+        /// Absent from the visible wiki table.
+        /// Inferred, not documented outright: OAS (backend export); sent by third-party tooling. It may change without notice.
+        /// Wire name: `autoFlowId`.
+        #[wire("autoFlowId", optional)]
+        pub auto_flow_id: Option<i64>,
     }
 }
 impl AppendContactsRequest {
@@ -174,6 +74,7 @@ impl AppendContactsRequest {
             list,
             auto_flow_id: None,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

@@ -2,484 +2,178 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::{Attribute, CallResult, CallStatus};
-/// The call-record callback: POSTed to the task's callCallbackUrl (else the console's URL) when a call ends.
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
-#[derive(Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CallCallback {
-    /// Internal task ID.
+crate::wire_object! {
+    /// The call-record callback: POSTed to the task's callCallbackUrl (else the console's URL) when a call ends.
     ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `taskId`.
-    pub task_id: Option<String>,
-    /// Caller-defined task ID.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `userTaskId`.
-    pub user_task_id: Option<String>,
-    /// Contact ID.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `contactId`.
-    pub contact_id: Option<String>,
-    /// Contact pass-through given at task create or contact append.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `other`.
-    pub other: Option<String>,
-    /// AI Agent ID.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `autoFlowId`.
-    pub auto_flow_id: Option<i64>,
-    /// First call of this contact: 0 = no, 1 = yes.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `orderHead`.
-    pub order_head: Option<i32>,
-    /// Last call of this contact: 0 = no, 1 = yes.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `orderTail`.
-    pub order_tail: Option<i32>,
-    /// Caller number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callerPhone`.
-    pub caller_phone: Option<String>,
-    /// Callee number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `calleePhone`.
-    pub callee_phone: Option<String>,
-    /// Real number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `realPhone`.
-    pub real_phone: Option<String>,
-    /// Call ID.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callId`.
-    pub call_id: Option<String>,
-    /// Call status.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callStatus`.
-    pub call_status: Option<CallStatus>,
-    /// Call result.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callResult`.
-    pub call_result: Option<CallResult>,
-    /// Created.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `createTs`.
-    pub create_ts: Option<i64>,
-    /// Operation time.
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `opTs`.
-    pub op_ts: Option<i64>,
-    /// Call start.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callStart`.
-    pub call_start: Option<i64>,
-    /// Call answered.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callAnswer`.
-    pub call_answer: Option<i64>,
-    /// Call end.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callEnd`.
-    pub call_end: Option<i64>,
-    /// Ring duration.
-    ///
-    /// Documented: W-EN-callcb.
-    /// Wire name: `callRingTime`.
-    pub call_ring_time: Option<i64>,
-    /// Talk time.
-    ///
-    /// Unit: seconds.
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `callElapsed`.
-    pub call_elapsed: Option<i64>,
-    /// Recording URL.
-    ///
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `callAudioUrl`.
-    pub call_audio_url: Option<String>,
-    /// Hang-up reason.
-    ///
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `hangupReason`.
-    pub hangup_reason: Option<String>,
-    /// User intent / conversation tag.
-    ///
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `userIntent`.
-    pub user_intent: Option<String>,
-    /// Call summary.
-    ///
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `callSummary`.
-    pub call_summary: Option<String>,
-    /// Dialogue turns.
-    ///
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `turnTime`.
-    pub turn_time: Option<i32>,
-    /// Contact variables.
-    ///
-    /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-    /// Wire name: `attributes`.
-    pub attributes: Vec<Attribute>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: crate::runtime::Extra,
-}
-impl CallCallback {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "taskId",
-        "userTaskId",
-        "contactId",
-        "other",
-        "autoFlowId",
-        "orderHead",
-        "orderTail",
-        "callerPhone",
-        "calleePhone",
-        "realPhone",
-        "callId",
-        "callStatus",
-        "callResult",
-        "createTs",
-        "opTs",
-        "callStart",
-        "callAnswer",
-        "callEnd",
-        "callRingTime",
-        "callElapsed",
-        "callAudioUrl",
-        "hangupReason",
-        "userIntent",
-        "callSummary",
-        "turnTime",
-        "attributes",
-    ];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for CallCallback {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("taskId", &self.task_id)?;
-        map.serialize_entry("userTaskId", &self.user_task_id)?;
-        map.serialize_entry("contactId", &self.contact_id)?;
-        map.serialize_entry("other", &self.other)?;
-        map.serialize_entry("autoFlowId", &self.auto_flow_id)?;
-        map.serialize_entry("orderHead", &self.order_head)?;
-        map.serialize_entry("orderTail", &self.order_tail)?;
-        map.serialize_entry("callerPhone", &self.caller_phone)?;
-        map.serialize_entry("calleePhone", &self.callee_phone)?;
-        map.serialize_entry("realPhone", &self.real_phone)?;
-        map.serialize_entry("callId", &self.call_id)?;
-        map.serialize_entry("callStatus", &self.call_status)?;
-        map.serialize_entry("callResult", &self.call_result)?;
-        map.serialize_entry("createTs", &self.create_ts)?;
-        map.serialize_entry("opTs", &self.op_ts)?;
-        map.serialize_entry("callStart", &self.call_start)?;
-        map.serialize_entry("callAnswer", &self.call_answer)?;
-        map.serialize_entry("callEnd", &self.call_end)?;
-        map.serialize_entry("callRingTime", &self.call_ring_time)?;
-        map.serialize_entry("callElapsed", &self.call_elapsed)?;
-        map.serialize_entry("callAudioUrl", &self.call_audio_url)?;
-        map.serialize_entry("hangupReason", &self.hangup_reason)?;
-        map.serialize_entry("userIntent", &self.user_intent)?;
-        map.serialize_entry("callSummary", &self.call_summary)?;
-        map.serialize_entry("turnTime", &self.turn_time)?;
-        map.serialize_entry("attributes", &self.attributes)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for CallCallback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CallCallback;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (CallCallback)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CallCallback, A::Error> {
-                let mut task_id: Option<String> = None;
-                let mut user_task_id: Option<String> = None;
-                let mut contact_id: Option<String> = None;
-                let mut other: Option<String> = None;
-                let mut auto_flow_id: Option<i64> = None;
-                let mut order_head: Option<i32> = None;
-                let mut order_tail: Option<i32> = None;
-                let mut caller_phone: Option<String> = None;
-                let mut callee_phone: Option<String> = None;
-                let mut real_phone: Option<String> = None;
-                let mut call_id: Option<String> = None;
-                let mut call_status: Option<CallStatus> = None;
-                let mut call_result: Option<CallResult> = None;
-                let mut create_ts: Option<i64> = None;
-                let mut op_ts: Option<i64> = None;
-                let mut call_start: Option<i64> = None;
-                let mut call_answer: Option<i64> = None;
-                let mut call_end: Option<i64> = None;
-                let mut call_ring_time: Option<i64> = None;
-                let mut call_elapsed: Option<i64> = None;
-                let mut call_audio_url: Option<String> = None;
-                let mut hangup_reason: Option<String> = None;
-                let mut user_intent: Option<String> = None;
-                let mut call_summary: Option<String> = None;
-                let mut turn_time: Option<i32> = None;
-                let mut attributes: Vec<Attribute> = Vec::new();
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "taskId" => {
-                            task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "userTaskId" => {
-                            user_task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "contactId" => {
-                            contact_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "other" => {
-                            other = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "autoFlowId" => {
-                            auto_flow_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "orderHead" => {
-                            order_head = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "orderTail" => {
-                            order_tail = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "callerPhone" => {
-                            caller_phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "calleePhone" => {
-                            callee_phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "realPhone" => {
-                            real_phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callId" => {
-                            call_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callStatus" => {
-                            call_status = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<CallStatus>,
-                                >()?
-                                .0;
-                        }
-                        "callResult" => {
-                            call_result = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<CallResult>,
-                                >()?
-                                .0;
-                        }
-                        "createTs" => {
-                            create_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "opTs" => {
-                            op_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callStart" => {
-                            call_start = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callAnswer" => {
-                            call_answer = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callEnd" => {
-                            call_end = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callRingTime" => {
-                            call_ring_time = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callElapsed" => {
-                            call_elapsed = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callAudioUrl" => {
-                            call_audio_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "hangupReason" => {
-                            hangup_reason = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "userIntent" => {
-                            user_intent = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callSummary" => {
-                            call_summary = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "turnTime" => {
-                            turn_time = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "attributes" => {
-                            attributes = __map
-                                .next_value::<crate::runtime::lenient::List<Attribute>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(CallCallback {
-                    task_id,
-                    user_task_id,
-                    contact_id,
-                    other,
-                    auto_flow_id,
-                    order_head,
-                    order_tail,
-                    caller_phone,
-                    callee_phone,
-                    real_phone,
-                    call_id,
-                    call_status,
-                    call_result,
-                    create_ts,
-                    op_ts,
-                    call_start,
-                    call_answer,
-                    call_end,
-                    call_ring_time,
-                    call_elapsed,
-                    call_audio_url,
-                    hangup_reason,
-                    user_intent,
-                    call_summary,
-                    turn_time,
-                    attributes,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Personal data fields show masked; unknown fields show by name only.
-impl std::fmt::Debug for CallCallback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallCallback")
-            .field("task_id", &self.task_id)
-            .field("user_task_id", &self.user_task_id)
-            .field("contact_id", &self.contact_id)
-            .field("other", &self.other)
-            .field("auto_flow_id", &self.auto_flow_id)
-            .field("order_head", &self.order_head)
-            .field("order_tail", &self.order_tail)
-            .field("caller_phone", &crate::runtime::Masked(self.caller_phone.as_deref()))
-            .field("callee_phone", &crate::runtime::Masked(self.callee_phone.as_deref()))
-            .field("real_phone", &crate::runtime::Masked(self.real_phone.as_deref()))
-            .field("call_id", &self.call_id)
-            .field("call_status", &self.call_status)
-            .field("call_result", &self.call_result)
-            .field("create_ts", &self.create_ts)
-            .field("op_ts", &self.op_ts)
-            .field("call_start", &self.call_start)
-            .field("call_answer", &self.call_answer)
-            .field("call_end", &self.call_end)
-            .field("call_ring_time", &self.call_ring_time)
-            .field("call_elapsed", &self.call_elapsed)
-            .field("call_audio_url", &self.call_audio_url)
-            .field("hangup_reason", &self.hangup_reason)
-            .field("user_intent", &self.user_intent)
-            .field("call_summary", &self.call_summary)
-            .field("turn_time", &self.turn_time)
-            .field("attributes", &self.attributes)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl crate::runtime::Drift for CallCallback {
-    fn drift(&self, report: &mut crate::runtime::DriftReport) {
-        report.object("CallCallback", &self.extra);
-        if let Some(CallStatus::Unknown(code)) = self.call_status {
-            report.code("CallCallback", "callStatus", code);
-        }
-        if let Some(CallResult::Unknown(code)) = self.call_result {
-            report.code("CallCallback", "callResult", code);
-        }
-        crate::runtime::Drift::drift(&self.attributes, report);
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
+    #[wire(response, "CallCallback")]
+    #[derive(Default)]
+    pub struct CallCallback {
+        /// Internal task ID.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `taskId`.
+        #[wire("taskId", optional)]
+        pub task_id: Option<String>,
+        /// Caller-defined task ID.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `userTaskId`.
+        #[wire("userTaskId", optional)]
+        pub user_task_id: Option<String>,
+        /// Contact ID.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `contactId`.
+        #[wire("contactId", optional)]
+        pub contact_id: Option<String>,
+        /// Contact pass-through given at task create or contact append.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `other`.
+        #[wire("other", optional)]
+        pub other: Option<String>,
+        /// AI Agent ID.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `autoFlowId`.
+        #[wire("autoFlowId", optional)]
+        pub auto_flow_id: Option<i64>,
+        /// First call of this contact: 0 = no, 1 = yes.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `orderHead`.
+        #[wire("orderHead", optional)]
+        pub order_head: Option<i32>,
+        /// Last call of this contact: 0 = no, 1 = yes.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `orderTail`.
+        #[wire("orderTail", optional)]
+        pub order_tail: Option<i32>,
+        /// Caller number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callerPhone`.
+        #[wire("callerPhone", optional, personal)]
+        pub caller_phone: Option<String>,
+        /// Callee number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `calleePhone`.
+        #[wire("calleePhone", optional, personal)]
+        pub callee_phone: Option<String>,
+        /// Real number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `realPhone`.
+        #[wire("realPhone", optional, personal)]
+        pub real_phone: Option<String>,
+        /// Call ID.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callId`.
+        #[wire("callId", optional)]
+        pub call_id: Option<String>,
+        /// Call status.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callStatus`.
+        #[wire("callStatus", optional)]
+        pub call_status: Option<CallStatus>,
+        /// Call result.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callResult`.
+        #[wire("callResult", optional)]
+        pub call_result: Option<CallResult>,
+        /// Created.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `createTs`.
+        #[wire("createTs", optional)]
+        pub create_ts: Option<i64>,
+        /// Operation time.
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `opTs`.
+        #[wire("opTs", optional)]
+        pub op_ts: Option<i64>,
+        /// Call start.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callStart`.
+        #[wire("callStart", optional)]
+        pub call_start: Option<i64>,
+        /// Call answered.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callAnswer`.
+        #[wire("callAnswer", optional)]
+        pub call_answer: Option<i64>,
+        /// Call end.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callEnd`.
+        #[wire("callEnd", optional)]
+        pub call_end: Option<i64>,
+        /// Ring duration.
+        ///
+        /// Documented: W-EN-callcb.
+        /// Wire name: `callRingTime`.
+        #[wire("callRingTime", optional)]
+        pub call_ring_time: Option<i64>,
+        /// Talk time.
+        ///
+        /// Unit: seconds.
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `callElapsed`.
+        #[wire("callElapsed", optional)]
+        pub call_elapsed: Option<i64>,
+        /// Recording URL.
+        ///
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `callAudioUrl`.
+        #[wire("callAudioUrl", optional)]
+        pub call_audio_url: Option<String>,
+        /// Hang-up reason.
+        ///
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `hangupReason`.
+        #[wire("hangupReason", optional)]
+        pub hangup_reason: Option<String>,
+        /// User intent / conversation tag.
+        ///
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `userIntent`.
+        #[wire("userIntent", optional)]
+        pub user_intent: Option<String>,
+        /// Call summary.
+        ///
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `callSummary`.
+        #[wire("callSummary", optional)]
+        pub call_summary: Option<String>,
+        /// Dialogue turns.
+        ///
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `turnTime`.
+        #[wire("turnTime", optional)]
+        pub turn_time: Option<i32>,
+        /// Contact variables.
+        ///
+        /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
+        /// Wire name: `attributes`.
+        #[wire("attributes", list)]
+        pub attributes: Vec<Attribute>,
     }
 }

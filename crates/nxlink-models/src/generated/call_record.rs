@@ -2,719 +2,278 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::{Attribute, CallResult, CallStatus};
-/// list Element (Call Record)
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `list`.
-#[derive(Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CallRecord {
-    /// Record ID.
+crate::wire_object! {
+    /// list Element (Call Record)
     ///
-    /// Example: `125279`.
-    /// Wire name: `id`.
-    pub id: Option<i64>,
-    /// Task ID.
-    ///
-    /// Example: `"972e65ad-bfa5-4f35-845f-1867009b2c34"`.
-    /// Wire name: `taskId`.
-    pub task_id: Option<String>,
-    /// Contact list ID.
-    ///
-    /// Example: `"fde45ccd-9902-43a4-8e2e-ca4dba5a93e0"`.
-    /// Wire name: `contactId`.
-    pub contact_id: Option<String>,
-    /// AI agent / bot ID.
-    ///
-    /// Example: `207`.
-    /// Wire name: `autoFlowId`.
-    pub auto_flow_id: Option<i64>,
-    /// First-call flag: 0 = no, 1 = yes.
-    ///
-    /// Example: `1`.
-    /// Wire name: `orderHead`.
-    pub order_head: Option<i32>,
-    /// Last-call flag: 0 = no, 1 = yes.
-    ///
-    /// Example: `1`.
-    /// Wire name: `orderTail`.
-    pub order_tail: Option<i32>,
-    /// Caller number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Example: `"00000"`.
-    /// Wire name: `callerPhone`.
-    pub caller_phone: Option<String>,
-    /// Callee number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Example: `"852385xxxx"`.
-    /// Wire name: `calleePhone`.
-    pub callee_phone: Option<String>,
-    /// Real phone number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Example: `"85xxxx"`.
-    /// Wire name: `realPhone`.
-    pub real_phone: Option<String>,
-    /// Call ID.
-    ///
-    /// Example: `"fe90a9af-e14c-4330-8faa-2631e761124a"`.
-    /// Wire name: `callId`.
-    pub call_id: Option<String>,
-    /// Call status (see Call Status (callStatus) Reference)
-    ///
-    /// Example: `10`.
-    /// Wire name: `callStatus`.
-    pub call_status: Option<CallStatus>,
-    /// Call result (see Call Result (callResult) Reference)
-    ///
-    /// Example: `17`.
-    /// Wire name: `callResult`.
-    pub call_result: Option<CallResult>,
-    /// Created timestamp (seconds)
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1742378329`.
-    /// Wire name: `createTs`.
-    pub create_ts: Option<i64>,
-    /// Operation timestamp (seconds)
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1742378340`.
-    /// Wire name: `opTs`.
-    pub op_ts: Option<i64>,
-    /// Call start timestamp (seconds)
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1742378340`.
-    /// Wire name: `callStart`.
-    pub call_start: Option<i64>,
-    /// Call answered timestamp (seconds)
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1742378343`.
-    /// Wire name: `callAnswer`.
-    pub call_answer: Option<i64>,
-    /// Call end timestamp (seconds)
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1742378480`.
-    /// Wire name: `callEnd`.
-    pub call_end: Option<i64>,
-    /// Ring time duration.
-    ///
-    /// The vendor gives no unit; the example (3 for a call answered 3 s after it started) shows seconds.
-    /// Unit: seconds.
-    /// Example: `3`.
-    /// Wire name: `callRingTime`.
-    pub call_ring_time: Option<i64>,
-    /// Call duration (seconds)
-    ///
-    /// Unit: seconds.
-    /// Example: `137`.
-    /// Wire name: `callElapsed`.
-    pub call_elapsed: Option<i64>,
-    /// Line ID selected for the call.
-    ///
-    /// Example: `"lineID"`.
-    /// Wire name: `lineId`.
-    pub line_id: Option<String>,
-    /// Route ID selected for the call.
-    ///
-    /// Example: `"routeID"`.
-    /// Wire name: `routeId`.
-    pub route_id: Option<String>,
-    /// Call recording URL.
-    ///
-    /// Example: `"https://nxai-gz-1259196162.cos.ap-guangzhou.myqcloud.com/20250319/xxxxxx.wav"`.
-    /// Wire name: `callAudioUrl`.
-    pub call_audio_url: Option<String>,
-    /// User intent / tag.
-    ///
-    /// Set only when callResult is 1, 3, 17 or 21.
-    /// Example: `""`.
-    /// Wire name: `userIntent`.
-    pub user_intent: Option<String>,
-    /// Call summary.
-    ///
-    /// Example: `""`.
-    /// Wire name: `callSummary`.
-    pub call_summary: Option<String>,
-    /// Dialogue turn count.
-    ///
-    /// Example: `0`.
-    /// Wire name: `turnTime`.
-    pub turn_time: Option<i32>,
-    /// Manual call start timestamp (seconds)
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `0`.
-    /// Wire name: `manualCallStart`.
-    pub manual_call_start: Option<i64>,
-    /// Manual call answered timestamp (seconds)
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `0`.
-    /// Wire name: `manualCallAnswer`.
-    pub manual_call_answer: Option<i64>,
-    /// Manual call end timestamp (seconds)
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `0`.
-    /// Wire name: `manualCallEnd`.
-    pub manual_call_end: Option<i64>,
-    /// Manual call status.
-    ///
-    /// Example: `0`.
-    /// Wire name: `manualCallStatus`.
-    pub manual_call_status: Option<i32>,
-    /// Manual call duration (seconds)
-    ///
-    /// Unit: seconds.
-    /// Example: `0`.
-    /// Wire name: `manualElapsed`.
-    pub manual_elapsed: Option<i32>,
-    /// Agent account name.
-    ///
-    /// Example: `""`.
-    /// Wire name: `agentName`.
-    pub agent_name: Option<String>,
-    /// Agent account ID.
-    ///
-    /// Example: `""`.
-    /// Wire name: `agentId`.
-    pub agent_id: Option<String>,
-    /// Agent group name.
-    ///
-    /// Example: `""`.
-    /// Wire name: `agentGroupName`.
-    pub agent_group_name: Option<String>,
-    /// Agent group ID.
-    ///
-    /// Example: `""`.
-    /// Wire name: `agentGroupId`.
-    pub agent_group_id: Option<String>,
-    /// Callback URL after call ends.
-    ///
-    /// Example: `""`.
-    /// Wire name: `callCallbackUrl`.
-    pub call_callback_url: Option<String>,
-    /// Callback URL after order ends.
-    ///
-    /// Example: `""`.
-    /// Wire name: `orderCallbackUrl`.
-    pub order_callback_url: Option<String>,
-    /// SIP address.
-    ///
-    /// Example: `"xxxxx"`.
-    /// Wire name: `sipAddr`.
-    pub sip_addr: Option<String>,
-    /// SIP code.
-    ///
-    /// Example: `"200"`.
-    /// Wire name: `sipCode`.
-    pub sip_code: Option<String>,
-    /// Hang-up reason.
-    ///
-    /// Example: `"NORMAL_CLEARING"`.
-    /// Wire name: `hangupReason`.
-    pub hangup_reason: Option<String>,
-    /// Variable list (see attributes Element (ParamsInfo))
-    ///
-    /// Example: `[{"key":"sys.name","name":"Name","value":"haier"}]`.
-    /// Wire name: `attributes`.
-    pub attributes: Vec<Attribute>,
-    /// AI agent name.
-    ///
-    /// Example: `"test-ai agent"`.
-    /// Wire name: `autoFlowName`.
-    pub auto_flow_name: Option<String>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: crate::runtime::Extra,
-}
-impl CallRecord {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "id",
-        "taskId",
-        "contactId",
-        "autoFlowId",
-        "orderHead",
-        "orderTail",
-        "callerPhone",
-        "calleePhone",
-        "realPhone",
-        "callId",
-        "callStatus",
-        "callResult",
-        "createTs",
-        "opTs",
-        "callStart",
-        "callAnswer",
-        "callEnd",
-        "callRingTime",
-        "callElapsed",
-        "lineId",
-        "routeId",
-        "callAudioUrl",
-        "userIntent",
-        "callSummary",
-        "turnTime",
-        "manualCallStart",
-        "manualCallAnswer",
-        "manualCallEnd",
-        "manualCallStatus",
-        "manualElapsed",
-        "agentName",
-        "agentId",
-        "agentGroupName",
-        "agentGroupId",
-        "callCallbackUrl",
-        "orderCallbackUrl",
-        "sipAddr",
-        "sipCode",
-        "hangupReason",
-        "attributes",
-        "autoFlowName",
-    ];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for CallRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("taskId", &self.task_id)?;
-        map.serialize_entry("contactId", &self.contact_id)?;
-        map.serialize_entry("autoFlowId", &self.auto_flow_id)?;
-        map.serialize_entry("orderHead", &self.order_head)?;
-        map.serialize_entry("orderTail", &self.order_tail)?;
-        map.serialize_entry("callerPhone", &self.caller_phone)?;
-        map.serialize_entry("calleePhone", &self.callee_phone)?;
-        map.serialize_entry("realPhone", &self.real_phone)?;
-        map.serialize_entry("callId", &self.call_id)?;
-        map.serialize_entry("callStatus", &self.call_status)?;
-        map.serialize_entry("callResult", &self.call_result)?;
-        map.serialize_entry("createTs", &self.create_ts)?;
-        map.serialize_entry("opTs", &self.op_ts)?;
-        map.serialize_entry("callStart", &self.call_start)?;
-        map.serialize_entry("callAnswer", &self.call_answer)?;
-        map.serialize_entry("callEnd", &self.call_end)?;
-        map.serialize_entry("callRingTime", &self.call_ring_time)?;
-        map.serialize_entry("callElapsed", &self.call_elapsed)?;
-        map.serialize_entry("lineId", &self.line_id)?;
-        map.serialize_entry("routeId", &self.route_id)?;
-        map.serialize_entry("callAudioUrl", &self.call_audio_url)?;
-        map.serialize_entry("userIntent", &self.user_intent)?;
-        map.serialize_entry("callSummary", &self.call_summary)?;
-        map.serialize_entry("turnTime", &self.turn_time)?;
-        map.serialize_entry("manualCallStart", &self.manual_call_start)?;
-        map.serialize_entry("manualCallAnswer", &self.manual_call_answer)?;
-        map.serialize_entry("manualCallEnd", &self.manual_call_end)?;
-        map.serialize_entry("manualCallStatus", &self.manual_call_status)?;
-        map.serialize_entry("manualElapsed", &self.manual_elapsed)?;
-        map.serialize_entry("agentName", &self.agent_name)?;
-        map.serialize_entry("agentId", &self.agent_id)?;
-        map.serialize_entry("agentGroupName", &self.agent_group_name)?;
-        map.serialize_entry("agentGroupId", &self.agent_group_id)?;
-        map.serialize_entry("callCallbackUrl", &self.call_callback_url)?;
-        map.serialize_entry("orderCallbackUrl", &self.order_callback_url)?;
-        map.serialize_entry("sipAddr", &self.sip_addr)?;
-        map.serialize_entry("sipCode", &self.sip_code)?;
-        map.serialize_entry("hangupReason", &self.hangup_reason)?;
-        map.serialize_entry("attributes", &self.attributes)?;
-        map.serialize_entry("autoFlowName", &self.auto_flow_name)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for CallRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CallRecord;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (CallRecord)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CallRecord, A::Error> {
-                let mut id: Option<i64> = None;
-                let mut task_id: Option<String> = None;
-                let mut contact_id: Option<String> = None;
-                let mut auto_flow_id: Option<i64> = None;
-                let mut order_head: Option<i32> = None;
-                let mut order_tail: Option<i32> = None;
-                let mut caller_phone: Option<String> = None;
-                let mut callee_phone: Option<String> = None;
-                let mut real_phone: Option<String> = None;
-                let mut call_id: Option<String> = None;
-                let mut call_status: Option<CallStatus> = None;
-                let mut call_result: Option<CallResult> = None;
-                let mut create_ts: Option<i64> = None;
-                let mut op_ts: Option<i64> = None;
-                let mut call_start: Option<i64> = None;
-                let mut call_answer: Option<i64> = None;
-                let mut call_end: Option<i64> = None;
-                let mut call_ring_time: Option<i64> = None;
-                let mut call_elapsed: Option<i64> = None;
-                let mut line_id: Option<String> = None;
-                let mut route_id: Option<String> = None;
-                let mut call_audio_url: Option<String> = None;
-                let mut user_intent: Option<String> = None;
-                let mut call_summary: Option<String> = None;
-                let mut turn_time: Option<i32> = None;
-                let mut manual_call_start: Option<i64> = None;
-                let mut manual_call_answer: Option<i64> = None;
-                let mut manual_call_end: Option<i64> = None;
-                let mut manual_call_status: Option<i32> = None;
-                let mut manual_elapsed: Option<i32> = None;
-                let mut agent_name: Option<String> = None;
-                let mut agent_id: Option<String> = None;
-                let mut agent_group_name: Option<String> = None;
-                let mut agent_group_id: Option<String> = None;
-                let mut call_callback_url: Option<String> = None;
-                let mut order_callback_url: Option<String> = None;
-                let mut sip_addr: Option<String> = None;
-                let mut sip_code: Option<String> = None;
-                let mut hangup_reason: Option<String> = None;
-                let mut attributes: Vec<Attribute> = Vec::new();
-                let mut auto_flow_name: Option<String> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "taskId" => {
-                            task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "contactId" => {
-                            contact_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "autoFlowId" => {
-                            auto_flow_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "orderHead" => {
-                            order_head = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "orderTail" => {
-                            order_tail = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "callerPhone" => {
-                            caller_phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "calleePhone" => {
-                            callee_phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "realPhone" => {
-                            real_phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callId" => {
-                            call_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callStatus" => {
-                            call_status = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<CallStatus>,
-                                >()?
-                                .0;
-                        }
-                        "callResult" => {
-                            call_result = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<CallResult>,
-                                >()?
-                                .0;
-                        }
-                        "createTs" => {
-                            create_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "opTs" => {
-                            op_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callStart" => {
-                            call_start = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callAnswer" => {
-                            call_answer = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callEnd" => {
-                            call_end = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callRingTime" => {
-                            call_ring_time = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callElapsed" => {
-                            call_elapsed = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "lineId" => {
-                            line_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "routeId" => {
-                            route_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callAudioUrl" => {
-                            call_audio_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "userIntent" => {
-                            user_intent = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callSummary" => {
-                            call_summary = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "turnTime" => {
-                            turn_time = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "manualCallStart" => {
-                            manual_call_start = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "manualCallAnswer" => {
-                            manual_call_answer = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "manualCallEnd" => {
-                            manual_call_end = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "manualCallStatus" => {
-                            manual_call_status = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "manualElapsed" => {
-                            manual_elapsed = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "agentName" => {
-                            agent_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "agentId" => {
-                            agent_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "agentGroupName" => {
-                            agent_group_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "agentGroupId" => {
-                            agent_group_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callCallbackUrl" => {
-                            call_callback_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "orderCallbackUrl" => {
-                            order_callback_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "sipAddr" => {
-                            sip_addr = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "sipCode" => {
-                            sip_code = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "hangupReason" => {
-                            hangup_reason = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "attributes" => {
-                            attributes = __map
-                                .next_value::<crate::runtime::lenient::List<Attribute>>()?
-                                .0;
-                        }
-                        "autoFlowName" => {
-                            auto_flow_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(CallRecord {
-                    id,
-                    task_id,
-                    contact_id,
-                    auto_flow_id,
-                    order_head,
-                    order_tail,
-                    caller_phone,
-                    callee_phone,
-                    real_phone,
-                    call_id,
-                    call_status,
-                    call_result,
-                    create_ts,
-                    op_ts,
-                    call_start,
-                    call_answer,
-                    call_end,
-                    call_ring_time,
-                    call_elapsed,
-                    line_id,
-                    route_id,
-                    call_audio_url,
-                    user_intent,
-                    call_summary,
-                    turn_time,
-                    manual_call_start,
-                    manual_call_answer,
-                    manual_call_end,
-                    manual_call_status,
-                    manual_elapsed,
-                    agent_name,
-                    agent_id,
-                    agent_group_name,
-                    agent_group_id,
-                    call_callback_url,
-                    order_callback_url,
-                    sip_addr,
-                    sip_code,
-                    hangup_reason,
-                    attributes,
-                    auto_flow_name,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Personal data fields show masked; unknown fields show by name only.
-impl std::fmt::Debug for CallRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallRecord")
-            .field("id", &self.id)
-            .field("task_id", &self.task_id)
-            .field("contact_id", &self.contact_id)
-            .field("auto_flow_id", &self.auto_flow_id)
-            .field("order_head", &self.order_head)
-            .field("order_tail", &self.order_tail)
-            .field("caller_phone", &crate::runtime::Masked(self.caller_phone.as_deref()))
-            .field("callee_phone", &crate::runtime::Masked(self.callee_phone.as_deref()))
-            .field("real_phone", &crate::runtime::Masked(self.real_phone.as_deref()))
-            .field("call_id", &self.call_id)
-            .field("call_status", &self.call_status)
-            .field("call_result", &self.call_result)
-            .field("create_ts", &self.create_ts)
-            .field("op_ts", &self.op_ts)
-            .field("call_start", &self.call_start)
-            .field("call_answer", &self.call_answer)
-            .field("call_end", &self.call_end)
-            .field("call_ring_time", &self.call_ring_time)
-            .field("call_elapsed", &self.call_elapsed)
-            .field("line_id", &self.line_id)
-            .field("route_id", &self.route_id)
-            .field("call_audio_url", &self.call_audio_url)
-            .field("user_intent", &self.user_intent)
-            .field("call_summary", &self.call_summary)
-            .field("turn_time", &self.turn_time)
-            .field("manual_call_start", &self.manual_call_start)
-            .field("manual_call_answer", &self.manual_call_answer)
-            .field("manual_call_end", &self.manual_call_end)
-            .field("manual_call_status", &self.manual_call_status)
-            .field("manual_elapsed", &self.manual_elapsed)
-            .field("agent_name", &self.agent_name)
-            .field("agent_id", &self.agent_id)
-            .field("agent_group_name", &self.agent_group_name)
-            .field("agent_group_id", &self.agent_group_id)
-            .field("call_callback_url", &self.call_callback_url)
-            .field("order_callback_url", &self.order_callback_url)
-            .field("sip_addr", &self.sip_addr)
-            .field("sip_code", &self.sip_code)
-            .field("hangup_reason", &self.hangup_reason)
-            .field("attributes", &self.attributes)
-            .field("auto_flow_name", &self.auto_flow_name)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl crate::runtime::Drift for CallRecord {
-    fn drift(&self, report: &mut crate::runtime::DriftReport) {
-        report.object("CallRecord", &self.extra);
-        if let Some(CallStatus::Unknown(code)) = self.call_status {
-            report.code("CallRecord", "callStatus", code);
-        }
-        if let Some(CallResult::Unknown(code)) = self.call_result {
-            report.code("CallRecord", "callResult", code);
-        }
-        crate::runtime::Drift::drift(&self.attributes, report);
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `list`.
+    #[wire(response, "CallRecord")]
+    #[derive(Default)]
+    pub struct CallRecord {
+        /// Record ID.
+        ///
+        /// Example: `125279`.
+        /// Wire name: `id`.
+        #[wire("id", optional)]
+        pub id: Option<i64>,
+        /// Task ID.
+        ///
+        /// Example: `"972e65ad-bfa5-4f35-845f-1867009b2c34"`.
+        /// Wire name: `taskId`.
+        #[wire("taskId", optional)]
+        pub task_id: Option<String>,
+        /// Contact list ID.
+        ///
+        /// Example: `"fde45ccd-9902-43a4-8e2e-ca4dba5a93e0"`.
+        /// Wire name: `contactId`.
+        #[wire("contactId", optional)]
+        pub contact_id: Option<String>,
+        /// AI agent / bot ID.
+        ///
+        /// Example: `207`.
+        /// Wire name: `autoFlowId`.
+        #[wire("autoFlowId", optional)]
+        pub auto_flow_id: Option<i64>,
+        /// First-call flag: 0 = no, 1 = yes.
+        ///
+        /// Example: `1`.
+        /// Wire name: `orderHead`.
+        #[wire("orderHead", optional)]
+        pub order_head: Option<i32>,
+        /// Last-call flag: 0 = no, 1 = yes.
+        ///
+        /// Example: `1`.
+        /// Wire name: `orderTail`.
+        #[wire("orderTail", optional)]
+        pub order_tail: Option<i32>,
+        /// Caller number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Example: `"00000"`.
+        /// Wire name: `callerPhone`.
+        #[wire("callerPhone", optional, personal)]
+        pub caller_phone: Option<String>,
+        /// Callee number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Example: `"852385xxxx"`.
+        /// Wire name: `calleePhone`.
+        #[wire("calleePhone", optional, personal)]
+        pub callee_phone: Option<String>,
+        /// Real phone number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Example: `"85xxxx"`.
+        /// Wire name: `realPhone`.
+        #[wire("realPhone", optional, personal)]
+        pub real_phone: Option<String>,
+        /// Call ID.
+        ///
+        /// Example: `"fe90a9af-e14c-4330-8faa-2631e761124a"`.
+        /// Wire name: `callId`.
+        #[wire("callId", optional)]
+        pub call_id: Option<String>,
+        /// Call status (see Call Status (callStatus) Reference)
+        ///
+        /// Example: `10`.
+        /// Wire name: `callStatus`.
+        #[wire("callStatus", optional)]
+        pub call_status: Option<CallStatus>,
+        /// Call result (see Call Result (callResult) Reference)
+        ///
+        /// Example: `17`.
+        /// Wire name: `callResult`.
+        #[wire("callResult", optional)]
+        pub call_result: Option<CallResult>,
+        /// Created timestamp (seconds)
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1742378329`.
+        /// Wire name: `createTs`.
+        #[wire("createTs", optional)]
+        pub create_ts: Option<i64>,
+        /// Operation timestamp (seconds)
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1742378340`.
+        /// Wire name: `opTs`.
+        #[wire("opTs", optional)]
+        pub op_ts: Option<i64>,
+        /// Call start timestamp (seconds)
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1742378340`.
+        /// Wire name: `callStart`.
+        #[wire("callStart", optional)]
+        pub call_start: Option<i64>,
+        /// Call answered timestamp (seconds)
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1742378343`.
+        /// Wire name: `callAnswer`.
+        #[wire("callAnswer", optional)]
+        pub call_answer: Option<i64>,
+        /// Call end timestamp (seconds)
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1742378480`.
+        /// Wire name: `callEnd`.
+        #[wire("callEnd", optional)]
+        pub call_end: Option<i64>,
+        /// Ring time duration.
+        ///
+        /// The vendor gives no unit; the example (3 for a call answered 3 s after it started) shows seconds.
+        /// Unit: seconds.
+        /// Example: `3`.
+        /// Wire name: `callRingTime`.
+        #[wire("callRingTime", optional)]
+        pub call_ring_time: Option<i64>,
+        /// Call duration (seconds)
+        ///
+        /// Unit: seconds.
+        /// Example: `137`.
+        /// Wire name: `callElapsed`.
+        #[wire("callElapsed", optional)]
+        pub call_elapsed: Option<i64>,
+        /// Line ID selected for the call.
+        ///
+        /// Example: `"lineID"`.
+        /// Wire name: `lineId`.
+        #[wire("lineId", optional)]
+        pub line_id: Option<String>,
+        /// Route ID selected for the call.
+        ///
+        /// Example: `"routeID"`.
+        /// Wire name: `routeId`.
+        #[wire("routeId", optional)]
+        pub route_id: Option<String>,
+        /// Call recording URL.
+        ///
+        /// Example: `"https://nxai-gz-1259196162.cos.ap-guangzhou.myqcloud.com/20250319/xxxxxx.wav"`.
+        /// Wire name: `callAudioUrl`.
+        #[wire("callAudioUrl", optional)]
+        pub call_audio_url: Option<String>,
+        /// User intent / tag.
+        ///
+        /// Set only when callResult is 1, 3, 17 or 21.
+        /// Example: `""`.
+        /// Wire name: `userIntent`.
+        #[wire("userIntent", optional)]
+        pub user_intent: Option<String>,
+        /// Call summary.
+        ///
+        /// Example: `""`.
+        /// Wire name: `callSummary`.
+        #[wire("callSummary", optional)]
+        pub call_summary: Option<String>,
+        /// Dialogue turn count.
+        ///
+        /// Example: `0`.
+        /// Wire name: `turnTime`.
+        #[wire("turnTime", optional)]
+        pub turn_time: Option<i32>,
+        /// Manual call start timestamp (seconds)
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `0`.
+        /// Wire name: `manualCallStart`.
+        #[wire("manualCallStart", optional)]
+        pub manual_call_start: Option<i64>,
+        /// Manual call answered timestamp (seconds)
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `0`.
+        /// Wire name: `manualCallAnswer`.
+        #[wire("manualCallAnswer", optional)]
+        pub manual_call_answer: Option<i64>,
+        /// Manual call end timestamp (seconds)
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `0`.
+        /// Wire name: `manualCallEnd`.
+        #[wire("manualCallEnd", optional)]
+        pub manual_call_end: Option<i64>,
+        /// Manual call status.
+        ///
+        /// Example: `0`.
+        /// Wire name: `manualCallStatus`.
+        #[wire("manualCallStatus", optional)]
+        pub manual_call_status: Option<i32>,
+        /// Manual call duration (seconds)
+        ///
+        /// Unit: seconds.
+        /// Example: `0`.
+        /// Wire name: `manualElapsed`.
+        #[wire("manualElapsed", optional)]
+        pub manual_elapsed: Option<i32>,
+        /// Agent account name.
+        ///
+        /// Example: `""`.
+        /// Wire name: `agentName`.
+        #[wire("agentName", optional)]
+        pub agent_name: Option<String>,
+        /// Agent account ID.
+        ///
+        /// Example: `""`.
+        /// Wire name: `agentId`.
+        #[wire("agentId", optional)]
+        pub agent_id: Option<String>,
+        /// Agent group name.
+        ///
+        /// Example: `""`.
+        /// Wire name: `agentGroupName`.
+        #[wire("agentGroupName", optional)]
+        pub agent_group_name: Option<String>,
+        /// Agent group ID.
+        ///
+        /// Example: `""`.
+        /// Wire name: `agentGroupId`.
+        #[wire("agentGroupId", optional)]
+        pub agent_group_id: Option<String>,
+        /// Callback URL after call ends.
+        ///
+        /// Example: `""`.
+        /// Wire name: `callCallbackUrl`.
+        #[wire("callCallbackUrl", optional)]
+        pub call_callback_url: Option<String>,
+        /// Callback URL after order ends.
+        ///
+        /// Example: `""`.
+        /// Wire name: `orderCallbackUrl`.
+        #[wire("orderCallbackUrl", optional)]
+        pub order_callback_url: Option<String>,
+        /// SIP address.
+        ///
+        /// Example: `"xxxxx"`.
+        /// Wire name: `sipAddr`.
+        #[wire("sipAddr", optional)]
+        pub sip_addr: Option<String>,
+        /// SIP code.
+        ///
+        /// Example: `"200"`.
+        /// Wire name: `sipCode`.
+        #[wire("sipCode", optional)]
+        pub sip_code: Option<String>,
+        /// Hang-up reason.
+        ///
+        /// Example: `"NORMAL_CLEARING"`.
+        /// Wire name: `hangupReason`.
+        #[wire("hangupReason", optional)]
+        pub hangup_reason: Option<String>,
+        /// Variable list (see attributes Element (ParamsInfo))
+        ///
+        /// Example: `[{"key":"sys.name","name":"Name","value":"haier"}]`.
+        /// Wire name: `attributes`.
+        #[wire("attributes", list)]
+        pub attributes: Vec<Attribute>,
+        /// AI agent name.
+        ///
+        /// Example: `"test-ai agent"`.
+        /// Wire name: `autoFlowName`.
+        #[wire("autoFlowName", optional)]
+        pub auto_flow_name: Option<String>,
     }
 }

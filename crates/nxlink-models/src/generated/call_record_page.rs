@@ -2,135 +2,37 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::CallRecord;
-/// Response payload: one page of call records.
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `data`.
-#[derive(Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CallRecordPage {
-    /// Total number of records.
+crate::wire_object! {
+    /// Response payload: one page of call records.
     ///
-    /// Documented as Integer; widened to 64 bits. It counts every record matching the filters, not the records on this page.
-    /// Example: `4`.
-    /// Wire name: `total`.
-    pub total: Option<i64>,
-    /// Current page number.
-    ///
-    /// Example: `1`.
-    /// Wire name: `pageNumber`.
-    pub page_number: Option<i32>,
-    /// Page size.
-    ///
-    /// Example: `10`.
-    /// Wire name: `pageSize`.
-    pub page_size: Option<i32>,
-    /// Call record list.
-    ///
-    /// `null` or a missing list decodes as an empty list.
-    /// Wire name: `list`.
-    pub list: Vec<CallRecord>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: crate::runtime::Extra,
-}
-impl CallRecordPage {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "total",
-        "pageNumber",
-        "pageSize",
-        "list",
-    ];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for CallRecordPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("pageNumber", &self.page_number)?;
-        map.serialize_entry("pageSize", &self.page_size)?;
-        map.serialize_entry("list", &self.list)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for CallRecordPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CallRecordPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (CallRecordPage)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CallRecordPage, A::Error> {
-                let mut total: Option<i64> = None;
-                let mut page_number: Option<i32> = None;
-                let mut page_size: Option<i32> = None;
-                let mut list: Vec<CallRecord> = Vec::new();
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "total" => {
-                            total = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "pageNumber" => {
-                            page_number = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "pageSize" => {
-                            page_size = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "list" => {
-                            list = __map
-                                .next_value::<crate::runtime::lenient::List<CallRecord>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(CallRecordPage {
-                    total,
-                    page_number,
-                    page_size,
-                    list,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for CallRecordPage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallRecordPage")
-            .field("total", &self.total)
-            .field("page_number", &self.page_number)
-            .field("page_size", &self.page_size)
-            .field("list", &self.list)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl crate::runtime::Drift for CallRecordPage {
-    fn drift(&self, report: &mut crate::runtime::DriftReport) {
-        report.object("CallRecordPage", &self.extra);
-        crate::runtime::Drift::drift(&self.list, report);
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `data`.
+    #[wire(response, "CallRecordPage")]
+    #[derive(Default)]
+    pub struct CallRecordPage {
+        /// Total number of records.
+        ///
+        /// Documented as Integer; widened to 64 bits. It counts every record matching the filters, not the records on this page.
+        /// Example: `4`.
+        /// Wire name: `total`.
+        #[wire("total", optional)]
+        pub total: Option<i64>,
+        /// Current page number.
+        ///
+        /// Example: `1`.
+        /// Wire name: `pageNumber`.
+        #[wire("pageNumber", optional)]
+        pub page_number: Option<i32>,
+        /// Page size.
+        ///
+        /// Example: `10`.
+        /// Wire name: `pageSize`.
+        #[wire("pageSize", optional)]
+        pub page_size: Option<i32>,
+        /// Call record list.
+        ///
+        /// `null` or a missing list decodes as an empty list.
+        /// Wire name: `list`.
+        #[wire("list", list)]
+        pub list: Vec<CallRecord>,
     }
 }

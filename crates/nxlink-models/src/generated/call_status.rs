@@ -399,3 +399,17 @@ impl<'de> serde::Deserialize<'de> for CallStatus {
         crate::runtime::lenient::enum_required(deserializer)
     }
 }
+impl crate::runtime::lenient::CodeEnum for CallStatus {}
+/// A code this version does not know is drift.
+impl crate::runtime::wire::FieldDrift for CallStatus {
+    fn field_drift(
+        &self,
+        object: &'static str,
+        wire: &'static str,
+        report: &mut crate::runtime::DriftReport,
+    ) {
+        if let Self::Unknown(code) = *self {
+            report.code(object, wire, code);
+        }
+    }
+}

@@ -3,149 +3,41 @@
 
 use super::ContactParam;
 use crate::runtime::ValidationError;
-/// A contact to dial.
-///
-/// Sent inside a request body: build it with [`Contact::new`] and the setters; unset fields are left out of the JSON.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Contact {
-    /// Contact ID; must be globally unique.
+crate::wire_object! {
+    /// A contact to dial.
     ///
-    /// A retried append adds nobody twice when the ids are stable: keep your own, or derive one from the task id and the phone number.
-    /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42x4rfvmh"`.
-    /// Documented: W-EN-append.
-    /// Wire name: `contactId`.
-    pub contact_id: String,
-    /// Contact name.
-    ///
-    /// Example: `"Jones"`.
-    /// Documented: W-EN-append.
-    /// Wire name: `name`.
-    pub name: String,
-    /// Phone number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Example: `"86130XXXX"`.
-    /// Documented: W-EN-append.
-    /// Wire name: `phoneNumber`.
-    pub phone_number: String,
-    /// Custom variables.
-    ///
-    /// Documented: W-EN-append.
-    /// Wire name: `params`.
-    pub params: Vec<ContactParam>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl Contact {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "contactId",
-        "name",
-        "phoneNumber",
-        "params",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for Contact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("contactId", &self.contact_id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("phoneNumber", &self.phone_number)?;
-        if !self.params.is_empty() {
-            map.serialize_entry("params", &self.params)?;
-        }
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for Contact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Contact;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (Contact)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Contact, A::Error> {
-                let mut contact_id: Option<String> = None;
-                let mut name: Option<String> = None;
-                let mut phone_number: Option<String> = None;
-                let mut params: Vec<ContactParam> = Vec::new();
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "contactId" => {
-                            contact_id = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "name" => {
-                            name = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "phoneNumber" => {
-                            phone_number = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "params" => {
-                            params = __map
-                                .next_value::<
-                                    crate::runtime::lenient::List<ContactParam>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(Contact {
-                    contact_id: contact_id
-                        .ok_or_else(|| serde::de::Error::missing_field("contactId"))?,
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    phone_number: phone_number
-                        .ok_or_else(|| serde::de::Error::missing_field("phoneNumber"))?,
-                    params,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Personal data fields show masked; unknown fields show by name only.
-impl std::fmt::Debug for Contact {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Contact")
-            .field("contact_id", &self.contact_id)
-            .field("name", &self.name)
-            .field(
-                "phone_number",
-                &crate::runtime::Masked(Some(self.phone_number.as_str())),
-            )
-            .field("params", &self.params)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Sent inside a request body: build it with [`Contact::new`] and the setters; unset fields are left out of the JSON.
+    #[wire(request, "Contact")]
+    pub struct Contact {
+        /// Contact ID; must be globally unique.
+        ///
+        /// A retried append adds nobody twice when the ids are stable: keep your own, or derive one from the task id and the phone number.
+        /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42x4rfvmh"`.
+        /// Documented: W-EN-append.
+        /// Wire name: `contactId`.
+        #[wire("contactId", required)]
+        pub contact_id: String,
+        /// Contact name.
+        ///
+        /// Example: `"Jones"`.
+        /// Documented: W-EN-append.
+        /// Wire name: `name`.
+        #[wire("name", required)]
+        pub name: String,
+        /// Phone number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Example: `"86130XXXX"`.
+        /// Documented: W-EN-append.
+        /// Wire name: `phoneNumber`.
+        #[wire("phoneNumber", required, personal)]
+        pub phone_number: String,
+        /// Custom variables.
+        ///
+        /// Documented: W-EN-append.
+        /// Wire name: `params`.
+        #[wire("params", list)]
+        pub params: Vec<ContactParam>,
     }
 }
 impl Contact {
@@ -161,6 +53,7 @@ impl Contact {
             phone_number: phone_number.into(),
             params: Vec::new(),
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

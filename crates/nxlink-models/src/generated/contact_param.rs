@@ -2,103 +2,27 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use crate::runtime::ValidationError;
-/// A custom variable of a contact.
-///
-/// Sent inside a request body: build it with [`ContactParam::new`] and the setters; unset fields are left out of the JSON.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ContactParam {
-    /// Variable name; must match a variable that already exists in the agent's workflow.
+crate::wire_object! {
+    /// A custom variable of a contact.
     ///
-    /// Example: `"key1"`.
-    /// Documented: W-EN-append.
-    /// Wire name: `name`.
-    pub name: String,
-    /// Variable value.
-    ///
-    /// The wiki types it Object, the backend export String; sent as a string, which both accept.
-    /// Example: `"value1"`.
-    /// Documented: W-EN-append, OAS.
-    /// Wire name: `value`.
-    pub value: Option<String>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl ContactParam {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["name", "value"];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for ContactParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if !crate::runtime::is_none_or_empty(&self.value) {
-            map.serialize_entry("value", &self.value)?;
-        }
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for ContactParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ContactParam;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (ContactParam)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ContactParam, A::Error> {
-                let mut name: Option<String> = None;
-                let mut value: Option<String> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            name = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "value" => {
-                            value = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(ContactParam {
-                    name: name.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    value,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for ContactParam {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ContactParam")
-            .field("name", &self.name)
-            .field("value", &self.value)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Sent inside a request body: build it with [`ContactParam::new`] and the setters; unset fields are left out of the JSON.
+    #[wire(request, "ContactParam")]
+    pub struct ContactParam {
+        /// Variable name; must match a variable that already exists in the agent's workflow.
+        ///
+        /// Example: `"key1"`.
+        /// Documented: W-EN-append.
+        /// Wire name: `name`.
+        #[wire("name", required)]
+        pub name: String,
+        /// Variable value.
+        ///
+        /// The wiki types it Object, the backend export String; sent as a string, which both accept.
+        /// Example: `"value1"`.
+        /// Documented: W-EN-append, OAS.
+        /// Wire name: `value`.
+        #[wire("value", optional)]
+        pub value: Option<String>,
     }
 }
 impl ContactParam {
@@ -108,6 +32,7 @@ impl ContactParam {
             name: name.into(),
             value: None,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

@@ -32,249 +32,81 @@ impl crate::runtime::Operation for CreateTask {
         Some(&mut request.user_task_id)
     }
 }
-/// Body of [`CreateTask`]: Create Outbound Task.
-///
-/// Build it with [`CreateTaskRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateTaskRequest {
-    /// Your own task ID; should be globally unique.
+crate::wire_object! {
+    /// Body of [`CreateTask`]: Create Outbound Task.
     ///
-    /// Left unset, the client fills in a fresh unique id, so a create whose answer was lost can be found again in the task list.
-    /// Example: `"EXT-TASK-202603250001"`.
-    /// Documented: W-CN-create.
-    /// Wire name: `userTaskId`.
-    pub user_task_id: Option<String>,
-    /// Task pass-through; returned unchanged in the task-status callback and in the task list.
-    ///
-    /// Documented: W-CN-create.
-    /// Wire name: `other`.
-    pub other: Option<String>,
-    /// Task name.
-    ///
-    /// Example: `"客户回访任务-0325"`.
-    /// Documented: W-CN-create.
-    /// Wire name: `taskName`.
-    pub task_name: String,
-    /// Task description.
-    ///
-    /// Documented: W-CN-create.
-    /// Wire name: `taskDesc`.
-    pub task_desc: Option<String>,
-    /// AI Agent ID (from List AI Agents)
-    ///
-    /// Example: `197`.
-    /// Documented: W-CN-create.
-    /// Wire name: `autoFlowId`.
-    pub auto_flow_id: i64,
-    /// Route ID (from List Routes)
-    ///
-    /// Example: `"y29ND1X4kkCG_nC576sALEkvg3HjEqde"`.
-    /// Documented: W-CN-create.
-    /// Wire name: `routeId`.
-    pub route_id: String,
-    /// Permanent task: 0 = no, 1 = yes.
-    ///
-    /// Example: `0`.
-    /// Documented: W-CN-create.
-    /// Wire name: `taskKeep`.
-    pub task_keep: i32,
-    /// How the task starts.
-    ///
-    /// Example: `1`.
-    /// Documented: W-CN-create.
-    /// Wire name: `startupType`.
-    pub startup_type: StartupType,
-    /// URL for the task-status callback.
-    ///
-    /// Its name is documented on the callback page; the create page is cut off before it.
-    /// Inferred, not documented outright: W-EN-taskcb ("given when creating the task via API"). It may change without notice.
-    /// Wire name: `taskCallbackUrl`.
-    pub task_callback_url: Option<String>,
-    /// URL for the call-record callback.
-    ///
-    /// Its name is documented on the callback page; the create page is cut off before it.
-    /// Inferred, not documented outright: W-EN-callcb ("given when creating the task or appending contacts"). It may change without notice.
-    /// Wire name: `callCallbackUrl`.
-    pub call_callback_url: Option<String>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl CreateTaskRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "userTaskId",
-        "other",
-        "taskName",
-        "taskDesc",
-        "autoFlowId",
-        "routeId",
-        "taskKeep",
-        "startupType",
-        "taskCallbackUrl",
-        "callCallbackUrl",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for CreateTaskRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !crate::runtime::is_none_or_empty(&self.user_task_id) {
-            map.serialize_entry("userTaskId", &self.user_task_id)?;
-        }
-        if !crate::runtime::is_none_or_empty(&self.other) {
-            map.serialize_entry("other", &self.other)?;
-        }
-        map.serialize_entry("taskName", &self.task_name)?;
-        if !crate::runtime::is_none_or_empty(&self.task_desc) {
-            map.serialize_entry("taskDesc", &self.task_desc)?;
-        }
-        map.serialize_entry("autoFlowId", &self.auto_flow_id)?;
-        map.serialize_entry("routeId", &self.route_id)?;
-        map.serialize_entry("taskKeep", &self.task_keep)?;
-        map.serialize_entry("startupType", &self.startup_type)?;
-        if !crate::runtime::is_none_or_empty(&self.task_callback_url) {
-            map.serialize_entry("taskCallbackUrl", &self.task_callback_url)?;
-        }
-        if !crate::runtime::is_none_or_empty(&self.call_callback_url) {
-            map.serialize_entry("callCallbackUrl", &self.call_callback_url)?;
-        }
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for CreateTaskRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateTaskRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (CreateTaskRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<CreateTaskRequest, A::Error> {
-                let mut user_task_id: Option<String> = None;
-                let mut other: Option<String> = None;
-                let mut task_name: Option<String> = None;
-                let mut task_desc: Option<String> = None;
-                let mut auto_flow_id: Option<i64> = None;
-                let mut route_id: Option<String> = None;
-                let mut task_keep: Option<i32> = None;
-                let mut startup_type: Option<StartupType> = None;
-                let mut task_callback_url: Option<String> = None;
-                let mut call_callback_url: Option<String> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "userTaskId" => {
-                            user_task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "other" => {
-                            other = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskName" => {
-                            task_name = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "taskDesc" => {
-                            task_desc = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "autoFlowId" => {
-                            auto_flow_id = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i64>>()?
-                                    .0,
-                            );
-                        }
-                        "routeId" => {
-                            route_id = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "taskKeep" => {
-                            task_keep = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        "startupType" => {
-                            startup_type = Some(__map.next_value::<StartupType>()?);
-                        }
-                        "taskCallbackUrl" => {
-                            task_callback_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callCallbackUrl" => {
-                            call_callback_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(CreateTaskRequest {
-                    user_task_id,
-                    other,
-                    task_name: task_name
-                        .ok_or_else(|| serde::de::Error::missing_field("taskName"))?,
-                    task_desc,
-                    auto_flow_id: auto_flow_id
-                        .ok_or_else(|| serde::de::Error::missing_field("autoFlowId"))?,
-                    route_id: route_id
-                        .ok_or_else(|| serde::de::Error::missing_field("routeId"))?,
-                    task_keep: task_keep
-                        .ok_or_else(|| serde::de::Error::missing_field("taskKeep"))?,
-                    startup_type: startup_type
-                        .ok_or_else(|| serde::de::Error::missing_field("startupType"))?,
-                    task_callback_url,
-                    call_callback_url,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for CreateTaskRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateTaskRequest")
-            .field("user_task_id", &self.user_task_id)
-            .field("other", &self.other)
-            .field("task_name", &self.task_name)
-            .field("task_desc", &self.task_desc)
-            .field("auto_flow_id", &self.auto_flow_id)
-            .field("route_id", &self.route_id)
-            .field("task_keep", &self.task_keep)
-            .field("startup_type", &self.startup_type)
-            .field("task_callback_url", &self.task_callback_url)
-            .field("call_callback_url", &self.call_callback_url)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`CreateTaskRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "CreateTaskRequest")]
+    pub struct CreateTaskRequest {
+        /// Your own task ID; should be globally unique.
+        ///
+        /// Left unset, the client fills in a fresh unique id, so a create whose answer was lost can be found again in the task list.
+        /// Example: `"EXT-TASK-202603250001"`.
+        /// Documented: W-CN-create.
+        /// Wire name: `userTaskId`.
+        #[wire("userTaskId", optional)]
+        pub user_task_id: Option<String>,
+        /// Task pass-through; returned unchanged in the task-status callback and in the task list.
+        ///
+        /// Documented: W-CN-create.
+        /// Wire name: `other`.
+        #[wire("other", optional)]
+        pub other: Option<String>,
+        /// Task name.
+        ///
+        /// Example: `"客户回访任务-0325"`.
+        /// Documented: W-CN-create.
+        /// Wire name: `taskName`.
+        #[wire("taskName", required)]
+        pub task_name: String,
+        /// Task description.
+        ///
+        /// Documented: W-CN-create.
+        /// Wire name: `taskDesc`.
+        #[wire("taskDesc", optional)]
+        pub task_desc: Option<String>,
+        /// AI Agent ID (from List AI Agents)
+        ///
+        /// Example: `197`.
+        /// Documented: W-CN-create.
+        /// Wire name: `autoFlowId`.
+        #[wire("autoFlowId", required)]
+        pub auto_flow_id: i64,
+        /// Route ID (from List Routes)
+        ///
+        /// Example: `"y29ND1X4kkCG_nC576sALEkvg3HjEqde"`.
+        /// Documented: W-CN-create.
+        /// Wire name: `routeId`.
+        #[wire("routeId", required)]
+        pub route_id: String,
+        /// Permanent task: 0 = no, 1 = yes.
+        ///
+        /// Example: `0`.
+        /// Documented: W-CN-create.
+        /// Wire name: `taskKeep`.
+        #[wire("taskKeep", required)]
+        pub task_keep: i32,
+        /// How the task starts.
+        ///
+        /// Example: `1`.
+        /// Documented: W-CN-create.
+        /// Wire name: `startupType`.
+        #[wire("startupType", required)]
+        pub startup_type: StartupType,
+        /// URL for the task-status callback.
+        ///
+        /// Its name is documented on the callback page; the create page is cut off before it.
+        /// Inferred, not documented outright: W-EN-taskcb ("given when creating the task via API"). It may change without notice.
+        /// Wire name: `taskCallbackUrl`.
+        #[wire("taskCallbackUrl", optional)]
+        pub task_callback_url: Option<String>,
+        /// URL for the call-record callback.
+        ///
+        /// Its name is documented on the callback page; the create page is cut off before it.
+        /// Inferred, not documented outright: W-EN-callcb ("given when creating the task or appending contacts"). It may change without notice.
+        /// Wire name: `callCallbackUrl`.
+        #[wire("callCallbackUrl", optional)]
+        pub call_callback_url: Option<String>,
     }
 }
 impl CreateTaskRequest {
@@ -298,6 +130,7 @@ impl CreateTaskRequest {
             task_callback_url: None,
             call_callback_url: None,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

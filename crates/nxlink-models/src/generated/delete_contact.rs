@@ -28,117 +28,30 @@ impl crate::runtime::Operation for DeleteContact {
         Some(crate::runtime::JsonValue::Null)
     }
 }
-/// Body of [`DeleteContact`]: Delete Contacts.
-///
-/// Build it with [`DeleteContactRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteContactRequest {
-    /// Internal task ID; at least one of taskId and userTaskId is required.
+crate::wire_object! {
+    /// Body of [`DeleteContact`]: Delete Contacts.
     ///
-    /// Documented: W-EN-delete.
-    /// Wire name: `taskId`.
-    pub task_id: Option<String>,
-    /// Your task ID; recommended, and takes priority when both are sent.
-    ///
-    /// Documented: W-EN-delete.
-    /// Wire name: `userTaskId`.
-    pub user_task_id: Option<String>,
-    /// Contact ID.
-    ///
-    /// Documented: W-EN-delete.
-    /// Wire name: `contactId`.
-    pub contact_id: String,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl DeleteContactRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["taskId", "userTaskId", "contactId"];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for DeleteContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !crate::runtime::is_none_or_empty(&self.task_id) {
-            map.serialize_entry("taskId", &self.task_id)?;
-        }
-        if !crate::runtime::is_none_or_empty(&self.user_task_id) {
-            map.serialize_entry("userTaskId", &self.user_task_id)?;
-        }
-        map.serialize_entry("contactId", &self.contact_id)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for DeleteContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteContactRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (DeleteContactRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<DeleteContactRequest, A::Error> {
-                let mut task_id: Option<String> = None;
-                let mut user_task_id: Option<String> = None;
-                let mut contact_id: Option<String> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "taskId" => {
-                            task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "userTaskId" => {
-                            user_task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "contactId" => {
-                            contact_id = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(DeleteContactRequest {
-                    task_id,
-                    user_task_id,
-                    contact_id: contact_id
-                        .ok_or_else(|| serde::de::Error::missing_field("contactId"))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for DeleteContactRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteContactRequest")
-            .field("task_id", &self.task_id)
-            .field("user_task_id", &self.user_task_id)
-            .field("contact_id", &self.contact_id)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`DeleteContactRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "DeleteContactRequest")]
+    pub struct DeleteContactRequest {
+        /// Internal task ID; at least one of taskId and userTaskId is required.
+        ///
+        /// Documented: W-EN-delete.
+        /// Wire name: `taskId`.
+        #[wire("taskId", optional)]
+        pub task_id: Option<String>,
+        /// Your task ID; recommended, and takes priority when both are sent.
+        ///
+        /// Documented: W-EN-delete.
+        /// Wire name: `userTaskId`.
+        #[wire("userTaskId", optional)]
+        pub user_task_id: Option<String>,
+        /// Contact ID.
+        ///
+        /// Documented: W-EN-delete.
+        /// Wire name: `contactId`.
+        #[wire("contactId", required)]
+        pub contact_id: String,
     }
 }
 impl DeleteContactRequest {
@@ -149,6 +62,7 @@ impl DeleteContactRequest {
             user_task_id: None,
             contact_id: contact_id.into(),
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

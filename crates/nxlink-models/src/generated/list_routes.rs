@@ -60,120 +60,32 @@ impl crate::runtime::PaginatedOperation for ListRoutes {
         item.route_id.clone()
     }
 }
-/// Body of [`ListRoutes`]: List Routes.
-///
-/// Build it with [`ListRoutesRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListRoutesRequest {
-    /// Route name, fuzzy match.
+crate::wire_object! {
+    /// Body of [`ListRoutes`]: List Routes.
     ///
-    /// Example: `"MX-Router"`.
-    /// Documented: W-CN-route.
-    /// Wire name: `routeName`.
-    pub route_name: Option<String>,
-    /// Page number.
-    ///
-    /// Counts from 1.
-    /// Documented: W-CN-route.
-    /// Wire name: `pageNumber`.
-    pub page_number: i32,
-    /// Page size.
-    ///
-    /// Documented: W-CN-route.
-    /// Wire name: `pageSize`.
-    pub page_size: i32,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl ListRoutesRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["routeName", "pageNumber", "pageSize"];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for ListRoutesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !crate::runtime::is_none_or_empty(&self.route_name) {
-            map.serialize_entry("routeName", &self.route_name)?;
-        }
-        map.serialize_entry("pageNumber", &self.page_number)?;
-        map.serialize_entry("pageSize", &self.page_size)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for ListRoutesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListRoutesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (ListRoutesRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ListRoutesRequest, A::Error> {
-                let mut route_name: Option<String> = None;
-                let mut page_number: Option<i32> = None;
-                let mut page_size: Option<i32> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "routeName" => {
-                            route_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "pageNumber" => {
-                            page_number = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        "pageSize" => {
-                            page_size = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(ListRoutesRequest {
-                    route_name,
-                    page_number: page_number
-                        .ok_or_else(|| serde::de::Error::missing_field("pageNumber"))?,
-                    page_size: page_size
-                        .ok_or_else(|| serde::de::Error::missing_field("pageSize"))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for ListRoutesRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ListRoutesRequest")
-            .field("route_name", &self.route_name)
-            .field("page_number", &self.page_number)
-            .field("page_size", &self.page_size)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`ListRoutesRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "ListRoutesRequest")]
+    pub struct ListRoutesRequest {
+        /// Route name, fuzzy match.
+        ///
+        /// Example: `"MX-Router"`.
+        /// Documented: W-CN-route.
+        /// Wire name: `routeName`.
+        #[wire("routeName", optional)]
+        pub route_name: Option<String>,
+        /// Page number.
+        ///
+        /// Counts from 1.
+        /// Documented: W-CN-route.
+        /// Wire name: `pageNumber`.
+        #[wire("pageNumber", required)]
+        pub page_number: i32,
+        /// Page size.
+        ///
+        /// Documented: W-CN-route.
+        /// Wire name: `pageSize`.
+        #[wire("pageSize", required)]
+        pub page_size: i32,
     }
 }
 /// The same as [`Self::new`]: no field is required.
@@ -190,6 +102,7 @@ impl ListRoutesRequest {
             page_number: 1,
             page_size: 100,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

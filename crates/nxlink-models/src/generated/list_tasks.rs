@@ -60,249 +60,78 @@ impl crate::runtime::PaginatedOperation for ListTasks {
         item.task_id.clone()
     }
 }
-/// Body of [`ListTasks`]: List Outbound Tasks.
-///
-/// Build it with [`ListTasksRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListTasksRequest {
-    /// Task name.
+crate::wire_object! {
+    /// Body of [`ListTasks`]: List Outbound Tasks.
     ///
-    /// Example: `"Marketing-Task-2023"`.
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `taskName`.
-    pub task_name: Option<String>,
-    /// Task status.
-    ///
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `taskStatus`.
-    pub task_status: Option<TaskStatus>,
-    /// Creation time from.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `createStartTs`.
-    pub create_start_ts: Option<i64>,
-    /// Creation time to.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `createEndTs`.
-    pub create_end_ts: Option<i64>,
-    /// Minimum answered rate, 0.0-100.0.
-    ///
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `minCallsAnsweredRate`.
-    pub min_calls_answered_rate: Option<f64>,
-    /// Maximum answered rate, 0.0-100.0.
-    ///
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `maxCallsAnsweredRate`.
-    pub max_calls_answered_rate: Option<f64>,
-    /// Minimum number of customers in the task.
-    ///
-    /// Example: `100`.
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `minTaskTotalQuantity`.
-    pub min_task_total_quantity: Option<i64>,
-    /// Maximum number of customers in the task.
-    ///
-    /// Example: `1000`.
-    /// Documented: W-EN-tasklist.
-    /// Wire name: `maxTaskTotalQuantity`.
-    pub max_task_total_quantity: Option<i64>,
-    /// Page number.
-    ///
-    /// Counts from 1.
-    /// Documented: W-CN-tasklist-old, OAS.
-    /// Wire name: `pageNumber`.
-    pub page_number: i32,
-    /// Page size.
-    ///
-    /// Documented: W-CN-tasklist-old, OAS.
-    /// Wire name: `pageSize`.
-    pub page_size: i32,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl ListTasksRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "taskName",
-        "taskStatus",
-        "createStartTs",
-        "createEndTs",
-        "minCallsAnsweredRate",
-        "maxCallsAnsweredRate",
-        "minTaskTotalQuantity",
-        "maxTaskTotalQuantity",
-        "pageNumber",
-        "pageSize",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for ListTasksRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !crate::runtime::is_none_or_empty(&self.task_name) {
-            map.serialize_entry("taskName", &self.task_name)?;
-        }
-        if self.task_status.is_some() {
-            map.serialize_entry("taskStatus", &self.task_status)?;
-        }
-        if self.create_start_ts.is_some() {
-            map.serialize_entry("createStartTs", &self.create_start_ts)?;
-        }
-        if self.create_end_ts.is_some() {
-            map.serialize_entry("createEndTs", &self.create_end_ts)?;
-        }
-        if self.min_calls_answered_rate.is_some() {
-            map.serialize_entry("minCallsAnsweredRate", &self.min_calls_answered_rate)?;
-        }
-        if self.max_calls_answered_rate.is_some() {
-            map.serialize_entry("maxCallsAnsweredRate", &self.max_calls_answered_rate)?;
-        }
-        if self.min_task_total_quantity.is_some() {
-            map.serialize_entry("minTaskTotalQuantity", &self.min_task_total_quantity)?;
-        }
-        if self.max_task_total_quantity.is_some() {
-            map.serialize_entry("maxTaskTotalQuantity", &self.max_task_total_quantity)?;
-        }
-        map.serialize_entry("pageNumber", &self.page_number)?;
-        map.serialize_entry("pageSize", &self.page_size)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for ListTasksRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListTasksRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (ListTasksRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ListTasksRequest, A::Error> {
-                let mut task_name: Option<String> = None;
-                let mut task_status: Option<TaskStatus> = None;
-                let mut create_start_ts: Option<i64> = None;
-                let mut create_end_ts: Option<i64> = None;
-                let mut min_calls_answered_rate: Option<f64> = None;
-                let mut max_calls_answered_rate: Option<f64> = None;
-                let mut min_task_total_quantity: Option<i64> = None;
-                let mut max_task_total_quantity: Option<i64> = None;
-                let mut page_number: Option<i32> = None;
-                let mut page_size: Option<i32> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "taskName" => {
-                            task_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskStatus" => {
-                            task_status = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<TaskStatus>,
-                                >()?
-                                .0;
-                        }
-                        "createStartTs" => {
-                            create_start_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "createEndTs" => {
-                            create_end_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "minCallsAnsweredRate" => {
-                            min_calls_answered_rate = __map
-                                .next_value::<crate::runtime::lenient::Optional<f64>>()?
-                                .0;
-                        }
-                        "maxCallsAnsweredRate" => {
-                            max_calls_answered_rate = __map
-                                .next_value::<crate::runtime::lenient::Optional<f64>>()?
-                                .0;
-                        }
-                        "minTaskTotalQuantity" => {
-                            min_task_total_quantity = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "maxTaskTotalQuantity" => {
-                            max_task_total_quantity = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "pageNumber" => {
-                            page_number = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        "pageSize" => {
-                            page_size = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(ListTasksRequest {
-                    task_name,
-                    task_status,
-                    create_start_ts,
-                    create_end_ts,
-                    min_calls_answered_rate,
-                    max_calls_answered_rate,
-                    min_task_total_quantity,
-                    max_task_total_quantity,
-                    page_number: page_number
-                        .ok_or_else(|| serde::de::Error::missing_field("pageNumber"))?,
-                    page_size: page_size
-                        .ok_or_else(|| serde::de::Error::missing_field("pageSize"))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for ListTasksRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ListTasksRequest")
-            .field("task_name", &self.task_name)
-            .field("task_status", &self.task_status)
-            .field("create_start_ts", &self.create_start_ts)
-            .field("create_end_ts", &self.create_end_ts)
-            .field("min_calls_answered_rate", &self.min_calls_answered_rate)
-            .field("max_calls_answered_rate", &self.max_calls_answered_rate)
-            .field("min_task_total_quantity", &self.min_task_total_quantity)
-            .field("max_task_total_quantity", &self.max_task_total_quantity)
-            .field("page_number", &self.page_number)
-            .field("page_size", &self.page_size)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`ListTasksRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "ListTasksRequest")]
+    pub struct ListTasksRequest {
+        /// Task name.
+        ///
+        /// Example: `"Marketing-Task-2023"`.
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `taskName`.
+        #[wire("taskName", optional)]
+        pub task_name: Option<String>,
+        /// Task status.
+        ///
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `taskStatus`.
+        #[wire("taskStatus", optional)]
+        pub task_status: Option<TaskStatus>,
+        /// Creation time from.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `createStartTs`.
+        #[wire("createStartTs", optional)]
+        pub create_start_ts: Option<i64>,
+        /// Creation time to.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `createEndTs`.
+        #[wire("createEndTs", optional)]
+        pub create_end_ts: Option<i64>,
+        /// Minimum answered rate, 0.0-100.0.
+        ///
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `minCallsAnsweredRate`.
+        #[wire("minCallsAnsweredRate", optional)]
+        pub min_calls_answered_rate: Option<f64>,
+        /// Maximum answered rate, 0.0-100.0.
+        ///
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `maxCallsAnsweredRate`.
+        #[wire("maxCallsAnsweredRate", optional)]
+        pub max_calls_answered_rate: Option<f64>,
+        /// Minimum number of customers in the task.
+        ///
+        /// Example: `100`.
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `minTaskTotalQuantity`.
+        #[wire("minTaskTotalQuantity", optional)]
+        pub min_task_total_quantity: Option<i64>,
+        /// Maximum number of customers in the task.
+        ///
+        /// Example: `1000`.
+        /// Documented: W-EN-tasklist.
+        /// Wire name: `maxTaskTotalQuantity`.
+        #[wire("maxTaskTotalQuantity", optional)]
+        pub max_task_total_quantity: Option<i64>,
+        /// Page number.
+        ///
+        /// Counts from 1.
+        /// Documented: W-CN-tasklist-old, OAS.
+        /// Wire name: `pageNumber`.
+        #[wire("pageNumber", required)]
+        pub page_number: i32,
+        /// Page size.
+        ///
+        /// Documented: W-CN-tasklist-old, OAS.
+        /// Wire name: `pageSize`.
+        #[wire("pageSize", required)]
+        pub page_size: i32,
     }
 }
 /// The same as [`Self::new`]: no field is required.
@@ -326,6 +155,7 @@ impl ListTasksRequest {
             page_number: 1,
             page_size: 10,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

@@ -60,270 +60,87 @@ impl crate::runtime::PaginatedOperation for QueryCallRecords {
         item.id
     }
 }
-/// Body of [`QueryCallRecords`]: Query Call Records.
-///
-/// Build it with [`QueryCallRecordsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`). Personal data prints masked in `Debug`.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct QueryCallRecordsRequest {
-    /// Task ID (returned by AI Agent outbound task APIs)
+crate::wire_object! {
+    /// Body of [`QueryCallRecords`]: Query Call Records.
     ///
-    /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
-    /// Wire name: `taskId`.
-    pub task_id: String,
-    /// Start timestamp (seconds)
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1736215928`.
-    /// Wire name: `startTs`.
-    pub start_ts: Option<i64>,
-    /// End timestamp (seconds)
-    ///
-    /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
-    /// Unit: seconds since the Unix epoch.
-    /// Example: `1746583929`.
-    /// Wire name: `endTs`.
-    pub end_ts: Option<i64>,
-    /// Call ID.
-    ///
-    /// Example: `"call_2023112501234"`.
-    /// Wire name: `callId`.
-    pub call_id: Option<String>,
-    /// Phone number.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Example: `"1380xxxxx"`.
-    /// Wire name: `phone`.
-    pub phone: Option<String>,
-    /// Call result code.
-    ///
-    /// Example: `1`.
-    /// Wire name: `callResult`.
-    pub call_result: Option<CallResult>,
-    /// Conversation tag (available when callResult is 1, 3, 17, or 21)
-    ///
-    /// Example: `"Interested"`.
-    /// Wire name: `userIntent`.
-    pub user_intent: Option<String>,
-    /// Page number.
-    ///
-    /// Counts from 1.
-    /// Example: `1`.
-    /// Wire name: `pageNumber`.
-    pub page_number: i32,
-    /// Page size.
-    ///
-    /// Another copy of the vendor's docs gives 10..=1000; this SDK checks 1..=1000 and defaults to 100.
-    /// Example: `10`.
-    /// Wire name: `pageSize`.
-    pub page_size: i32,
-    /// Minimum call duration (seconds)
-    ///
-    /// Unit: seconds.
-    /// Example: `60`.
-    /// Wire name: `minElapsed`.
-    pub min_elapsed: Option<i64>,
-    /// Maximum call duration (seconds)
-    ///
-    /// Unit: seconds.
-    /// Example: `300`.
-    /// Wire name: `maxElapsed`.
-    pub max_elapsed: Option<i64>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: crate::runtime::Extra,
-}
-impl QueryCallRecordsRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "taskId",
-        "startTs",
-        "endTs",
-        "callId",
-        "phone",
-        "callResult",
-        "userIntent",
-        "pageNumber",
-        "pageSize",
-        "minElapsed",
-        "maxElapsed",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for QueryCallRecordsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("taskId", &self.task_id)?;
-        if self.start_ts.is_some() {
-            map.serialize_entry("startTs", &self.start_ts)?;
-        }
-        if self.end_ts.is_some() {
-            map.serialize_entry("endTs", &self.end_ts)?;
-        }
-        if !crate::runtime::is_none_or_empty(&self.call_id) {
-            map.serialize_entry("callId", &self.call_id)?;
-        }
-        if !crate::runtime::is_none_or_empty(&self.phone) {
-            map.serialize_entry("phone", &self.phone)?;
-        }
-        if self.call_result.is_some() {
-            map.serialize_entry("callResult", &self.call_result)?;
-        }
-        if !crate::runtime::is_none_or_empty(&self.user_intent) {
-            map.serialize_entry("userIntent", &self.user_intent)?;
-        }
-        map.serialize_entry("pageNumber", &self.page_number)?;
-        map.serialize_entry("pageSize", &self.page_size)?;
-        if self.min_elapsed.is_some() {
-            map.serialize_entry("minElapsed", &self.min_elapsed)?;
-        }
-        if self.max_elapsed.is_some() {
-            map.serialize_entry("maxElapsed", &self.max_elapsed)?;
-        }
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for QueryCallRecordsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryCallRecordsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (QueryCallRecordsRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<QueryCallRecordsRequest, A::Error> {
-                let mut task_id: Option<String> = None;
-                let mut start_ts: Option<i64> = None;
-                let mut end_ts: Option<i64> = None;
-                let mut call_id: Option<String> = None;
-                let mut phone: Option<String> = None;
-                let mut call_result: Option<CallResult> = None;
-                let mut user_intent: Option<String> = None;
-                let mut page_number: Option<i32> = None;
-                let mut page_size: Option<i32> = None;
-                let mut min_elapsed: Option<i64> = None;
-                let mut max_elapsed: Option<i64> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "taskId" => {
-                            task_id = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<String>>()?
-                                    .0,
-                            );
-                        }
-                        "startTs" => {
-                            start_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "endTs" => {
-                            end_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "callId" => {
-                            call_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "phone" => {
-                            phone = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "callResult" => {
-                            call_result = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<CallResult>,
-                                >()?
-                                .0;
-                        }
-                        "userIntent" => {
-                            user_intent = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "pageNumber" => {
-                            page_number = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        "pageSize" => {
-                            page_size = Some(
-                                __map
-                                    .next_value::<crate::runtime::lenient::Required<i32>>()?
-                                    .0,
-                            );
-                        }
-                        "minElapsed" => {
-                            min_elapsed = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "maxElapsed" => {
-                            max_elapsed = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(QueryCallRecordsRequest {
-                    task_id: task_id
-                        .ok_or_else(|| serde::de::Error::missing_field("taskId"))?,
-                    start_ts,
-                    end_ts,
-                    call_id,
-                    phone,
-                    call_result,
-                    user_intent,
-                    page_number: page_number
-                        .ok_or_else(|| serde::de::Error::missing_field("pageNumber"))?,
-                    page_size: page_size
-                        .ok_or_else(|| serde::de::Error::missing_field("pageSize"))?,
-                    min_elapsed,
-                    max_elapsed,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Personal data fields show masked; unknown fields show by name only.
-impl std::fmt::Debug for QueryCallRecordsRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryCallRecordsRequest")
-            .field("task_id", &self.task_id)
-            .field("start_ts", &self.start_ts)
-            .field("end_ts", &self.end_ts)
-            .field("call_id", &self.call_id)
-            .field("phone", &crate::runtime::Masked(self.phone.as_deref()))
-            .field("call_result", &self.call_result)
-            .field("user_intent", &self.user_intent)
-            .field("page_number", &self.page_number)
-            .field("page_size", &self.page_size)
-            .field("min_elapsed", &self.min_elapsed)
-            .field("max_elapsed", &self.max_elapsed)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`QueryCallRecordsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`). Personal data prints masked in `Debug`.
+    #[wire(request, "QueryCallRecordsRequest")]
+    pub struct QueryCallRecordsRequest {
+        /// Task ID (returned by AI Agent outbound task APIs)
+        ///
+        /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
+        /// Wire name: `taskId`.
+        #[wire("taskId", required)]
+        pub task_id: String,
+        /// Start timestamp (seconds)
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1736215928`.
+        /// Wire name: `startTs`.
+        #[wire("startTs", optional)]
+        pub start_ts: Option<i64>,
+        /// End timestamp (seconds)
+        ///
+        /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
+        /// Unit: seconds since the Unix epoch.
+        /// Example: `1746583929`.
+        /// Wire name: `endTs`.
+        #[wire("endTs", optional)]
+        pub end_ts: Option<i64>,
+        /// Call ID.
+        ///
+        /// Example: `"call_2023112501234"`.
+        /// Wire name: `callId`.
+        #[wire("callId", optional)]
+        pub call_id: Option<String>,
+        /// Phone number.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Example: `"1380xxxxx"`.
+        /// Wire name: `phone`.
+        #[wire("phone", optional, personal)]
+        pub phone: Option<String>,
+        /// Call result code.
+        ///
+        /// Example: `1`.
+        /// Wire name: `callResult`.
+        #[wire("callResult", optional)]
+        pub call_result: Option<CallResult>,
+        /// Conversation tag (available when callResult is 1, 3, 17, or 21)
+        ///
+        /// Example: `"Interested"`.
+        /// Wire name: `userIntent`.
+        #[wire("userIntent", optional)]
+        pub user_intent: Option<String>,
+        /// Page number.
+        ///
+        /// Counts from 1.
+        /// Example: `1`.
+        /// Wire name: `pageNumber`.
+        #[wire("pageNumber", required)]
+        pub page_number: i32,
+        /// Page size.
+        ///
+        /// Another copy of the vendor's docs gives 10..=1000; this SDK checks 1..=1000 and defaults to 100.
+        /// Example: `10`.
+        /// Wire name: `pageSize`.
+        #[wire("pageSize", required)]
+        pub page_size: i32,
+        /// Minimum call duration (seconds)
+        ///
+        /// Unit: seconds.
+        /// Example: `60`.
+        /// Wire name: `minElapsed`.
+        #[wire("minElapsed", optional)]
+        pub min_elapsed: Option<i64>,
+        /// Maximum call duration (seconds)
+        ///
+        /// Unit: seconds.
+        /// Example: `300`.
+        /// Wire name: `maxElapsed`.
+        #[wire("maxElapsed", optional)]
+        pub max_elapsed: Option<i64>,
     }
 }
 impl QueryCallRecordsRequest {
@@ -342,6 +159,7 @@ impl QueryCallRecordsRequest {
             min_elapsed: None,
             max_elapsed: None,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

@@ -2,532 +2,197 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::{StartupType, TaskStats, TaskStatus};
-/// An outbound task, as List Tasks returns it.
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
-#[derive(Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Task {
-    /// Internal row ID.
+crate::wire_object! {
+    /// An outbound task, as List Tasks returns it.
     ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `id`.
-    pub id: Option<i64>,
-    /// Task ID.
-    ///
-    /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `taskId`.
-    pub task_id: Option<String>,
-    /// Caller-defined task ID.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `userTaskId`.
-    pub user_task_id: Option<String>,
-    /// Task name.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `taskName`.
-    pub task_name: Option<String>,
-    /// Task description.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `taskDesc`.
-    pub task_desc: Option<String>,
-    /// Task status.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `taskStatus`.
-    pub task_status: Option<TaskStatus>,
-    /// AI Agent ID.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `autoFlowId`.
-    pub auto_flow_id: Option<i64>,
-    /// AI Agent name.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `autoFlowName`.
-    pub auto_flow_name: Option<String>,
-    /// Route chosen.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `routeId`.
-    pub route_id: Option<String>,
-    /// Agent (seat) group ID.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `agentGroupId`.
-    pub agent_group_id: Option<String>,
-    /// Strategy ID.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `strategyId`.
-    pub strategy_id: Option<String>,
-    /// Contact import type.
-    ///
-    /// Values not documented.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `importType`.
-    pub import_type: Option<i32>,
-    /// Maximum concurrency.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `maxCall`.
-    pub max_call: Option<i32>,
-    /// Ring time.
-    ///
-    /// Unit: seconds.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `maxRingTime`.
-    pub max_ring_time: Option<i32>,
-    /// Dial attempts per contact.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `orderMaxCall`.
-    pub order_max_call: Option<i64>,
-    /// Redial interval.
-    ///
-    /// Unit not stated.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `replayInterval`.
-    pub replay_interval: Option<i64>,
-    /// Pause reason.
-    ///
-    /// Values not documented.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `pauseReason`.
-    pub pause_reason: Option<i32>,
-    /// How the task starts.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `startupType`.
-    pub startup_type: Option<StartupType>,
-    /// Who started it (manual start)
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `startupBy`.
-    pub startup_by: Option<String>,
-    /// Start time (scheduled start)
-    ///
-    /// A timestamp; its unit is not stated.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `startupAt`.
-    pub startup_at: Option<i64>,
-    /// Pause time (scheduled start)
-    ///
-    /// A timestamp; its unit is not stated.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `shutdownAt`.
-    pub shutdown_at: Option<i64>,
-    /// Kept alive: 0 = no, 1 = yes.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `taskKeep`.
-    pub task_keep: Option<i32>,
-    /// Task-status callback URL.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `taskCallbackUrl`.
-    pub task_callback_url: Option<String>,
-    /// Combined weekday value.
-    ///
-    /// Encoding not documented.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `weekDay`.
-    pub week_day: Option<String>,
-    /// Dialing time zone.
-    ///
-    /// Probably an offset in seconds; not documented.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `zoneSecond`.
-    pub zone_second: Option<i32>,
-    /// Undocumented flag.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `funcFlag`.
-    pub func_flag: Option<i32>,
-    /// Creation time.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `createTs`.
-    pub create_ts: Option<i64>,
-    /// Task pass-through given at create, returned unchanged.
-    ///
-    /// Not in the July 2025 backend export; probably added later.
-    /// Inferred, not documented outright: W-CN-create ("returned in the task list"). It may change without notice.
-    /// Wire name: `other`.
-    pub other: Option<String>,
-    /// Task statistics.
-    ///
-    /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-    /// Wire name: `statInfo`.
-    pub stat_info: Option<TaskStats>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: crate::runtime::Extra,
-}
-impl Task {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "id",
-        "taskId",
-        "userTaskId",
-        "taskName",
-        "taskDesc",
-        "taskStatus",
-        "autoFlowId",
-        "autoFlowName",
-        "routeId",
-        "agentGroupId",
-        "strategyId",
-        "importType",
-        "maxCall",
-        "maxRingTime",
-        "orderMaxCall",
-        "replayInterval",
-        "pauseReason",
-        "startupType",
-        "startupBy",
-        "startupAt",
-        "shutdownAt",
-        "taskKeep",
-        "taskCallbackUrl",
-        "weekDay",
-        "zoneSecond",
-        "funcFlag",
-        "createTs",
-        "other",
-        "statInfo",
-    ];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for Task {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("taskId", &self.task_id)?;
-        map.serialize_entry("userTaskId", &self.user_task_id)?;
-        map.serialize_entry("taskName", &self.task_name)?;
-        map.serialize_entry("taskDesc", &self.task_desc)?;
-        map.serialize_entry("taskStatus", &self.task_status)?;
-        map.serialize_entry("autoFlowId", &self.auto_flow_id)?;
-        map.serialize_entry("autoFlowName", &self.auto_flow_name)?;
-        map.serialize_entry("routeId", &self.route_id)?;
-        map.serialize_entry("agentGroupId", &self.agent_group_id)?;
-        map.serialize_entry("strategyId", &self.strategy_id)?;
-        map.serialize_entry("importType", &self.import_type)?;
-        map.serialize_entry("maxCall", &self.max_call)?;
-        map.serialize_entry("maxRingTime", &self.max_ring_time)?;
-        map.serialize_entry("orderMaxCall", &self.order_max_call)?;
-        map.serialize_entry("replayInterval", &self.replay_interval)?;
-        map.serialize_entry("pauseReason", &self.pause_reason)?;
-        map.serialize_entry("startupType", &self.startup_type)?;
-        map.serialize_entry("startupBy", &self.startup_by)?;
-        map.serialize_entry("startupAt", &self.startup_at)?;
-        map.serialize_entry("shutdownAt", &self.shutdown_at)?;
-        map.serialize_entry("taskKeep", &self.task_keep)?;
-        map.serialize_entry("taskCallbackUrl", &self.task_callback_url)?;
-        map.serialize_entry("weekDay", &self.week_day)?;
-        map.serialize_entry("zoneSecond", &self.zone_second)?;
-        map.serialize_entry("funcFlag", &self.func_flag)?;
-        map.serialize_entry("createTs", &self.create_ts)?;
-        map.serialize_entry("other", &self.other)?;
-        map.serialize_entry("statInfo", &self.stat_info)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for Task {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Task;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (Task)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Task, A::Error> {
-                let mut id: Option<i64> = None;
-                let mut task_id: Option<String> = None;
-                let mut user_task_id: Option<String> = None;
-                let mut task_name: Option<String> = None;
-                let mut task_desc: Option<String> = None;
-                let mut task_status: Option<TaskStatus> = None;
-                let mut auto_flow_id: Option<i64> = None;
-                let mut auto_flow_name: Option<String> = None;
-                let mut route_id: Option<String> = None;
-                let mut agent_group_id: Option<String> = None;
-                let mut strategy_id: Option<String> = None;
-                let mut import_type: Option<i32> = None;
-                let mut max_call: Option<i32> = None;
-                let mut max_ring_time: Option<i32> = None;
-                let mut order_max_call: Option<i64> = None;
-                let mut replay_interval: Option<i64> = None;
-                let mut pause_reason: Option<i32> = None;
-                let mut startup_type: Option<StartupType> = None;
-                let mut startup_by: Option<String> = None;
-                let mut startup_at: Option<i64> = None;
-                let mut shutdown_at: Option<i64> = None;
-                let mut task_keep: Option<i32> = None;
-                let mut task_callback_url: Option<String> = None;
-                let mut week_day: Option<String> = None;
-                let mut zone_second: Option<i32> = None;
-                let mut func_flag: Option<i32> = None;
-                let mut create_ts: Option<i64> = None;
-                let mut other: Option<String> = None;
-                let mut stat_info: Option<TaskStats> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "taskId" => {
-                            task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "userTaskId" => {
-                            user_task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskName" => {
-                            task_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskDesc" => {
-                            task_desc = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskStatus" => {
-                            task_status = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<TaskStatus>,
-                                >()?
-                                .0;
-                        }
-                        "autoFlowId" => {
-                            auto_flow_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "autoFlowName" => {
-                            auto_flow_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "routeId" => {
-                            route_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "agentGroupId" => {
-                            agent_group_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "strategyId" => {
-                            strategy_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "importType" => {
-                            import_type = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "maxCall" => {
-                            max_call = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "maxRingTime" => {
-                            max_ring_time = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "orderMaxCall" => {
-                            order_max_call = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "replayInterval" => {
-                            replay_interval = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "pauseReason" => {
-                            pause_reason = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "startupType" => {
-                            startup_type = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<StartupType>,
-                                >()?
-                                .0;
-                        }
-                        "startupBy" => {
-                            startup_by = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "startupAt" => {
-                            startup_at = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "shutdownAt" => {
-                            shutdown_at = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "taskKeep" => {
-                            task_keep = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "taskCallbackUrl" => {
-                            task_callback_url = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "weekDay" => {
-                            week_day = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "zoneSecond" => {
-                            zone_second = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "funcFlag" => {
-                            func_flag = __map
-                                .next_value::<crate::runtime::lenient::Optional<i32>>()?
-                                .0;
-                        }
-                        "createTs" => {
-                            create_ts = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "other" => {
-                            other = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "statInfo" => {
-                            stat_info = __map
-                                .next_value::<
-                                    crate::runtime::lenient::ObjectOptional<TaskStats>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(Task {
-                    id,
-                    task_id,
-                    user_task_id,
-                    task_name,
-                    task_desc,
-                    task_status,
-                    auto_flow_id,
-                    auto_flow_name,
-                    route_id,
-                    agent_group_id,
-                    strategy_id,
-                    import_type,
-                    max_call,
-                    max_ring_time,
-                    order_max_call,
-                    replay_interval,
-                    pause_reason,
-                    startup_type,
-                    startup_by,
-                    startup_at,
-                    shutdown_at,
-                    task_keep,
-                    task_callback_url,
-                    week_day,
-                    zone_second,
-                    func_flag,
-                    create_ts,
-                    other,
-                    stat_info,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for Task {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Task")
-            .field("id", &self.id)
-            .field("task_id", &self.task_id)
-            .field("user_task_id", &self.user_task_id)
-            .field("task_name", &self.task_name)
-            .field("task_desc", &self.task_desc)
-            .field("task_status", &self.task_status)
-            .field("auto_flow_id", &self.auto_flow_id)
-            .field("auto_flow_name", &self.auto_flow_name)
-            .field("route_id", &self.route_id)
-            .field("agent_group_id", &self.agent_group_id)
-            .field("strategy_id", &self.strategy_id)
-            .field("import_type", &self.import_type)
-            .field("max_call", &self.max_call)
-            .field("max_ring_time", &self.max_ring_time)
-            .field("order_max_call", &self.order_max_call)
-            .field("replay_interval", &self.replay_interval)
-            .field("pause_reason", &self.pause_reason)
-            .field("startup_type", &self.startup_type)
-            .field("startup_by", &self.startup_by)
-            .field("startup_at", &self.startup_at)
-            .field("shutdown_at", &self.shutdown_at)
-            .field("task_keep", &self.task_keep)
-            .field("task_callback_url", &self.task_callback_url)
-            .field("week_day", &self.week_day)
-            .field("zone_second", &self.zone_second)
-            .field("func_flag", &self.func_flag)
-            .field("create_ts", &self.create_ts)
-            .field("other", &self.other)
-            .field("stat_info", &self.stat_info)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl crate::runtime::Drift for Task {
-    fn drift(&self, report: &mut crate::runtime::DriftReport) {
-        report.object("Task", &self.extra);
-        if let Some(TaskStatus::Unknown(code)) = self.task_status {
-            report.code("Task", "taskStatus", code);
-        }
-        if let Some(StartupType::Unknown(code)) = self.startup_type {
-            report.code("Task", "startupType", code);
-        }
-        crate::runtime::Drift::drift(&self.stat_info, report);
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
+    #[wire(response, "Task")]
+    #[derive(Default)]
+    pub struct Task {
+        /// Internal row ID.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `id`.
+        #[wire("id", optional)]
+        pub id: Option<i64>,
+        /// Task ID.
+        ///
+        /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `taskId`.
+        #[wire("taskId", optional)]
+        pub task_id: Option<String>,
+        /// Caller-defined task ID.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `userTaskId`.
+        #[wire("userTaskId", optional)]
+        pub user_task_id: Option<String>,
+        /// Task name.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `taskName`.
+        #[wire("taskName", optional)]
+        pub task_name: Option<String>,
+        /// Task description.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `taskDesc`.
+        #[wire("taskDesc", optional)]
+        pub task_desc: Option<String>,
+        /// Task status.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `taskStatus`.
+        #[wire("taskStatus", optional)]
+        pub task_status: Option<TaskStatus>,
+        /// AI Agent ID.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `autoFlowId`.
+        #[wire("autoFlowId", optional)]
+        pub auto_flow_id: Option<i64>,
+        /// AI Agent name.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `autoFlowName`.
+        #[wire("autoFlowName", optional)]
+        pub auto_flow_name: Option<String>,
+        /// Route chosen.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `routeId`.
+        #[wire("routeId", optional)]
+        pub route_id: Option<String>,
+        /// Agent (seat) group ID.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `agentGroupId`.
+        #[wire("agentGroupId", optional)]
+        pub agent_group_id: Option<String>,
+        /// Strategy ID.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `strategyId`.
+        #[wire("strategyId", optional)]
+        pub strategy_id: Option<String>,
+        /// Contact import type.
+        ///
+        /// Values not documented.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `importType`.
+        #[wire("importType", optional)]
+        pub import_type: Option<i32>,
+        /// Maximum concurrency.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `maxCall`.
+        #[wire("maxCall", optional)]
+        pub max_call: Option<i32>,
+        /// Ring time.
+        ///
+        /// Unit: seconds.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `maxRingTime`.
+        #[wire("maxRingTime", optional)]
+        pub max_ring_time: Option<i32>,
+        /// Dial attempts per contact.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `orderMaxCall`.
+        #[wire("orderMaxCall", optional)]
+        pub order_max_call: Option<i64>,
+        /// Redial interval.
+        ///
+        /// Unit not stated.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `replayInterval`.
+        #[wire("replayInterval", optional)]
+        pub replay_interval: Option<i64>,
+        /// Pause reason.
+        ///
+        /// Values not documented.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `pauseReason`.
+        #[wire("pauseReason", optional)]
+        pub pause_reason: Option<i32>,
+        /// How the task starts.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `startupType`.
+        #[wire("startupType", optional)]
+        pub startup_type: Option<StartupType>,
+        /// Who started it (manual start)
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `startupBy`.
+        #[wire("startupBy", optional)]
+        pub startup_by: Option<String>,
+        /// Start time (scheduled start)
+        ///
+        /// A timestamp; its unit is not stated.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `startupAt`.
+        #[wire("startupAt", optional)]
+        pub startup_at: Option<i64>,
+        /// Pause time (scheduled start)
+        ///
+        /// A timestamp; its unit is not stated.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `shutdownAt`.
+        #[wire("shutdownAt", optional)]
+        pub shutdown_at: Option<i64>,
+        /// Kept alive: 0 = no, 1 = yes.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `taskKeep`.
+        #[wire("taskKeep", optional)]
+        pub task_keep: Option<i32>,
+        /// Task-status callback URL.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `taskCallbackUrl`.
+        #[wire("taskCallbackUrl", optional)]
+        pub task_callback_url: Option<String>,
+        /// Combined weekday value.
+        ///
+        /// Encoding not documented.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `weekDay`.
+        #[wire("weekDay", optional)]
+        pub week_day: Option<String>,
+        /// Dialing time zone.
+        ///
+        /// Probably an offset in seconds; not documented.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `zoneSecond`.
+        #[wire("zoneSecond", optional)]
+        pub zone_second: Option<i32>,
+        /// Undocumented flag.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `funcFlag`.
+        #[wire("funcFlag", optional)]
+        pub func_flag: Option<i32>,
+        /// Creation time.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `createTs`.
+        #[wire("createTs", optional)]
+        pub create_ts: Option<i64>,
+        /// Task pass-through given at create, returned unchanged.
+        ///
+        /// Not in the July 2025 backend export; probably added later.
+        /// Inferred, not documented outright: W-CN-create ("returned in the task list"). It may change without notice.
+        /// Wire name: `other`.
+        #[wire("other", optional)]
+        pub other: Option<String>,
+        /// Task statistics.
+        ///
+        /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
+        /// Wire name: `statInfo`.
+        #[wire("statInfo", object)]
+        pub stat_info: Option<TaskStats>,
     }
 }

@@ -2,183 +2,54 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::TaskStatus;
-/// The task-status callback: POSTed to the task's taskCallbackUrl (else the console's URL) when a task changes status.
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
-#[derive(Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct TaskCallback {
-    /// Task ID.
+crate::wire_object! {
+    /// The task-status callback: POSTed to the task's taskCallbackUrl (else the console's URL) when a task changes status.
     ///
-    /// Documented: W-EN-taskcb.
-    /// Wire name: `taskId`.
-    pub task_id: Option<String>,
-    /// User-defined task ID.
-    ///
-    /// Documented: W-EN-taskcb.
-    /// Wire name: `userTaskId`.
-    pub user_task_id: Option<String>,
-    /// Task pass-through given at create.
-    ///
-    /// Documented: W-EN-taskcb.
-    /// Wire name: `other`.
-    pub other: Option<String>,
-    /// AI Agent ID.
-    ///
-    /// Documented: W-EN-taskcb.
-    /// Wire name: `autoFlowId`.
-    pub auto_flow_id: Option<i64>,
-    /// AI Agent name.
-    ///
-    /// Documented: W-EN-taskcb.
-    /// Wire name: `autoFlowName`.
-    pub auto_flow_name: Option<String>,
-    /// Task name.
-    ///
-    /// Documented: W-EN-taskcb.
-    /// Wire name: `taskName`.
-    pub task_name: Option<String>,
-    /// Task status.
-    ///
-    /// Inferred, not documented outright: W-EN-taskcb is cut off after taskName; a status change is what the callback reports. It may change without notice.
-    /// Wire name: `taskStatus`.
-    pub task_status: Option<TaskStatus>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: crate::runtime::Extra,
-}
-impl TaskCallback {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "taskId",
-        "userTaskId",
-        "other",
-        "autoFlowId",
-        "autoFlowName",
-        "taskName",
-        "taskStatus",
-    ];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for TaskCallback {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("taskId", &self.task_id)?;
-        map.serialize_entry("userTaskId", &self.user_task_id)?;
-        map.serialize_entry("other", &self.other)?;
-        map.serialize_entry("autoFlowId", &self.auto_flow_id)?;
-        map.serialize_entry("autoFlowName", &self.auto_flow_name)?;
-        map.serialize_entry("taskName", &self.task_name)?;
-        map.serialize_entry("taskStatus", &self.task_status)?;
-        crate::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for TaskCallback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TaskCallback;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (TaskCallback)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<TaskCallback, A::Error> {
-                let mut task_id: Option<String> = None;
-                let mut user_task_id: Option<String> = None;
-                let mut other: Option<String> = None;
-                let mut auto_flow_id: Option<i64> = None;
-                let mut auto_flow_name: Option<String> = None;
-                let mut task_name: Option<String> = None;
-                let mut task_status: Option<TaskStatus> = None;
-                let mut __extra = crate::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<crate::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "taskId" => {
-                            task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "userTaskId" => {
-                            user_task_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "other" => {
-                            other = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "autoFlowId" => {
-                            auto_flow_id = __map
-                                .next_value::<crate::runtime::lenient::Optional<i64>>()?
-                                .0;
-                        }
-                        "autoFlowName" => {
-                            auto_flow_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskName" => {
-                            task_name = __map
-                                .next_value::<crate::runtime::lenient::Optional<String>>()?
-                                .0;
-                        }
-                        "taskStatus" => {
-                            task_status = __map
-                                .next_value::<
-                                    crate::runtime::lenient::EnumOptional<TaskStatus>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(TaskCallback {
-                    task_id,
-                    user_task_id,
-                    other,
-                    auto_flow_id,
-                    auto_flow_name,
-                    task_name,
-                    task_status,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for TaskCallback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TaskCallback")
-            .field("task_id", &self.task_id)
-            .field("user_task_id", &self.user_task_id)
-            .field("other", &self.other)
-            .field("auto_flow_id", &self.auto_flow_id)
-            .field("auto_flow_name", &self.auto_flow_name)
-            .field("task_name", &self.task_name)
-            .field("task_status", &self.task_status)
-            .field("extra", &crate::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl crate::runtime::Drift for TaskCallback {
-    fn drift(&self, report: &mut crate::runtime::DriftReport) {
-        report.object("TaskCallback", &self.extra);
-        if let Some(TaskStatus::Unknown(code)) = self.task_status {
-            report.code("TaskCallback", "taskStatus", code);
-        }
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
+    #[wire(response, "TaskCallback")]
+    #[derive(Default)]
+    pub struct TaskCallback {
+        /// Task ID.
+        ///
+        /// Documented: W-EN-taskcb.
+        /// Wire name: `taskId`.
+        #[wire("taskId", optional)]
+        pub task_id: Option<String>,
+        /// User-defined task ID.
+        ///
+        /// Documented: W-EN-taskcb.
+        /// Wire name: `userTaskId`.
+        #[wire("userTaskId", optional)]
+        pub user_task_id: Option<String>,
+        /// Task pass-through given at create.
+        ///
+        /// Documented: W-EN-taskcb.
+        /// Wire name: `other`.
+        #[wire("other", optional)]
+        pub other: Option<String>,
+        /// AI Agent ID.
+        ///
+        /// Documented: W-EN-taskcb.
+        /// Wire name: `autoFlowId`.
+        #[wire("autoFlowId", optional)]
+        pub auto_flow_id: Option<i64>,
+        /// AI Agent name.
+        ///
+        /// Documented: W-EN-taskcb.
+        /// Wire name: `autoFlowName`.
+        #[wire("autoFlowName", optional)]
+        pub auto_flow_name: Option<String>,
+        /// Task name.
+        ///
+        /// Documented: W-EN-taskcb.
+        /// Wire name: `taskName`.
+        #[wire("taskName", optional)]
+        pub task_name: Option<String>,
+        /// Task status.
+        ///
+        /// Inferred, not documented outright: W-EN-taskcb is cut off after taskName; a status change is what the callback reports. It may change without notice.
+        /// Wire name: `taskStatus`.
+        #[wire("taskStatus", optional)]
+        pub task_status: Option<TaskStatus>,
     }
 }

@@ -23,6 +23,9 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 pub trait Scalar: Sized {
     /// What the field holds, for error messages ("an integer", "a string").
     const EXPECTED: &'static str;
+    /// True for text: kept exactly as sent, and a number sent for it is remembered so
+    /// that it is written back as a number.
+    const TEXT: bool = false;
     /// From a JSON integer.
     fn from_i64(value: i64) -> Option<Self>;
     /// From a JSON integer above `i64::MAX`.
@@ -31,17 +34,23 @@ pub trait Scalar: Sized {
     fn from_f64(value: f64) -> Option<Self>;
     /// From a JSON `true` / `false`.
     fn from_bool(value: bool) -> Option<Self>;
-    /// From a non-empty JSON string, already trimmed.
+    /// From a JSON string: for text ([`TEXT`](Self::TEXT)) exactly as sent, blanks and
+    /// `""` included; for the others not empty and trimmed (`""` and blanks mean "no
+    /// value" there, `None`, without asking).
     fn from_text(value: &str) -> Option<Self>;
-    /// From `""` (or blanks): `None` for numbers and booleans, where the service sends
-    /// `""` to mean "no value"; strings keep it, because `""` is a string value.
-    fn from_empty() -> Option<Self> {
-        None
+    /// True for a value a request leaves out (an empty string: the service reads `""`
+    /// as a filter value).
+    fn is_blank(&self) -> bool {
+        false
     }
 }
 
 impl Scalar for String {
     const EXPECTED: &'static str = "a string";
+    const TEXT: bool = true;
+    fn is_blank(&self) -> bool {
+        self.is_empty()
+    }
     fn from_i64(value: i64) -> Option<Self> {
         Some(value.to_string())
     }
@@ -56,9 +65,6 @@ impl Scalar for String {
     }
     fn from_text(value: &str) -> Option<Self> {
         Some(value.to_owned())
-    }
-    fn from_empty() -> Option<Self> {
-        Some(String::new())
     }
 }
 
@@ -150,50 +156,89 @@ impl Scalar for f64 {
     }
 }
 
-/// Builds an error that says what arrived and what the field expects; the field path is
-/// added by [`crate::decode`].
-fn invalid<E: de::Error, T: Scalar>(found: de::Unexpected<'_>) -> E {
-    E::invalid_value(found, &T::EXPECTED)
+/// A generated enum of integer codes: decoded as an integer, any code kept (newer codes
+/// as the enum's `Unknown`).
+pub trait CodeEnum: Copy + From<i64> {}
+
+impl<T: CodeEnum> Scalar for T {
+    const EXPECTED: &'static str = "an integer code";
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(Self::from(value))
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::from_u64(value).map(Self::from)
+    }
+    fn from_f64(value: f64) -> Option<Self> {
+        i64::from_f64(value).map(Self::from)
+    }
+    fn from_bool(_: bool) -> Option<Self> {
+        None
+    }
+    fn from_text(value: &str) -> Option<Self> {
+        i64::from_text(value).map(Self::from)
+    }
 }
 
-struct OptionVisitor<T>(PhantomData<T>);
+/// A scalar as sent: its value (`None` for `null`, `""` or blanks where no string goes),
+/// and whether a string field arrived as a number or a boolean.
+pub(crate) struct Sent<T>(pub(crate) Option<T>, pub(crate) bool);
 
-impl<'de, T: Scalar> Visitor<'de> for OptionVisitor<T> {
-    type Value = Option<T>;
+impl<'de, T: Scalar> Deserialize<'de> for Sent<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SentVisitor::<T>(PhantomData))
+    }
+}
+
+struct SentVisitor<T>(PhantomData<T>);
+
+impl<T: Scalar> SentVisitor<T> {
+    fn not_text<E: de::Error>(value: Option<T>, found: de::Unexpected<'_>) -> Result<Sent<T>, E> {
+        match value {
+            Some(value) => Ok(Sent(Some(value), T::TEXT)),
+            None => Err(E::invalid_value(found, &T::EXPECTED)),
+        }
+    }
+}
+
+impl<'de, T: Scalar> Visitor<'de> for SentVisitor<T> {
+    type Value = Sent<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}, null or \"\"", T::EXPECTED)
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Sent(None, false))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Sent(None, false))
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        T::from_bool(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Bool(v)))
+        Self::not_text(T::from_bool(v), de::Unexpected::Bool(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        T::from_i64(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Signed(v)))
+        Self::not_text(T::from_i64(v), de::Unexpected::Signed(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        T::from_u64(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Unsigned(v)))
+        Self::not_text(T::from_u64(v), de::Unexpected::Unsigned(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        T::from_f64(v).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Float(v)))
+        Self::not_text(T::from_f64(v), de::Unexpected::Float(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        // Most strings have no surrounding blanks: only pay for trimming when they do.
-        let padded = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
-        let bytes = v.as_bytes();
-        let trimmed = if padded(bytes.first()) || padded(bytes.last()) { v.trim() } else { v };
-        if trimmed.is_empty() {
-            return Ok(T::from_empty());
+        if T::TEXT {
+            // A string is kept exactly as sent, blanks and `""` included.
+            return Ok(Sent(T::from_text(v), false));
         }
-        T::from_text(trimmed).map(Some).ok_or_else(|| invalid::<E, T>(de::Unexpected::Str(v)))
+        let trimmed = v.trim();
+        if trimmed.is_empty() {
+            return Ok(Sent(None, false));
+        }
+        T::from_text(trimmed)
+            .map(|value| Sent(Some(value), false))
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &T::EXPECTED))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
         self.visit_str(&v)
@@ -207,7 +252,7 @@ pub fn option<'de, D: Deserializer<'de>, T: Scalar>(d: D) -> Result<Option<T>, D
     // `deserialize_any` rather than `deserialize_option`: JSON says `null` through
     // `visit_unit`, and one dispatch per field instead of two is measurable on a
     // 1,000-record page (BENCHMARKS.md).
-    d.deserialize_any(OptionVisitor::<T>(PhantomData))
+    Sent::<T>::deserialize(d).map(|sent| sent.0)
 }
 
 /// Decodes a required scalar field with the same coercions as [`option`]; `null` (and
@@ -485,10 +530,11 @@ mod tests {
     }
 
     #[test]
-    fn a_string_keeps_empty_as_sent_and_is_trimmed() {
+    fn a_string_is_kept_exactly_as_sent() {
+        // Decode then encode gives the server's JSON back: a string is never trimmed.
         assert_eq!(probe(r#"{"s":""}"#).unwrap().s.as_deref(), Some(""));
-        assert_eq!(probe(r#"{"s":"  "}"#).unwrap().s.as_deref(), Some(""));
-        assert_eq!(probe(r#"{"s":" a b "}"#).unwrap().s.as_deref(), Some("a b"));
+        assert_eq!(probe(r#"{"s":"  "}"#).unwrap().s.as_deref(), Some("  "));
+        assert_eq!(probe(r#"{"s":" a b "}"#).unwrap().s.as_deref(), Some(" a b "));
         assert_eq!(probe(r#"{"s":null}"#).unwrap().s, None);
     }
 
@@ -522,7 +568,7 @@ mod tests {
         assert_eq!(String::from_u64(u64::MAX).as_deref(), Some("18446744073709551615"));
         assert_eq!(String::from_f64(1.5).as_deref(), Some("1.5"));
         assert_eq!(String::from_bool(true).as_deref(), Some("true"));
-        assert_eq!(String::from_empty().as_deref(), Some(""));
+        assert_eq!(String::from_text("  a ").as_deref(), Some("  a "), "text exactly as sent");
         // i64: integral floats inside the range only; 2^63 is one past i64::MAX.
         assert_eq!(i64::from_u64(i64::MAX as u64), Some(i64::MAX));
         assert_eq!(i64::from_u64(i64::MAX as u64 + 1), None);
@@ -539,7 +585,6 @@ mod tests {
         assert_eq!(i64::from_bool(true), None);
         assert_eq!(i64::from_text("1.7e9"), Some(1_700_000_000));
         assert_eq!(i64::from_text("-3"), Some(-3));
-        assert_eq!(i64::from_empty(), None);
         // i32: the 32-bit range, from every path.
         assert_eq!(i32::from_i64(i64::from(i32::MIN)), Some(i32::MIN));
         assert_eq!(i32::from_i64(i64::from(i32::MAX) + 1), None);
@@ -643,11 +688,11 @@ mod tests {
     }
 
     #[test]
-    fn blanks_on_either_side_alone_are_trimmed() {
+    fn blanks_on_either_side_of_a_number_alone_are_trimmed() {
         assert_eq!(probe(r#"{"n":" 7"}"#).unwrap().n, Some(7));
         assert_eq!(probe(r#"{"n":"7 "}"#).unwrap().n, Some(7));
-        assert_eq!(probe(r#"{"s":"\ta"}"#).unwrap().s.as_deref(), Some("a"));
-        assert_eq!(probe(r#"{"s":"a\n"}"#).unwrap().s.as_deref(), Some("a"));
+        assert_eq!(probe(r#"{"n":"\t7\n"}"#).unwrap().n, Some(7));
+        assert_eq!(probe(r#"{"s":"\ta"}"#).unwrap().s.as_deref(), Some("\ta"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 pub mod callback;
 pub mod lenient;
+pub mod wire;
 
 mod drift;
 

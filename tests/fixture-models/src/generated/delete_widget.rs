@@ -28,102 +28,22 @@ impl ::nxlink_models::runtime::Operation for DeleteWidget {
         Some(::nxlink_models::runtime::NoData)
     }
 }
-/// Body of [`DeleteWidget`]: Delete Widget.
-///
-/// Build it with [`DeleteWidgetRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteWidgetRequest {
-    /// Widget ID.
+::nxlink_models::wire_object! {
+    /// Body of [`DeleteWidget`]: Delete Widget.
     ///
-    /// Wire name: `widgetId`.
-    pub widget_id: Option<String>,
-    /// Delete every widget with this tag.
-    ///
-    /// Wire name: `tag`.
-    pub tag: Option<String>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl DeleteWidgetRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["widgetId", "tag"];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for DeleteWidgetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !::nxlink_models::runtime::is_none_or_empty(&self.widget_id) {
-            map.serialize_entry("widgetId", &self.widget_id)?;
-        }
-        if !::nxlink_models::runtime::is_none_or_empty(&self.tag) {
-            map.serialize_entry("tag", &self.tag)?;
-        }
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for DeleteWidgetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteWidgetRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (DeleteWidgetRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<DeleteWidgetRequest, A::Error> {
-                let mut widget_id: Option<String> = None;
-                let mut tag: Option<String> = None;
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "widgetId" => {
-                            widget_id = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "tag" => {
-                            tag = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(DeleteWidgetRequest {
-                    widget_id,
-                    tag,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for DeleteWidgetRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteWidgetRequest")
-            .field("widget_id", &self.widget_id)
-            .field("tag", &self.tag)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`DeleteWidgetRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "DeleteWidgetRequest")]
+    pub struct DeleteWidgetRequest {
+        /// Widget ID.
+        ///
+        /// Wire name: `widgetId`.
+        #[wire("widgetId", optional)]
+        pub widget_id: Option<String>,
+        /// Delete every widget with this tag.
+        ///
+        /// Wire name: `tag`.
+        #[wire("tag", optional)]
+        pub tag: Option<String>,
     }
 }
 /// The same as [`Self::new`]: no field is required.
@@ -139,6 +59,7 @@ impl DeleteWidgetRequest {
             widget_id: None,
             tag: None,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

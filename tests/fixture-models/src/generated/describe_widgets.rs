@@ -28,65 +28,12 @@ impl ::nxlink_models::runtime::Operation for DescribeWidgets {
         Some(::nxlink_models::runtime::JsonValue::Null)
     }
 }
-/// Body of [`DescribeWidgets`]: Describe Widgets.
-///
-/// Build it with [`DescribeWidgetsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DescribeWidgetsRequest {
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl DescribeWidgetsRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for DescribeWidgetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for DescribeWidgetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DescribeWidgetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (DescribeWidgetsRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<DescribeWidgetsRequest, A::Error> {
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    let __value = __map.next_value()?;
-                    __extra.insert(__key.into_owned(), __value);
-                }
-                Ok(DescribeWidgetsRequest {
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for DescribeWidgetsRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DescribeWidgetsRequest")
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
+::nxlink_models::wire_object! {
+    /// Body of [`DescribeWidgets`]: Describe Widgets.
+    ///
+    /// Build it with [`DescribeWidgetsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "DescribeWidgetsRequest")]
+    pub struct DescribeWidgetsRequest {}
 }
 /// The same as [`Self::new`]: no field is required.
 impl Default for DescribeWidgetsRequest {
@@ -97,7 +44,10 @@ impl Default for DescribeWidgetsRequest {
 impl DescribeWidgetsRequest {
     /// A value with its required fields; every optional field is unset.
     pub fn new() -> Self {
-        Self { extra: Default::default() }
+        Self {
+            extra: Default::default(),
+            __presence: Default::default(),
+        }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a
     /// field the vendor added, or documents only in part. A name the spec knows

@@ -2,85 +2,17 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use ::nxlink_models::runtime::ValidationError;
-/// A label of a line.
-///
-/// Sent inside a request body: build it with [`Label::new`] and the setters; unset fields are left out of the JSON.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Label {
-    /// Label text.
+::nxlink_models::wire_object! {
+    /// A label of a line.
     ///
-    /// Wire name: `text`.
-    pub text: String,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl Label {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["text"];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("text", &self.text)?;
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Label;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (Label)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Label, A::Error> {
-                let mut text: Option<String> = None;
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "text" => {
-                            text = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<String>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(Label {
-                    text: text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for Label {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Label")
-            .field("text", &self.text)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Sent inside a request body: build it with [`Label::new`] and the setters; unset fields are left out of the JSON.
+    #[wire(request, "Label")]
+    pub struct Label {
+        /// Label text.
+        ///
+        /// Wire name: `text`.
+        #[wire("text", required)]
+        pub text: String,
     }
 }
 impl Label {
@@ -89,6 +21,7 @@ impl Label {
         Self {
             text: text.into(),
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

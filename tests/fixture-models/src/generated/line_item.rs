@@ -3,139 +3,34 @@
 
 use super::Label;
 use ::nxlink_models::runtime::ValidationError;
-/// One line of an order.
-///
-/// Sent inside a request body: build it with [`LineItem::new`] and the setters; unset fields are left out of the JSON.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct LineItem {
-    /// Stock keeping unit.
+::nxlink_models::wire_object! {
+    /// One line of an order.
     ///
-    /// Documented: fixture.
-    /// Wire name: `sku`.
-    pub sku: String,
-    /// How many.
-    ///
-    /// Wire name: `quantity`.
-    pub quantity: i32,
-    /// Free text.
-    ///
-    /// Inferred, not documented outright. It may change without notice.
-    /// Wire name: `note`.
-    pub note: Option<String>,
-    /// Labels printed on the line.
-    ///
-    /// Wire name: `labels`.
-    pub labels: Vec<Label>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl LineItem {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["sku", "quantity", "note", "labels"];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for LineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("sku", &self.sku)?;
-        map.serialize_entry("quantity", &self.quantity)?;
-        if !::nxlink_models::runtime::is_none_or_empty(&self.note) {
-            map.serialize_entry("note", &self.note)?;
-        }
-        if !self.labels.is_empty() {
-            map.serialize_entry("labels", &self.labels)?;
-        }
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for LineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LineItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (LineItem)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<LineItem, A::Error> {
-                let mut sku: Option<String> = None;
-                let mut quantity: Option<i32> = None;
-                let mut note: Option<String> = None;
-                let mut labels: Vec<Label> = Vec::new();
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "sku" => {
-                            sku = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<String>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        "quantity" => {
-                            quantity = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<i32>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        "note" => {
-                            note = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "labels" => {
-                            labels = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::List<Label>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(LineItem {
-                    sku: sku.ok_or_else(|| serde::de::Error::missing_field("sku"))?,
-                    quantity: quantity
-                        .ok_or_else(|| serde::de::Error::missing_field("quantity"))?,
-                    note,
-                    labels,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for LineItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LineItem")
-            .field("sku", &self.sku)
-            .field("quantity", &self.quantity)
-            .field("note", &self.note)
-            .field("labels", &self.labels)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Sent inside a request body: build it with [`LineItem::new`] and the setters; unset fields are left out of the JSON.
+    #[wire(request, "LineItem")]
+    pub struct LineItem {
+        /// Stock keeping unit.
+        ///
+        /// Documented: fixture.
+        /// Wire name: `sku`.
+        #[wire("sku", required)]
+        pub sku: String,
+        /// How many.
+        ///
+        /// Wire name: `quantity`.
+        #[wire("quantity", required)]
+        pub quantity: i32,
+        /// Free text.
+        ///
+        /// Inferred, not documented outright. It may change without notice.
+        /// Wire name: `note`.
+        #[wire("note", optional)]
+        pub note: Option<String>,
+        /// Labels printed on the line.
+        ///
+        /// Wire name: `labels`.
+        #[wire("labels", list)]
+        pub labels: Vec<Label>,
     }
 }
 impl LineItem {
@@ -147,6 +42,7 @@ impl LineItem {
             note: None,
             labels: Vec::new(),
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

@@ -60,253 +60,65 @@ impl ::nxlink_models::runtime::PaginatedOperation for ListWidgets {
         Some(item.id)
     }
 }
-/// Body of [`ListWidgets`]: List Widgets.
-///
-/// Build it with [`ListWidgetsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`). Personal data prints masked in `Debug`.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListWidgetsRequest {
-    /// Owner.
+::nxlink_models::wire_object! {
+    /// Body of [`ListWidgets`]: List Widgets.
     ///
-    /// Wire name: `owner`.
-    pub owner: String,
-    /// Phone filter.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Wire name: `phone`.
-    pub phone: Option<String>,
-    /// Color filter.
-    ///
-    /// Wire name: `color`.
-    pub color: Option<Color>,
-    /// Shade, only with warm colors.
-    ///
-    /// Wire name: `shade`.
-    pub shade: Option<String>,
-    /// Active filter.
-    ///
-    /// Wire name: `active`.
-    pub active: Option<bool>,
-    /// Minimum weight.
-    ///
-    /// Wire name: `minWeight`.
-    pub min_weight: Option<f64>,
-    /// From.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Wire name: `since`.
-    pub since: Option<i64>,
-    /// To.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Wire name: `until`.
-    pub until: Option<i64>,
-    /// Page number.
-    ///
-    /// Wire name: `page`.
-    pub page: i32,
-    /// Page size.
-    ///
-    /// Wire name: `size`.
-    pub size: i64,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl ListWidgetsRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "owner",
-        "phone",
-        "color",
-        "shade",
-        "active",
-        "minWeight",
-        "since",
-        "until",
-        "page",
-        "size",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for ListWidgetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("owner", &self.owner)?;
-        if !::nxlink_models::runtime::is_none_or_empty(&self.phone) {
-            map.serialize_entry("phone", &self.phone)?;
-        }
-        if self.color.is_some() {
-            map.serialize_entry("color", &self.color)?;
-        }
-        if !::nxlink_models::runtime::is_none_or_empty(&self.shade) {
-            map.serialize_entry("shade", &self.shade)?;
-        }
-        if self.active.is_some() {
-            map.serialize_entry("active", &self.active)?;
-        }
-        if self.min_weight.is_some() {
-            map.serialize_entry("minWeight", &self.min_weight)?;
-        }
-        if self.since.is_some() {
-            map.serialize_entry("since", &self.since)?;
-        }
-        if self.until.is_some() {
-            map.serialize_entry("until", &self.until)?;
-        }
-        map.serialize_entry("page", &self.page)?;
-        map.serialize_entry("size", &self.size)?;
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for ListWidgetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListWidgetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (ListWidgetsRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<ListWidgetsRequest, A::Error> {
-                let mut owner: Option<String> = None;
-                let mut phone: Option<String> = None;
-                let mut color: Option<Color> = None;
-                let mut shade: Option<String> = None;
-                let mut active: Option<bool> = None;
-                let mut min_weight: Option<f64> = None;
-                let mut since: Option<i64> = None;
-                let mut until: Option<i64> = None;
-                let mut page: Option<i32> = None;
-                let mut size: Option<i64> = None;
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "owner" => {
-                            owner = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<String>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        "phone" => {
-                            phone = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "color" => {
-                            color = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::EnumOptional<Color>,
-                                >()?
-                                .0;
-                        }
-                        "shade" => {
-                            shade = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "active" => {
-                            active = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<bool>,
-                                >()?
-                                .0;
-                        }
-                        "minWeight" => {
-                            min_weight = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<f64>,
-                                >()?
-                                .0;
-                        }
-                        "since" => {
-                            since = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<i64>,
-                                >()?
-                                .0;
-                        }
-                        "until" => {
-                            until = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<i64>,
-                                >()?
-                                .0;
-                        }
-                        "page" => {
-                            page = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<i32>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        "size" => {
-                            size = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<i64>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(ListWidgetsRequest {
-                    owner: owner
-                        .ok_or_else(|| serde::de::Error::missing_field("owner"))?,
-                    phone,
-                    color,
-                    shade,
-                    active,
-                    min_weight,
-                    since,
-                    until,
-                    page: page.ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    size: size.ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Personal data fields show masked; unknown fields show by name only.
-impl std::fmt::Debug for ListWidgetsRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ListWidgetsRequest")
-            .field("owner", &self.owner)
-            .field("phone", &::nxlink_models::runtime::Masked(self.phone.as_deref()))
-            .field("color", &self.color)
-            .field("shade", &self.shade)
-            .field("active", &self.active)
-            .field("min_weight", &self.min_weight)
-            .field("since", &self.since)
-            .field("until", &self.until)
-            .field("page", &self.page)
-            .field("size", &self.size)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`ListWidgetsRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`). Personal data prints masked in `Debug`.
+    #[wire(request, "ListWidgetsRequest")]
+    pub struct ListWidgetsRequest {
+        /// Owner.
+        ///
+        /// Wire name: `owner`.
+        #[wire("owner", required)]
+        pub owner: String,
+        /// Phone filter.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Wire name: `phone`.
+        #[wire("phone", optional, personal)]
+        pub phone: Option<String>,
+        /// Color filter.
+        ///
+        /// Wire name: `color`.
+        #[wire("color", optional)]
+        pub color: Option<Color>,
+        /// Shade, only with warm colors.
+        ///
+        /// Wire name: `shade`.
+        #[wire("shade", optional)]
+        pub shade: Option<String>,
+        /// Active filter.
+        ///
+        /// Wire name: `active`.
+        #[wire("active", optional)]
+        pub active: Option<bool>,
+        /// Minimum weight.
+        ///
+        /// Wire name: `minWeight`.
+        #[wire("minWeight", optional)]
+        pub min_weight: Option<f64>,
+        /// From.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Wire name: `since`.
+        #[wire("since", optional)]
+        pub since: Option<i64>,
+        /// To.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Wire name: `until`.
+        #[wire("until", optional)]
+        pub until: Option<i64>,
+        /// Page number.
+        ///
+        /// Wire name: `page`.
+        #[wire("page", required)]
+        pub page: i32,
+        /// Page size.
+        ///
+        /// Wire name: `size`.
+        #[wire("size", required)]
+        pub size: i64,
     }
 }
 impl ListWidgetsRequest {
@@ -324,6 +136,7 @@ impl ListWidgetsRequest {
             page: 1,
             size: 20,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

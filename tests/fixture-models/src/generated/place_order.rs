@@ -32,157 +32,37 @@ impl ::nxlink_models::runtime::Operation for PlaceOrder {
         Some(&mut request.client_ref)
     }
 }
-/// Body of [`PlaceOrder`]: Place Order.
-///
-/// Build it with [`PlaceOrderRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct PlaceOrderRequest {
-    /// Your reference.
+::nxlink_models::wire_object! {
+    /// Body of [`PlaceOrder`]: Place Order.
     ///
-    /// Wire name: `clientRef`.
-    pub client_ref: Option<String>,
-    /// Widget to order.
-    ///
-    /// Wire name: `widgetId`.
-    pub widget_id: Option<String>,
-    /// Owner whose widgets to order.
-    ///
-    /// Wire name: `owner`.
-    pub owner: Option<String>,
-    /// Order lines.
-    ///
-    /// Wire name: `lines`.
-    pub lines: Vec<LineItem>,
-    /// Total weight.
-    ///
-    /// Wire name: `weight`.
-    pub weight: Option<f64>,
-    /// Fields the spec does not know, by wire name: sent after the known fields, for a field the vendor added or documents only in part.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl PlaceOrderRequest {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "clientRef",
-        "widgetId",
-        "owner",
-        "lines",
-        "weight",
-    ];
-}
-/// Set fields only (unset options and empty strings are left out), then the extra ones.
-impl serde::Serialize for PlaceOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if !::nxlink_models::runtime::is_none_or_empty(&self.client_ref) {
-            map.serialize_entry("clientRef", &self.client_ref)?;
-        }
-        if !::nxlink_models::runtime::is_none_or_empty(&self.widget_id) {
-            map.serialize_entry("widgetId", &self.widget_id)?;
-        }
-        if !::nxlink_models::runtime::is_none_or_empty(&self.owner) {
-            map.serialize_entry("owner", &self.owner)?;
-        }
-        map.serialize_entry("lines", &self.lines)?;
-        if self.weight.is_some() {
-            map.serialize_entry("weight", &self.weight)?;
-        }
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// With the coercions of the response types; unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for PlaceOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PlaceOrderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (PlaceOrderRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<PlaceOrderRequest, A::Error> {
-                let mut client_ref: Option<String> = None;
-                let mut widget_id: Option<String> = None;
-                let mut owner: Option<String> = None;
-                let mut lines: Vec<LineItem> = Vec::new();
-                let mut weight: Option<f64> = None;
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "clientRef" => {
-                            client_ref = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "widgetId" => {
-                            widget_id = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "owner" => {
-                            owner = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "lines" => {
-                            lines = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::List<LineItem>,
-                                >()?
-                                .0;
-                        }
-                        "weight" => {
-                            weight = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<f64>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(PlaceOrderRequest {
-                    client_ref,
-                    widget_id,
-                    owner,
-                    lines,
-                    weight,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for PlaceOrderRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PlaceOrderRequest")
-            .field("client_ref", &self.client_ref)
-            .field("widget_id", &self.widget_id)
-            .field("owner", &self.owner)
-            .field("lines", &self.lines)
-            .field("weight", &self.weight)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
+    /// Build it with [`PlaceOrderRequest::new`] and the setters; unset filters are left out of the JSON (never sent as `null` or `""`).
+    #[wire(request, "PlaceOrderRequest")]
+    pub struct PlaceOrderRequest {
+        /// Your reference.
+        ///
+        /// Wire name: `clientRef`.
+        #[wire("clientRef", optional)]
+        pub client_ref: Option<String>,
+        /// Widget to order.
+        ///
+        /// Wire name: `widgetId`.
+        #[wire("widgetId", optional)]
+        pub widget_id: Option<String>,
+        /// Owner whose widgets to order.
+        ///
+        /// Wire name: `owner`.
+        #[wire("owner", optional)]
+        pub owner: Option<String>,
+        /// Order lines.
+        ///
+        /// Wire name: `lines`.
+        #[wire("lines", list)]
+        pub lines: Vec<LineItem>,
+        /// Total weight.
+        ///
+        /// Wire name: `weight`.
+        #[wire("weight", optional)]
+        pub weight: Option<f64>,
     }
 }
 impl PlaceOrderRequest {
@@ -195,6 +75,7 @@ impl PlaceOrderRequest {
             lines,
             weight: None,
             extra: Default::default(),
+            __presence: Default::default(),
         }
     }
     /// Adds a field the spec does not know, sent after the known ones: for a

@@ -134,3 +134,17 @@ impl<'de> serde::Deserialize<'de> for Status {
         ::nxlink_models::runtime::lenient::enum_required(deserializer)
     }
 }
+impl ::nxlink_models::runtime::lenient::CodeEnum for Status {}
+/// A code this version does not know is drift.
+impl ::nxlink_models::runtime::wire::FieldDrift for Status {
+    fn field_drift(
+        &self,
+        object: &'static str,
+        wire: &'static str,
+        report: &mut ::nxlink_models::runtime::DriftReport,
+    ) {
+        if let Self::Unknown(code) = *self {
+            report.code(object, wire, code);
+        }
+    }
+}

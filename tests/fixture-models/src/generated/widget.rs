@@ -2,325 +2,90 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::{Color, Part};
-/// A widget.
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `item`.
-#[derive(Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Widget {
-    /// Widget ID.
+::nxlink_models::wire_object! {
+    /// A widget.
     ///
-    /// Example: `42`.
-    /// Wire name: `id`.
-    pub id: i64,
-    /// Label.
-    ///
-    /// Example: `"hello"`.
-    /// Wire name: `label`.
-    pub label: Option<String>,
-    /// Count.
-    ///
-    /// Wire name: `count`.
-    pub count: Option<i32>,
-    /// Weight.
-    ///
-    /// Wire name: `weight`.
-    pub weight: Option<f64>,
-    /// Active flag.
-    ///
-    /// Wire name: `active`.
-    pub active: Option<bool>,
-    /// Created timestamp.
-    ///
-    /// Unit: seconds since the Unix epoch.
-    /// Wire name: `createdTs`.
-    pub created_ts: Option<i64>,
-    /// Color.
-    ///
-    /// Wire name: `color`.
-    pub color: Option<Color>,
-    /// Required enum.
-    ///
-    /// Wire name: `kind`.
-    pub kind: Color,
-    /// Owner phone.
-    ///
-    /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-    /// Wire name: `ownerPhone`.
-    pub owner_phone: Option<String>,
-    /// Nested part.
-    ///
-    /// Wire name: `part`.
-    pub part: Option<Part>,
-    /// Required nested part.
-    ///
-    /// Wire name: `mainPart`.
-    pub main_part: Part,
-    /// All parts.
-    ///
-    /// Wire name: `parts`.
-    pub parts: Vec<Part>,
-    /// Tags.
-    ///
-    /// Wire name: `tags`.
-    pub tags: Vec<String>,
-    /// Colors.
-    ///
-    /// Wire name: `colors`.
-    pub colors: Vec<Color>,
-    /// A keyword wire name, renamed.
-    ///
-    /// Wire name: `type`.
-    pub type_name: Option<String>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl Widget {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &[
-        "id",
-        "label",
-        "count",
-        "weight",
-        "active",
-        "createdTs",
-        "color",
-        "kind",
-        "ownerPhone",
-        "part",
-        "mainPart",
-        "parts",
-        "tags",
-        "colors",
-        "type",
-    ];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for Widget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("label", &self.label)?;
-        map.serialize_entry("count", &self.count)?;
-        map.serialize_entry("weight", &self.weight)?;
-        map.serialize_entry("active", &self.active)?;
-        map.serialize_entry("createdTs", &self.created_ts)?;
-        map.serialize_entry("color", &self.color)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("ownerPhone", &self.owner_phone)?;
-        map.serialize_entry("part", &self.part)?;
-        map.serialize_entry("mainPart", &self.main_part)?;
-        map.serialize_entry("parts", &self.parts)?;
-        map.serialize_entry("tags", &self.tags)?;
-        map.serialize_entry("colors", &self.colors)?;
-        map.serialize_entry("type", &self.type_name)?;
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for Widget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Widget;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (Widget)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<Widget, A::Error> {
-                let mut id: Option<i64> = None;
-                let mut label: Option<String> = None;
-                let mut count: Option<i32> = None;
-                let mut weight: Option<f64> = None;
-                let mut active: Option<bool> = None;
-                let mut created_ts: Option<i64> = None;
-                let mut color: Option<Color> = None;
-                let mut kind: Option<Color> = None;
-                let mut owner_phone: Option<String> = None;
-                let mut part: Option<Part> = None;
-                let mut main_part: Option<Part> = None;
-                let mut parts: Vec<Part> = Vec::new();
-                let mut tags: Vec<String> = Vec::new();
-                let mut colors: Vec<Color> = Vec::new();
-                let mut type_name: Option<String> = None;
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            id = Some(
-                                __map
-                                    .next_value::<
-                                        ::nxlink_models::runtime::lenient::Required<i64>,
-                                    >()?
-                                    .0,
-                            );
-                        }
-                        "label" => {
-                            label = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "count" => {
-                            count = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<i32>,
-                                >()?
-                                .0;
-                        }
-                        "weight" => {
-                            weight = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<f64>,
-                                >()?
-                                .0;
-                        }
-                        "active" => {
-                            active = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<bool>,
-                                >()?
-                                .0;
-                        }
-                        "createdTs" => {
-                            created_ts = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<i64>,
-                                >()?
-                                .0;
-                        }
-                        "color" => {
-                            color = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::EnumOptional<Color>,
-                                >()?
-                                .0;
-                        }
-                        "kind" => kind = Some(__map.next_value::<Color>()?),
-                        "ownerPhone" => {
-                            owner_phone = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        "part" => {
-                            part = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::ObjectOptional<Part>,
-                                >()?
-                                .0;
-                        }
-                        "mainPart" => main_part = Some(__map.next_value::<Part>()?),
-                        "parts" => {
-                            parts = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::List<Part>,
-                                >()?
-                                .0;
-                        }
-                        "tags" => {
-                            tags = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::List<String>,
-                                >()?
-                                .0;
-                        }
-                        "colors" => {
-                            colors = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::List<Color>,
-                                >()?
-                                .0;
-                        }
-                        "type" => {
-                            type_name = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<String>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(Widget {
-                    id: id.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    label,
-                    count,
-                    weight,
-                    active,
-                    created_ts,
-                    color,
-                    kind: kind.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    owner_phone,
-                    part,
-                    main_part: main_part
-                        .ok_or_else(|| serde::de::Error::missing_field("mainPart"))?,
-                    parts,
-                    tags,
-                    colors,
-                    type_name,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Personal data fields show masked; unknown fields show by name only.
-impl std::fmt::Debug for Widget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Widget")
-            .field("id", &self.id)
-            .field("label", &self.label)
-            .field("count", &self.count)
-            .field("weight", &self.weight)
-            .field("active", &self.active)
-            .field("created_ts", &self.created_ts)
-            .field("color", &self.color)
-            .field("kind", &self.kind)
-            .field(
-                "owner_phone",
-                &::nxlink_models::runtime::Masked(self.owner_phone.as_deref()),
-            )
-            .field("part", &self.part)
-            .field("main_part", &self.main_part)
-            .field("parts", &self.parts)
-            .field("tags", &self.tags)
-            .field("colors", &self.colors)
-            .field("type_name", &self.type_name)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl ::nxlink_models::runtime::Drift for Widget {
-    fn drift(&self, report: &mut ::nxlink_models::runtime::DriftReport) {
-        report.object("Widget", &self.extra);
-        if let Some(Color::Unknown(code)) = self.color {
-            report.code("Widget", "color", code);
-        }
-        if let Color::Unknown(code) = self.kind {
-            report.code("Widget", "kind", code);
-        }
-        ::nxlink_models::runtime::Drift::drift(&self.part, report);
-        ::nxlink_models::runtime::Drift::drift(&self.main_part, report);
-        ::nxlink_models::runtime::Drift::drift(&self.parts, report);
-        for value in &self.colors {
-            if let Color::Unknown(code) = *value {
-                report.code("Widget", "colors", code);
-            }
-        }
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `item`.
+    #[wire(response, "Widget")]
+    pub struct Widget {
+        /// Widget ID.
+        ///
+        /// Example: `42`.
+        /// Wire name: `id`.
+        #[wire("id", required)]
+        pub id: i64,
+        /// Label.
+        ///
+        /// Example: `"hello"`.
+        /// Wire name: `label`.
+        #[wire("label", optional)]
+        pub label: Option<String>,
+        /// Count.
+        ///
+        /// Wire name: `count`.
+        #[wire("count", optional)]
+        pub count: Option<i32>,
+        /// Weight.
+        ///
+        /// Wire name: `weight`.
+        #[wire("weight", optional)]
+        pub weight: Option<f64>,
+        /// Active flag.
+        ///
+        /// Wire name: `active`.
+        #[wire("active", optional)]
+        pub active: Option<bool>,
+        /// Created timestamp.
+        ///
+        /// Unit: seconds since the Unix epoch.
+        /// Wire name: `createdTs`.
+        #[wire("createdTs", optional)]
+        pub created_ts: Option<i64>,
+        /// Color.
+        ///
+        /// Wire name: `color`.
+        #[wire("color", optional)]
+        pub color: Option<Color>,
+        /// Required enum.
+        ///
+        /// Wire name: `kind`.
+        #[wire("kind", required)]
+        pub kind: Color,
+        /// Owner phone.
+        ///
+        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
+        /// Wire name: `ownerPhone`.
+        #[wire("ownerPhone", optional, personal)]
+        pub owner_phone: Option<String>,
+        /// Nested part.
+        ///
+        /// Wire name: `part`.
+        #[wire("part", object)]
+        pub part: Option<Part>,
+        /// Required nested part.
+        ///
+        /// Wire name: `mainPart`.
+        #[wire("mainPart", required_object)]
+        pub main_part: Part,
+        /// All parts.
+        ///
+        /// Wire name: `parts`.
+        #[wire("parts", list)]
+        pub parts: Vec<Part>,
+        /// Tags.
+        ///
+        /// Wire name: `tags`.
+        #[wire("tags", list)]
+        pub tags: Vec<String>,
+        /// Colors.
+        ///
+        /// Wire name: `colors`.
+        #[wire("colors", list)]
+        pub colors: Vec<Color>,
+        /// A keyword wire name, renamed.
+        ///
+        /// Wire name: `type`.
+        #[wire("type", optional)]
+        pub type_name: Option<String>,
     }
 }

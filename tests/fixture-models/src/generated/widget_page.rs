@@ -2,103 +2,22 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::Widget;
-/// A page of widgets.
-///
-/// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
-#[derive(Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WidgetPage {
-    /// Total.
+::nxlink_models::wire_object! {
+    /// A page of widgets.
     ///
-    /// Wire name: `total`.
-    pub total: Option<i32>,
-    /// Widgets.
-    ///
-    /// Wire name: `items`.
-    pub items: Vec<Widget>,
-    /// Fields the server sent that the spec does not know, by wire name, as sent. Written back after the known fields; the client reports them (`ScanStats::drift`) so the spec can catch up.
-    pub extra: ::nxlink_models::runtime::Extra,
-}
-impl WidgetPage {
-    /// Wire names of the fields the spec knows, in the vendor's order.
-    pub const FIELDS: &'static [&'static str] = &["total", "items"];
-}
-/// Every known field (`null` when unset), then the unknown ones.
-impl serde::Serialize for WidgetPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("items", &self.items)?;
-        ::nxlink_models::runtime::serialize_extra(&mut map, &self.extra, Self::FIELDS)?;
-        map.end()
-    }
-}
-/// Lenient field by field (see the runtime's `lenient` module); unknown fields go to `extra`.
-impl<'de> serde::Deserialize<'de> for WidgetPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WidgetPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object (WidgetPage)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: A,
-            ) -> Result<WidgetPage, A::Error> {
-                let mut total: Option<i32> = None;
-                let mut items: Vec<Widget> = Vec::new();
-                let mut __extra = ::nxlink_models::runtime::Extra::new();
-                while let Some(__key) = __map
-                    .next_key::<::nxlink_models::runtime::lenient::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "total" => {
-                            total = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::Optional<i32>,
-                                >()?
-                                .0;
-                        }
-                        "items" => {
-                            items = __map
-                                .next_value::<
-                                    ::nxlink_models::runtime::lenient::List<Widget>,
-                                >()?
-                                .0;
-                        }
-                        _ => {
-                            let __value = __map.next_value()?;
-                            __extra.insert(__key.into_owned(), __value);
-                        }
-                    }
-                }
-                Ok(WidgetPage {
-                    total,
-                    items,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
-    }
-}
-/// Unknown fields show by name only.
-impl std::fmt::Debug for WidgetPage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WidgetPage")
-            .field("total", &self.total)
-            .field("items", &self.items)
-            .field("extra", &::nxlink_models::runtime::ExtraNames(&self.extra))
-            .finish()
-    }
-}
-impl ::nxlink_models::runtime::Drift for WidgetPage {
-    fn drift(&self, report: &mut ::nxlink_models::runtime::DriftReport) {
-        report.object("WidgetPage", &self.extra);
-        ::nxlink_models::runtime::Drift::drift(&self.items, report);
+    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
+    #[wire(response, "WidgetPage")]
+    #[derive(Default)]
+    pub struct WidgetPage {
+        /// Total.
+        ///
+        /// Wire name: `total`.
+        #[wire("total", optional)]
+        pub total: Option<i32>,
+        /// Widgets.
+        ///
+        /// Wire name: `items`.
+        #[wire("items", list)]
+        pub items: Vec<Widget>,
     }
 }
