@@ -44,18 +44,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::builder().base_url(mock.base_url()).credentials(credentials).build()?;
 
     let task_id = client
-        .create_task_once(
-            nxlink_client::CreateTaskRequest::new(
-                "Callback demo",
-                SEEDED_AGENTS[0].0,
-                SEEDED_ROUTES[0].0,
-                0,
-                StartupType::Manual,
-            )
-            .call_callback_url(&url)
-            .task_callback_url(&url),
-        )
-        .await?;
+        .create_task("Callback demo", SEEDED_AGENTS[0].0, SEEDED_ROUTES[0].0, 0, StartupType::Manual)
+        .call_callback_url(&url)
+        .task_callback_url(&url)
+        .send_once()
+        .await?
+        .id
+        .unwrap_or_default();
     let contacts: Vec<Contact> = (1..=3)
         .map(|n| {
             let phone = format!("8529000000{n}");
@@ -63,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .params(vec![ContactParam::new("order").value(format!("A-{n}"))])
         })
         .collect();
-    client.append_contacts_once(&task_id, contacts, 100).await?;
+    client.append_contacts(&task_id, contacts).send_once().await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     Ok(())
 }

@@ -50,42 +50,76 @@ impl Client {
             request_with_key = Some(copy);
         }
         let request = request_with_key.as_ref().unwrap_or(request);
-        // Serialized once: the signature covers these exact bytes, on every attempt.
-        let body = Bytes::from(serde_json::to_vec(request).map_err(|err| {
-            // Generated request types always serialize; keep the error typed anyway.
-            Error::Validation(nxlink_models::runtime::ValidationError::new("<body>", err.to_string()))
-        })?);
+        let body = to_body(request)?;
+        self.call(Op::ENDPOINT, body, keyed, attempts, Op::empty_data).await
+    }
+
+    /// Sends `body` (a JSON object) to `endpoint` and returns `data` as JSON, for code
+    /// that knows an endpoint by its metadata only (`nxlink api`, the lookup of
+    /// `send_once`). The idempotency key is filled in when the body has none; the
+    /// request is not checked against the spec here (the typed builders do that).
+    pub async fn execute_json(
+        &self,
+        endpoint: nxlink_models::runtime::Endpoint,
+        mut body: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Response<serde_json::Value>, Error> {
+        let mut keyed = None;
+        if let Some(key) = endpoint.idempotency_key {
+            let value = match body.get(key).and_then(serde_json::Value::as_str).filter(|v| !v.trim().is_empty()) {
+                Some(value) => value.to_owned(),
+                None => crate::retry::unique_id(),
+            };
+            body.insert(key.to_owned(), value.clone().into());
+            keyed = Some(value);
+        }
+        let body = to_body(&body)?;
+        let attempts = self.inner.retry.max_attempts();
+        self.call(endpoint, body, keyed, attempts, || Some(serde_json::Value::Null)).await
+    }
+
+    /// One call to `endpoint` with `body`, serialized once: the attempts, the deadline,
+    /// and what a failure of a call that is not idempotent becomes.
+    async fn call<D: serde::de::DeserializeOwned>(
+        &self,
+        endpoint: nxlink_models::runtime::Endpoint,
+        body: Bytes,
+        keyed: Option<String>,
+        attempts: u32,
+        empty: fn() -> Option<D>,
+    ) -> Result<Response<D>, Error> {
         let started = Instant::now();
         let overall = self.inner.overall_timeout;
         // Read after the overall deadline cancels the loop, so the error can say how
         // many attempts it cut short.
         let made = std::sync::atomic::AtomicU32::new(0);
-        let result = match tokio::time::timeout(overall, self.attempt_loop::<Op>(body, attempts, &made)).await {
-            Ok(result) => result,
-            Err(_) => Err(Error::Timeout {
-                kind: TimeoutKind::Overall,
-                elapsed: started.elapsed(),
-                attempts: made.load(std::sync::atomic::Ordering::Relaxed),
-            }),
-        };
+        let result =
+            match tokio::time::timeout(overall, self.attempt_loop(endpoint, body, attempts, &made, empty)).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::Timeout {
+                    kind: TimeoutKind::Overall,
+                    elapsed: started.elapsed(),
+                    attempts: made.load(std::sync::atomic::Ordering::Relaxed),
+                }),
+            };
         result.map_err(|error| {
             // The attempt loop stopped on this error; whether it becomes MaybeApplied is
             // the retry table's call (`retry::decide`), through `may_have_been_applied`.
-            if Op::ENDPOINT.idempotent || !error.may_have_been_applied() {
+            if endpoint.idempotent || !error.may_have_been_applied() {
                 return error;
             }
-            let key = Op::ENDPOINT.idempotency_key.zip(keyed);
+            let key = endpoint.idempotency_key.zip(keyed);
             Error::MaybeApplied { source: Box::new(error), key }
         })
     }
 
-    async fn attempt_loop<Op: Operation>(
+    async fn attempt_loop<D: serde::de::DeserializeOwned>(
         &self,
+        endpoint: nxlink_models::runtime::Endpoint,
         body: Bytes,
         attempts: u32,
         made: &std::sync::atomic::AtomicU32,
-    ) -> Result<Response<Op::Data>, Error> {
-        let endpoint = Op::ENDPOINT;
+        empty: fn() -> Option<D>,
+    ) -> Result<Response<D>, Error> {
         let mut skew_corrected = false;
         let mut attempt = 0;
         loop {
@@ -100,7 +134,7 @@ impl Client {
                 trace_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let outcome = self.attempt::<Op>(endpoint, &body).instrument(span.clone()).await;
+            let outcome = self.attempt(endpoint, &body, empty).instrument(span.clone()).await;
             let error = match outcome {
                 Ok(response) => return Ok(response),
                 Err(Attempt { error, server_offset }) => {
@@ -118,7 +152,7 @@ impl Client {
                     error
                 }
             };
-            if !crate::retry::should_retry(&error, Op::ENDPOINT.idempotent) || attempt >= attempts {
+            if !crate::retry::should_retry(&error, endpoint.idempotent) || attempt >= attempts {
                 let error = error.with_attempts(attempt);
                 span.in_scope(|| tracing::debug!(error = %error, "request failed"));
                 return Err(error);
@@ -130,11 +164,12 @@ impl Client {
     }
 
     /// One attempt, bounded by the attempt timeout.
-    async fn attempt<Op: Operation>(
+    async fn attempt<D: serde::de::DeserializeOwned>(
         &self,
         endpoint: nxlink_models::runtime::Endpoint,
         body: &Bytes,
-    ) -> Result<Response<Op::Data>, Attempt> {
+        empty: fn() -> Option<D>,
+    ) -> Result<Response<D>, Attempt> {
         let inner = &self.inner;
         let ts = inner.clock.now_millis();
         let signed = inner.signer.sign(endpoint.biz_type, endpoint.action, ts, body);
@@ -190,7 +225,7 @@ impl Client {
         };
         span.record("http.status", status);
         let received_at = SystemTime::now();
-        decode_envelope::<Op>(status, &headers, &bytes, received_at)
+        decode_envelope(endpoint, empty, status, &headers, &bytes, received_at)
             .map_err(|error| {
                 if let Error::Api(api) = &error {
                     span.record("api.code", api.code.code());
@@ -203,7 +238,7 @@ impl Client {
                 let server_offset = server_offset_millis(&headers, sent_at, received_at);
                 Attempt { error, server_offset }
             })
-            .inspect(|response: &Response<Op::Data>| {
+            .inspect(|response: &Response<D>| {
                 span.record("api.code", 0);
                 if let Some(trace_id) = response.trace_id() {
                     span.record("trace_id", trace_id);
@@ -236,17 +271,19 @@ impl Attempt {
 }
 
 /// Turns a response into the payload or the error it carries.
-fn decode_envelope<Op: Operation>(
+fn decode_envelope<D: serde::de::DeserializeOwned>(
+    endpoint: nxlink_models::runtime::Endpoint,
+    empty: fn() -> Option<D>,
     status: u16,
     headers: &HeaderMap,
     body: &[u8],
     now: SystemTime,
-) -> Result<Response<Op::Data>, Error> {
+) -> Result<Response<D>, Error> {
     let retry_after = || headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, now));
     let success = (200..300).contains(&status);
     // An error status with a body that claims success (`{"code":0}` on a 503) is still
     // the error status: the payload is read only from a 2xx.
-    let envelope = match nxlink_models::decode::<Envelope<Op::Data>>(body) {
+    let envelope = match nxlink_models::decode::<Envelope<D>>(body) {
         Ok(envelope) if success || !envelope.is_success() => envelope,
         Ok(_) => {
             return Err(Error::Status {
@@ -283,7 +320,7 @@ fn decode_envelope<Op: Operation>(
     }
     let data = match envelope.data {
         Some(data) => data,
-        None => no_data::<Op>(body).map_err(|source| Error::Decode {
+        None => no_data(endpoint, empty, body).map_err(|source| Error::Decode {
             status,
             attempts: 1,
             snippet: BodySnippet::of(body),
@@ -298,9 +335,13 @@ fn decode_envelope<Op: Operation>(
 /// backend's own shape), so that is read; an answer in neither shape is an error naming
 /// what is missing, never an empty page. Other endpoints answer with what the spec says
 /// `data: null` means, or an error when they must carry data.
-fn no_data<Op: Operation>(body: &[u8]) -> Result<Op::Data, nxlink_models::DecodeError> {
-    let Some(pagination) = Op::ENDPOINT.pagination else {
-        return Op::empty_data().ok_or_else(|| {
+fn no_data<D: serde::de::DeserializeOwned>(
+    endpoint: nxlink_models::runtime::Endpoint,
+    empty: fn() -> Option<D>,
+    body: &[u8],
+) -> Result<D, nxlink_models::DecodeError> {
+    let Some(pagination) = endpoint.pagination else {
+        return empty().ok_or_else(|| {
             nxlink_models::DecodeError::missing("data", "a success without `data`; expected the payload in `data`")
         });
     };
@@ -321,6 +362,14 @@ fn no_data<Op: Operation>(body: &[u8]) -> Result<Op::Data, nxlink_models::Decode
     nxlink_models::decode(&page)
 }
 
+/// A request serialized once: the signature covers these exact bytes, on every attempt.
+fn to_body<T: serde::Serialize>(request: &T) -> Result<Bytes, Error> {
+    serde_json::to_vec(request).map(Bytes::from).map_err(|err| {
+        // Generated request types always serialize; keep the error typed anyway.
+        Error::Validation(nxlink_models::runtime::ValidationError::new("<body>", err.to_string()))
+    })
+}
+
 /// How far the server's clock (its `Date` header) is ahead of ours, in milliseconds.
 fn server_offset_millis(headers: &HeaderMap, sent_at: SystemTime, received_at: SystemTime) -> Option<i64> {
     let date = headers.get(DATE)?.to_str().ok()?;
@@ -339,7 +388,10 @@ mod tests {
     use nxlink_models::CallRecordPage;
 
     fn decode_page(status: u16, body: &str) -> Result<Response<CallRecordPage>, Error> {
-        decode_envelope::<nxlink_models::QueryCallRecords>(
+        use nxlink_models::runtime::Operation;
+        decode_envelope(
+            nxlink_models::QueryCallRecords::ENDPOINT,
+            nxlink_models::QueryCallRecords::empty_data,
             status,
             &HeaderMap::new(),
             body.as_bytes(),

@@ -60,7 +60,7 @@ mod retry;
 
 pub use client::{BuildError, Client, ClientBuilder, USER_AGENT};
 pub use error::{ApiError, BodySnippet, Error, TimeoutKind, SNIPPET_LIMIT};
-pub use once::{stable_contact_id, AppendSummary, DEFAULT_APPEND_BATCH};
+pub use once::{stable_contact_id, Applied};
 pub use paginate::{ItemStream, PageStream, ScanStats, DRIFT_TARGET};
 pub use receiver::{Received, Receiver, Rejection, UnsignedPolicy};
 pub use request::RequestBuilder;

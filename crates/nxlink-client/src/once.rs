@@ -1,31 +1,28 @@
-//! Calls that must take effect once however the network behaves: a task created once,
-//! contacts added once.
+//! Calls that must take effect once however the network behaves: `send_once()` on the
+//! builder of any endpoint that is not idempotent.
 //!
-//! The plain builders (`client.create_task(..).send()`) never send a non-idempotent
-//! request again once it may have reached the server; they answer
-//! [`Error::MaybeApplied`] instead. These helpers go one step further and find out:
+//! The plain `send()` never sends a non-idempotent request again once it may have
+//! reached the server; it answers [`Error::MaybeApplied`] instead. `send_once()` goes one
+//! step further and finds out, the way the spec declares for the endpoint
+//! ([`Endpoint::once`](nxlink_models::runtime::Endpoint::once)):
 //!
-//! - [`Client::create_task_once`] sends the task with a `userTaskId` (the caller's or a
-//!   fresh one). When an answer is lost, it lists the tasks created since the call
-//!   began with that name and looks for the `userTaskId`: found, it returns that task's
-//!   id; not found, the create did not happen and it is sent again.
-//! - [`Client::append_contacts_once`] sends contacts in batches whose `contactId`s are
-//!   stable (the caller's, or [`stable_contact_id`]), and sends a batch whose answer was
-//!   lost again as it was. The service holds contact ids unique, so a contact that
-//!   already arrived is not added twice (the mock ignores a repeated id; the vendor's
-//!   docs say ids must be globally unique).
-
-use futures_util::TryStreamExt;
-use nxlink_models::{AppendContacts, AppendContactsRequest, Contact, CreateTask, CreateTaskRequest};
-use sha2::{Digest, Sha256};
+//! - [`Once::Resend`]: the request is sent again as it was; what it carries makes a
+//!   repeat harmless (an append's contact ids are unique: keep your own, or use
+//!   [`stable_contact_id`]).
+//! - [`Once::Lookup`]: the request carries its idempotency key (the caller's, or a
+//!   fresh one); when an answer is lost, the list endpoint the spec names is searched
+//!   for an item with that key, created since the call began. Found, its id is the
+//!   answer; not found, the call did not happen and is sent again.
+//!
+//! Nothing here names an endpoint: a new endpoint that declares its way in the spec
+//! gets the same guarantee.
 
 use nxlink_auth::Clock;
+use nxlink_models::runtime::{Lookup, Once, Operation};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
-use crate::{Client, Error};
-
-/// Contacts per append request when the caller does not say: the vendor documents no
-/// limit; this keeps one request's body well under a megabyte.
-pub const DEFAULT_APPEND_BATCH: usize = 500;
+use crate::{Client, Error, RequestBuilder};
 
 /// A contact id derived from the task id and the phone number: the same inputs always
 /// give the same id, so sending a contact list twice adds nobody twice.
@@ -48,59 +45,127 @@ pub fn stable_contact_id(task_id: &str, phone_number: &str) -> String {
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
-/// What [`Client::append_contacts_once`] sent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How far before the call began the lookup starts listing, in seconds: the server's
+/// clock may be behind ours.
+const LOOKUP_SLACK_SECS: i64 = 300;
+
+/// Items asked for per page of a lookup.
+const LOOKUP_PAGE_SIZE: i64 = 100;
+
+/// What [`send_once`](RequestBuilder::send_once) did.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct AppendSummary {
-    /// Contacts sent (each once as far as the service is concerned).
-    pub contacts: usize,
-    /// Batches sent.
-    pub batches: usize,
-    /// Batches sent again because their answer was lost.
-    pub batches_resent: usize,
+pub struct Applied<T> {
+    /// The answer's payload, when the call that took effect was answered; `None` when a
+    /// lookup found what a call whose answer was lost had made.
+    pub data: Option<T>,
+    /// The id of what the call made (the spec's `result` field of a lookup: a create's
+    /// `taskId`), from the answer or the lookup; `None` for a resend.
+    pub id: Option<String>,
+    /// Times the request was sent again because its answer was lost.
+    pub resent: u32,
+}
+
+impl<Op: Operation> RequestBuilder<Op> {
+    /// Sends the request so that it takes effect once even when answers are lost, the
+    /// way the spec declares for the endpoint (see the [module docs](crate::once)). An
+    /// idempotent endpoint is simply sent. Gives up after the retry policy's
+    /// `max_attempts` sends, with the last error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: nxlink_client::Client) -> Result<(), nxlink_client::Error> {
+    /// use nxlink_client::StartupType;
+    /// let created = client.create_task("March survey", 207, "y29ND1X4", 0, StartupType::Manual).send_once().await?;
+    /// let task_id = created.id.expect("a create answers its id");
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_once(self) -> Result<Applied<Op::Data>, Error> {
+        let endpoint = Op::ENDPOINT;
+        let (client, mut request) = self.into_parts();
+        match endpoint.once {
+            None if endpoint.idempotent => {
+                let data = client.execute::<Op>(&request).await?.into_inner();
+                Ok(Applied { data: Some(data), id: None, resent: 0 })
+            }
+            None => Err(Error::Validation(nxlink_models::runtime::ValidationError::new(
+                endpoint.name,
+                "the spec declares no way to send this call once (`exactlyOnce`); use send() and resolve MaybeApplied",
+            ))),
+            Some(Once::Resend) => client.resend_until_answered::<Op>(&request).await,
+            Some(Once::Lookup(lookup)) => {
+                // The same key on every send, so the lookup can find any of them.
+                if let Some(slot) = Op::idempotency_key(&mut request) {
+                    if slot.as_deref().is_none_or(|key| key.trim().is_empty()) {
+                        *slot = Some(crate::retry::unique_id());
+                    }
+                }
+                client.send_or_find::<Op>(&request, lookup).await
+            }
+        }
+    }
 }
 
 impl Client {
-    /// Creates a task and returns its id, creating it once even when an answer is lost
-    /// (see the [module docs](crate::once)). `request` gets a fresh `userTaskId` when it
-    /// has none.
-    ///
-    /// The task id is read from the answer's `data` (`{"taskId": ...}` or the id
-    /// itself); when the answer carries none, the task is looked up by `userTaskId`.
-    pub async fn create_task_once(&self, mut request: CreateTaskRequest) -> Result<String, Error> {
-        if request.user_task_id.as_deref().is_none_or(|id| id.trim().is_empty()) {
-            request.user_task_id = Some(crate::retry::unique_id());
-        }
-        let user_task_id = request.user_task_id.clone().unwrap_or_default();
-        // Tasks created from a little before now: the server's clock may be behind ours.
-        let since = self.inner.clock.now_millis().div_euclid(1000) - 300;
+    async fn resend_until_answered<Op: Operation>(&self, request: &Op::Request) -> Result<Applied<Op::Data>, Error> {
         let attempts = self.inner.retry.max_attempts();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.execute::<CreateTask>(&request).await {
+            match self.execute::<Op>(request).await {
+                Ok(answer) => return Ok(Applied { data: Some(answer.into_inner()), id: None, resent: attempt - 1 }),
+                Err(Error::MaybeApplied { .. }) if attempt < attempts => {
+                    tracing::warn!(endpoint = Op::ENDPOINT.name, attempt, "answer lost; sending again as it was");
+                    tokio::time::sleep(self.inner.retry.delay(attempt, None)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn send_or_find<Op: Operation>(
+        &self,
+        request: &Op::Request,
+        lookup: Lookup,
+    ) -> Result<Applied<Op::Data>, Error> {
+        let fields = match serde_json::to_value(request) {
+            Ok(Value::Object(fields)) => fields,
+            _ => Map::new(),
+        };
+        let key = Op::ENDPOINT.idempotency_key.and_then(|k| fields.get(k)).and_then(Value::as_str).unwrap_or("");
+        let since = self.inner.clock.now_millis().div_euclid(1000) - LOOKUP_SLACK_SECS;
+        let attempts = self.inner.retry.max_attempts();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.execute::<Op>(request).await {
                 Ok(answer) => {
                     let data = answer.into_inner();
-                    let id = data.get("taskId").unwrap_or(&data).as_str().map(str::to_owned);
-                    return match id {
-                        Some(id) => Ok(id),
-                        None => self.find_task(&request.task_name, &user_task_id, since).await?.ok_or_else(|| {
+                    let id = match id_in(&serde_json::to_value(&data).unwrap_or(Value::Null), lookup.result) {
+                        Some(id) => id,
+                        // Created, but the answer does not say its id: the list does.
+                        None => self.find(lookup, &fields, key, since).await?.ok_or_else(|| {
                             Error::Validation(nxlink_models::runtime::ValidationError::new(
-                                "userTaskId",
-                                format!("the task was created but neither the answer nor the task list holds its id ({user_task_id})"),
+                                lookup.key,
+                                format!("created, but neither the answer nor {} holds its id ({key})", lookup.endpoint),
                             ))
-                        }),
+                        })?,
                     };
+                    return Ok(Applied { data: Some(data), id: Some(id), resent: attempt - 1 });
                 }
                 Err(error @ Error::MaybeApplied { .. }) => {
-                    if let Some(id) = self.find_task(&request.task_name, &user_task_id, since).await? {
-                        tracing::info!(user_task_id, task_id = id, "the lost create had been applied");
-                        return Ok(id);
+                    if let Some(id) = self.find(lookup, &fields, key, since).await? {
+                        tracing::info!(endpoint = Op::ENDPOINT.name, key, id, "the lost call had been applied");
+                        return Ok(Applied { data: None, id: Some(id), resent: attempt - 1 });
                     }
                     if attempt >= attempts {
                         return Err(error);
                     }
-                    tracing::warn!(user_task_id, attempt, "the lost create was not applied; sending it again");
+                    tracing::warn!(
+                        endpoint = Op::ENDPOINT.name,
+                        key,
+                        attempt,
+                        "the lost call was not applied; sending again"
+                    );
                     tokio::time::sleep(self.inner.retry.delay(attempt, None)).await;
                 }
                 Err(error) => return Err(error),
@@ -108,58 +173,50 @@ impl Client {
         }
     }
 
-    /// The id of the task named `name`, created since `since` (seconds), whose
-    /// `userTaskId` is `user_task_id`.
-    async fn find_task(&self, name: &str, user_task_id: &str, since: i64) -> Result<Option<String>, Error> {
-        let mut tasks = self.list_tasks().task_name(name).create_start_ts(since.max(0)).page_size(100).tasks();
-        while let Some(task) = tasks.try_next().await? {
-            if task.user_task_id.as_deref() == Some(user_task_id) {
-                return Ok(task.task_id);
-            }
-        }
-        Ok(None)
-    }
-
-    /// Appends `contacts` to a task in batches of at most `batch_size` (at least 1), each
-    /// batch sent again as it was when its answer is lost, so every contact arrives once
-    /// (see the [module docs](crate::once)). Contacts need stable `contactId`s: keep your
-    /// own, or use [`stable_contact_id`].
-    ///
-    /// Stops at the first batch the service refuses (or that still has no answer after
-    /// the retry budget), with the error; the batches before it were applied.
-    pub async fn append_contacts_once(
+    /// The `result` of the item of `lookup.endpoint` whose `key` field is `key`, listed
+    /// with the call's filters since `since`.
+    async fn find(
         &self,
-        task_id: &str,
-        contacts: Vec<Contact>,
-        batch_size: usize,
-    ) -> Result<AppendSummary, Error> {
-        let mut summary = AppendSummary::default();
-        for batch in contacts.chunks(batch_size.max(1)) {
-            summary.batches_resent +=
-                self.append_batch_once(AppendContactsRequest::new(task_id, batch.to_vec())).await?;
-            summary.batches += 1;
-            summary.contacts += batch.len();
-        }
-        Ok(summary)
-    }
-
-    /// Sends one append request (a batch), again as it was when its answer is lost (at
-    /// most the retry budget), and returns how many times it was sent again. For
-    /// callers that send batches concurrently; contacts need stable `contactId`s.
-    pub async fn append_batch_once(&self, request: AppendContactsRequest) -> Result<usize, Error> {
-        let attempts = self.inner.retry.max_attempts();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.execute::<AppendContacts>(&request).await {
-                Ok(_) => return Ok(attempt as usize - 1),
-                Err(Error::MaybeApplied { .. }) if attempt < attempts => {
-                    tokio::time::sleep(self.inner.retry.delay(attempt, None)).await;
-                }
-                Err(error) => return Err(error),
+        lookup: Lookup,
+        call: &Map<String, Value>,
+        key: &str,
+        since: i64,
+    ) -> Result<Option<String>, Error> {
+        let Some(endpoint) = nxlink_models::ENDPOINTS.iter().copied().find(|e| e.name == lookup.endpoint) else {
+            return Ok(None);
+        };
+        let Some(paging) = endpoint.pagination else { return Ok(None) };
+        let mut body = Map::new();
+        for (theirs, ours) in lookup.filters {
+            if let Some(value) = call.get(*ours) {
+                body.insert((*theirs).to_owned(), value.clone());
             }
         }
+        if let Some(field) = lookup.since {
+            body.insert(field.to_owned(), since.max(0).into());
+        }
+        body.insert(paging.page_size.to_owned(), LOOKUP_PAGE_SIZE.into());
+        let mut page_number = 1_i64;
+        loop {
+            body.insert(paging.page_number.to_owned(), page_number.into());
+            let page = self.execute_json(endpoint, body.clone()).await?.into_inner();
+            let items = page.get(paging.list).and_then(Value::as_array).cloned().unwrap_or_default();
+            if let Some(id) = items.iter().find(|item| item.get(lookup.key).and_then(Value::as_str) == Some(key)) {
+                return Ok(id_in(id, lookup.result));
+            }
+            let total = page.get(paging.total).and_then(|t| t.as_i64().or_else(|| t.as_str()?.trim().parse().ok()));
+            if items.is_empty() || total.is_some_and(|total| page_number * LOOKUP_PAGE_SIZE >= total) {
+                return Ok(None);
+            }
+            page_number += 1;
+        }
     }
+}
+
+/// The id in an answer's `data` or a listed item: its `field`, or the value itself when
+/// it is a string (a create answered with the bare id).
+fn id_in(value: &Value, field: &str) -> Option<String> {
+    value.get(field).unwrap_or(value).as_str().filter(|id| !id.is_empty()).map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -181,5 +238,14 @@ mod tests {
             stable_contact_id("52145b00-abc9-4a87-94c2-ed1e1e42ec1c", "85238531065"),
             "4903a95c-f25a-8556-9714-f3a3e6511d49"
         );
+    }
+
+    #[test]
+    fn an_id_is_read_from_its_field_or_from_a_bare_string() {
+        assert_eq!(id_in(&serde_json::json!({"taskId": "t-1"}), "taskId").as_deref(), Some("t-1"));
+        assert_eq!(id_in(&serde_json::json!("t-2"), "taskId").as_deref(), Some("t-2"));
+        assert_eq!(id_in(&serde_json::json!({"taskId": ""}), "taskId"), None);
+        assert_eq!(id_in(&serde_json::json!({"other": 1}), "taskId"), None);
+        assert_eq!(id_in(&Value::Null, "taskId"), None);
     }
 }

@@ -31,6 +31,10 @@ impl<Op: Operation> RequestBuilder<Op> {
         self
     }
 
+    pub(crate) fn into_parts(self) -> (Client, Op::Request) {
+        (self.client, self.request)
+    }
+
     /// Sends the request once (with retries) and returns the payload.
     pub async fn send(self) -> Result<Response<Op::Data>, Error> {
         self.client.execute::<Op>(&self.request).await

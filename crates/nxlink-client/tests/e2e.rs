@@ -583,7 +583,7 @@ async fn a_filter_the_mock_does_not_simulate_is_refused_naming_it() {
 }
 
 #[tokio::test]
-async fn create_task_once_gives_up_after_the_retry_budget_when_no_create_lands() {
+async fn send_once_gives_up_after_the_retry_budget_when_no_create_lands() {
     // Every create is answered 502 (maybe applied), and the task list never holds it:
     // the create is sent once per attempt of the budget, then the error is returned.
     let creates = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -608,10 +608,10 @@ async fn create_task_once_gives_up_after_the_retry_budget_when_no_create_lands()
         .retry_policy(quick_retries().with_max_attempts(attempts))
         .build()
         .unwrap();
-    let request = nxlink_client::CreateTaskRequest::new("Never", 1, "route", 0, nxlink_client::StartupType::Manual);
+    let once = client.create_task("Never", 1, "route", 0, nxlink_client::StartupType::Manual).send_once();
     // Bounded wait: a hang guard (a loop that never counts its attempts), not a speed check.
-    let once = tokio::time::timeout(Duration::from_secs(30), client.create_task_once(request));
-    let err = once.await.expect("create_task_once stops at the budget").unwrap_err();
+    let err =
+        tokio::time::timeout(Duration::from_secs(30), once).await.expect("send_once stops at the budget").unwrap_err();
     assert!(matches!(err, Error::MaybeApplied { .. }), "{err:?}");
     assert_eq!(creates.load(std::sync::atomic::Ordering::SeqCst), attempts as usize, "one create per attempt");
     // Each lookup asks for tasks created from a little before now (the server's clock
@@ -623,7 +623,7 @@ async fn create_task_once_gives_up_after_the_retry_budget_when_no_create_lands()
 }
 
 #[tokio::test]
-async fn append_batch_once_says_how_many_times_a_batch_was_sent_again() {
+async fn send_once_says_how_many_times_an_append_was_sent_again() {
     // Two answers lost (502: maybe applied), then the third is answered.
     let (url, sent) = scripted(|index, _| {
         if index < 2 {
@@ -642,11 +642,13 @@ async fn append_batch_once_says_how_many_times_a_batch_was_sent_again() {
         .build()
         .unwrap();
     let contact = nxlink_client::Contact::new("c-1", "Ann", "8613000000001");
-    let batch = nxlink_client::AppendContactsRequest::new("task", vec![contact]);
-    assert_eq!(client.append_batch_once(batch.clone()).await.unwrap(), 2, "sent again twice");
+    let append = || client.append_contacts("task", vec![contact.clone()]).send_once();
+    let applied = append().await.unwrap();
+    assert_eq!((applied.resent, applied.id), (2, None), "sent again twice; a resend has no id to give");
+    assert!(applied.data.is_some());
     assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 3);
     // Answered the first time: sent again zero times.
-    assert_eq!(client.append_batch_once(batch).await.unwrap(), 0);
+    assert_eq!(append().await.unwrap().resent, 0);
 }
 
 /// A listener on 127.0.0.1 whose accept queue is full: the kernel drops further SYNs, so

@@ -214,16 +214,14 @@ async fn an_extra_field_by_name_reaches_the_body() {
 }
 
 #[tokio::test]
-async fn create_task_once_finds_the_task_a_lost_answer_created() {
+async fn send_once_finds_the_task_a_lost_create_made() {
     let server = mock().await;
     let client = client_for(&server);
     server.handle().set_faults(Faults::always(Fault::TruncateBody));
-    let request =
-        nxlink_client::CreateTaskRequest::new("Once", SEEDED_AGENTS[0].0, SEEDED_ROUTES[0].0, 0, StartupType::Manual);
     // Every answer is lost, but the first create was applied: the lookup finds it.
     let lookup = tokio::spawn({
         let client = client.clone();
-        async move { client.create_task_once(request).await }
+        async move { create(&client, "Once").send_once().await }
     });
     // The task list the lookup reads must answer: faults off once the create is in
     // (the mock's own demo task does not count).
@@ -231,7 +229,9 @@ async fn create_task_once_finds_the_task_a_lost_answer_created() {
         tokio::task::yield_now().await;
     }
     server.handle().set_faults(Faults::none());
-    let task_id = lookup.await.unwrap().unwrap();
+    let applied = lookup.await.unwrap().unwrap();
+    assert_eq!((applied.data, applied.resent), (None, 0), "found, not answered, not sent again");
+    let task_id = applied.id.unwrap();
     let tasks = created(&server);
     assert_eq!(tasks.len(), 1, "one task");
     assert_eq!(tasks[0].task_id.as_deref(), Some(task_id.as_str()));
@@ -240,19 +240,13 @@ async fn create_task_once_finds_the_task_a_lost_answer_created() {
     assert!(!outcomes::<nxlink_client::ListTasks>(&server).is_empty(), "the id came from the lookup");
 
     // No fault: the id comes straight from the answer.
-    let request = nxlink_client::CreateTaskRequest::new(
-        "Twice",
-        SEEDED_AGENTS[1].0,
-        SEEDED_ROUTES[0].0,
-        1,
-        StartupType::Immediate,
-    );
-    let id = client.create_task_once(request).await.unwrap();
-    assert_eq!(created(&server)[1].task_id.as_deref(), Some(id.as_str()));
+    let applied = create(&client, "Twice").send_once().await.unwrap();
+    assert!(applied.data.is_some());
+    assert_eq!(created(&server)[1].task_id, applied.id);
 }
 
 #[tokio::test]
-async fn append_contacts_once_adds_each_contact_once_under_lost_answers() {
+async fn send_once_appends_each_contact_once_under_lost_answers() {
     let server = mock().await;
     let client = client_for(&server);
     let data = create(&client, "Batches").send().await.unwrap().into_inner();
@@ -265,17 +259,20 @@ async fn append_contacts_once_adds_each_contact_once_under_lost_answers() {
         .collect();
     // A third of the answers are cut short after the batch was applied.
     server.handle().set_faults(Faults { truncate_body: 0.33, ..Faults::none() }.with_seed(7));
-    let summary = client.append_contacts_once(&task_id, contacts.clone(), 10).await.unwrap();
-    assert_eq!((summary.contacts, summary.batches), (95, 10));
-    assert!(summary.batches_resent > 0, "the faults hit some batches: {summary:?}");
+    let mut resent = 0;
+    for batch in contacts.chunks(10) {
+        resent += client.append_contacts(&task_id, batch.to_vec()).send_once().await.unwrap().resent;
+    }
+    assert!(resent > 0, "the faults hit some batches");
     server.handle().set_faults(Faults::none());
     let stored: Vec<String> = server.handle().contacts(&task_id).into_iter().map(|c| c.contact_id).collect();
     let sent: Vec<String> = contacts.iter().map(|c| c.contact_id.clone()).collect();
     assert_eq!(stored, sent, "every contact once, in order");
 
     // The same list again adds nobody.
-    let again = client.append_contacts_once(&task_id, contacts, 10).await.unwrap();
-    assert_eq!(again.batches, 10);
+    for batch in contacts.chunks(10) {
+        client.append_contacts(&task_id, batch.to_vec()).send_once().await.unwrap();
+    }
     assert_eq!(server.handle().contacts(&task_id).len(), 95);
 }
 
@@ -406,14 +403,12 @@ fn outcomes<Op: nxlink_models::runtime::Operation>(server: &MockServer) -> Vec<n
 }
 
 #[tokio::test]
-async fn create_task_once_sends_again_when_a_lost_create_was_not_applied() {
+async fn send_once_sends_a_create_again_when_the_lost_one_was_not_applied() {
     let server = mock().await;
     let client = client_for(&server);
     // Half the connections close before the request is handled: nothing was applied.
     server.handle().set_faults(Faults { drop_connection: 0.5, ..Faults::none() }.with_seed(1));
-    let request =
-        nxlink_client::CreateTaskRequest::new("Resent", SEEDED_AGENTS[0].0, SEEDED_ROUTES[0].0, 0, StartupType::Manual);
-    let id = client.create_task_once(request).await.unwrap();
+    let id = create(&client, "Resent").send_once().await.unwrap().id.unwrap();
     server.handle().set_faults(Faults::none());
     let creates = outcomes::<nxlink_client::CreateTask>(&server);
     assert!(
@@ -427,7 +422,7 @@ async fn create_task_once_sends_again_when_a_lost_create_was_not_applied() {
 }
 
 #[tokio::test]
-async fn append_batch_once_gives_up_after_the_retry_budget() {
+async fn send_once_gives_up_on_an_append_after_the_retry_budget() {
     let server = mock().await;
     let attempts = 3;
     let client = Client::builder()
@@ -445,8 +440,7 @@ async fn append_batch_once_gives_up_after_the_retry_budget() {
     let task_id = data["taskId"].as_str().unwrap().to_owned();
     // Every answer is cut short after the batch was applied.
     server.handle().set_faults(Faults::always(Fault::TruncateBody));
-    let batch = nxlink_client::AppendContactsRequest::new(task_id.as_str(), (1..=4).map(contact).collect());
-    let err = client.append_batch_once(batch).await.unwrap_err();
+    let err = client.append_contacts(&task_id, (1..=4).map(contact).collect()).send_once().await.unwrap_err();
     assert!(matches!(err, Error::MaybeApplied { .. }), "{err:?}");
     server.handle().set_faults(Faults::none());
     let sent = outcomes::<nxlink_client::AppendContacts>(&server);
@@ -528,26 +522,17 @@ async fn throttled_answers_with_an_envelope_are_retried_and_apply_each_call_once
     let faults = Faults { too_many_requests: 0.3, service_unavailable: 0.3, envelope_bodies: true, ..Faults::none() }
         .with_seed(5);
     server.handle().set_faults(faults);
-    let request = nxlink_client::CreateTaskRequest::new(
-        "Throttled",
-        SEEDED_AGENTS[0].0,
-        SEEDED_ROUTES[0].0,
-        0,
-        StartupType::Manual,
-    );
-    let task_id = client.create_task_once(request).await.unwrap();
+    let task_id = create(&client, "Throttled").send_once().await.unwrap().id.unwrap();
     let contacts: Vec<Contact> = (0..60)
         .map(|n| {
             let phone = format!("85291000{n:03}");
             Contact::new(nxlink_client::stable_contact_id(&task_id, &phone), format!("C{n}"), phone)
         })
         .collect();
-    let summary = client.append_contacts_once(&task_id, contacts.clone(), 7).await.unwrap();
-    assert_eq!(
-        (summary.contacts, summary.batches, summary.batches_resent),
-        (60, 9, 0),
-        "refusals are retried inside a call"
-    );
+    for batch in contacts.chunks(7) {
+        let applied = client.append_contacts(&task_id, batch.to_vec()).send_once().await.unwrap();
+        assert_eq!(applied.resent, 0, "refusals are retried inside a call");
+    }
 
     let refused: Vec<_> = server
         .requests()

@@ -206,16 +206,16 @@ async fn the_overall_timeout_bounds_each_page() {
 }
 
 /// Bug: the envelope's payload decoded as an object only: a create answered with the
-/// task id itself (`"data": "id"`, which `create_task_once` documents) fails after the
+/// task id itself (`"data": "id"`, which `send_once` documents) fails after the
 /// task was made, and a delete answered with a list (as the docs' table says) fails
 /// after the contact was deleted.
 #[tokio::test]
-async fn create_task_once_reads_the_id_from_data_or_data_taskid() {
+async fn send_once_reads_the_id_from_data_or_data_taskid() {
     for data in [json!("bare-id"), json!({"taskId": "bare-id"})] {
         let (url, count) = scripted(move |_, _| ok_page(&json!({"code": 0, "message": "success", "data": data}))).await;
         let client = against(&url).build().unwrap();
-        let request = nxlink_client::CreateTaskRequest::new("n", 1, "r", 0, nxlink_client::StartupType::Manual);
-        assert_eq!(client.create_task_once(request).await.unwrap(), "bare-id");
+        let applied = client.create_task("n", 1, "r", 0, nxlink_client::StartupType::Manual).send_once().await.unwrap();
+        assert_eq!(applied.id.as_deref(), Some("bare-id"));
         assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1, "no lookup needed");
     }
     let (url, _) = scripted(|_, _| ok_page(&json!({"code": 0, "data": [4242]}))).await;

@@ -67,6 +67,21 @@ pub(super) fn emit(e: &Endpoint, settings: &Settings) -> TokenStream {
         }
         None => quote!(None),
     };
+    let once_meta = match &e.exactly_once {
+        None => quote!(None),
+        Some(crate::spec::model::ExactlyOnceDef::Resend { .. }) => quote!(Some(#rt::Once::Resend)),
+        Some(crate::spec::model::ExactlyOnceDef::Lookup(l)) => {
+            let (endpoint, key, result) = (&l.endpoint, &l.key, &l.result);
+            let filters = l.filters.iter().map(|(theirs, ours)| quote!((#theirs, #ours)));
+            let since = match &l.since {
+                Some(since) => quote!(Some(#since)),
+                None => quote!(None),
+            };
+            quote!(Some(#rt::Once::Lookup(#rt::Lookup {
+                endpoint: #endpoint, key: #key, filters: &[#(#filters),*], since: #since, result: #result,
+            })))
+        }
+    };
     let mut op_text = format!(
         "{summary}: {}\n\n`{method} {path}` with `bizType: {biz_type}` and `action: {action}`. Request [`{req}`], response data {data_doc}.",
         e.description
@@ -123,6 +138,7 @@ pub(super) fn emit(e: &Endpoint, settings: &Settings) -> TokenStream {
                 idempotent: #idempotent,
                 idempotency_key: #key_meta,
                 pagination: #pagination_meta,
+                once: #once_meta,
             };
             type Request = #req;
             type Data = #data;

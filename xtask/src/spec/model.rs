@@ -320,6 +320,46 @@ pub struct EndpointFile {
     /// Rules across request fields, checked by the request's `validate()`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub constraints: Vec<ConstraintDef>,
+    /// How a call that is not idempotent takes effect once when an answer is lost, for
+    /// the client's `send_once()`: sent again as it was, or looked up first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exactly_once: Option<ExactlyOnceDef>,
+}
+
+/// How `send_once()` resolves a call whose answer was lost (it may or may not have been
+/// applied).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum ExactlyOnceDef {
+    /// Sent again as it was: what the request carries makes a repeat harmless.
+    Resend {
+        /// The fact that makes a repeat harmless, with its source (contact ids are
+        /// unique, W-EN-append).
+        why: String,
+    },
+    /// Looked up in a list endpoint by the request's idempotency key; sent again only
+    /// when not found.
+    Lookup(LookupDef),
+}
+
+/// Where a call that may have been applied is looked for.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LookupDef {
+    /// The paginated endpoint listing what the call creates (an operation name).
+    pub endpoint: String,
+    /// The item field holding the value of the request's idempotency key.
+    pub key: String,
+    /// Lookup request fields set from this request's fields: lookup field -> this field.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filters: BTreeMap<String, String>,
+    /// A lookup request field (unix seconds) set to a little before the call began, so
+    /// only what was made since is listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// The item field (and the answer's `data` field) holding what `send_once()` returns,
+    /// the created thing's id.
+    pub result: String,
 }
 
 /// HTTP methods the vendor uses.

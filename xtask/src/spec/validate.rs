@@ -9,7 +9,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use super::error::{SpecError, SpecErrors};
 use super::load::Parsed;
 use super::model::{
-    ConstraintDef, DataDef, EndpointFile, EnumFile, FieldDef, FieldType, ObjectFile, ObjectRole, ServiceFile, Spec,
+    ConstraintDef, DataDef, EndpointFile, EnumFile, ExactlyOnceDef, FieldDef, FieldType, ObjectFile, ObjectRole,
+    ServiceFile, Spec, Unit,
 };
 
 /// Names the generated code or the prelude already uses; a spec type with one of these
@@ -109,6 +110,7 @@ pub fn validate(files: Vec<(PathBuf, Parsed)>) -> Result<Spec, SpecErrors> {
     check_recursion(&mut ck, &objects);
     for (file, e) in endpoints.values() {
         check_endpoint(&mut ck, file, e, &types);
+        check_exactly_once(&mut ck, file, e, &endpoints, &types);
     }
 
     if !ck.errors.is_empty() {
@@ -606,6 +608,103 @@ fn check_recursion(ck: &mut Checker, objects: &BTreeMap<String, (PathBuf, Object
                 SpecError::new(file, "$.fields", format!("`{name}` contains itself by value"))
                     .expected("recursion only through an array"),
             );
+        }
+    }
+}
+
+/// `exactlyOnce`: only on an endpoint that is not idempotent; a lookup names a paginated
+/// endpoint, the idempotency key as an item field, lookup request fields set from this
+/// request's fields, a unix-seconds `since` field, and the item field returned.
+fn check_exactly_once(
+    ck: &mut Checker,
+    file: &Path,
+    e: &EndpointFile,
+    endpoints: &BTreeMap<String, (PathBuf, EndpointFile)>,
+    types: &TypeTable<'_>,
+) {
+    let Some(once) = &e.exactly_once else { return };
+    if e.idempotent {
+        ck.push(
+            SpecError::new(file, "$.exactlyOnce", "`exactlyOnce` on an idempotent endpoint")
+                .expected("`\"idempotent\": false` with it (an idempotent call is simply retried)"),
+        );
+    }
+    let ExactlyOnceDef::Lookup(lookup) = once else { return };
+    let at = "$.exactlyOnce.lookup";
+    let Some((_, list)) = endpoints.get(&lookup.endpoint) else {
+        let known: Vec<&str> = endpoints.keys().map(String::as_str).collect();
+        ck.push(
+            SpecError::new(file, format!("{at}.endpoint"), format!("unknown endpoint `{}`", lookup.endpoint))
+                .expected(format!("one of {}", known.join(", "))),
+        );
+        return;
+    };
+    let item = list.pagination.as_ref().and_then(|p| {
+        let DataDef::Object(page) = &list.response.data else { return None };
+        let page = types.objects.get(page)?;
+        let FieldType::Array(inner) = &page.fields.iter().find(|f| f.wire == p.list)?.ty else { return None };
+        let FieldType::Object(item) = inner.as_ref() else { return None };
+        types.objects.get(item).copied()
+    });
+    let Some(item) = item else {
+        ck.push(
+            SpecError::new(
+                file,
+                format!("{at}.endpoint"),
+                format!("`{}` does not page a list of objects", lookup.endpoint),
+            )
+            .expected("a paginated endpoint whose items hold the key"),
+        );
+        return;
+    };
+    if e.idempotency_key.is_none() {
+        ck.push(
+            SpecError::new(file, format!("{at}.key"), "a lookup without an idempotency key to look for")
+                .expected("an `idempotencyKey` on this endpoint: the value the lookup finds in the items' key field"),
+        );
+    }
+    for (field, what) in [(&lookup.key, "key"), (&lookup.result, "result")] {
+        match item.fields.iter().find(|f| f.wire == *field) {
+            Some(f) if f.ty == FieldType::String => {}
+            _ => ck.push(
+                SpecError::new(file, format!("{at}.{what}"), format!("no string field `{field}` in `{}`", item.name))
+                    .expected(format!("a string field of the items of {}", lookup.endpoint)),
+            ),
+        }
+    }
+    for (theirs, ours) in &lookup.filters {
+        if !list.request.fields.iter().any(|f| f.wire == *theirs) {
+            ck.push(
+                SpecError::new(
+                    file,
+                    format!("{at}.filters"),
+                    format!("`{theirs}` is not a request field of {}", lookup.endpoint),
+                )
+                .expected("the lookup's request fields as keys"),
+            );
+        }
+        if !e.request.fields.iter().any(|f| f.wire == *ours) {
+            ck.push(
+                SpecError::new(
+                    file,
+                    format!("{at}.filters.{theirs}"),
+                    format!("`{ours}` is not a request field of this endpoint"),
+                )
+                .expected("this request's fields as values"),
+            );
+        }
+    }
+    if let Some(since) = &lookup.since {
+        match list.request.fields.iter().find(|f| f.wire == *since) {
+            Some(f) if f.unit == Some(Unit::UnixSeconds) => {}
+            _ => ck.push(
+                SpecError::new(
+                    file,
+                    format!("{at}.since"),
+                    format!("`{since}` is not a unix-seconds request field of {}", lookup.endpoint),
+                )
+                .expected("a request field with `\"unit\": \"unixSeconds\"`"),
+            ),
         }
     }
 }

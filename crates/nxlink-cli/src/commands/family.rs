@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use futures_util::{StreamExt, TryStreamExt};
-use nxlink_client::{AppendContactsRequest, Client, CreateTaskRequest, Error as ApiCallError, StartupType};
+use nxlink_client::{
+    AppendContactsRequest, Client, CreateTaskRequest, Error as ApiCallError, RequestBuilder, StartupType,
+};
 use nxlink_models::runtime::{Operation, PaginatedOperation};
 
 use super::contact_file::{Line, Source};
@@ -83,9 +85,11 @@ pub(super) async fn create_task(client: &Client, args: TaskCreateArgs) -> Result
     request.task_callback_url = args.task_callback_url;
     request.other = args.other;
     request.validate().map_err(|err| CliError::usage(err.to_string()))?;
-    let task_id =
-        client.create_task_once(request).await.map_err(|err| call_error::<nxlink_models::CreateTask>(client, &err))?;
-    println!("{task_id}");
+    let created = RequestBuilder::<nxlink_models::CreateTask>::new(client.clone(), request)
+        .send_once()
+        .await
+        .map_err(|err| call_error::<nxlink_models::CreateTask>(client, &err))?;
+    println!("{}", created.id.unwrap_or_default());
     Ok(())
 }
 
@@ -114,7 +118,7 @@ struct BatchOutcome {
 /// batch's lines for `--rejects`.
 async fn send_batch(client: &Client, request: AppendContactsRequest, batch: &[Line]) -> BatchOutcome {
     let mut outcome = BatchOutcome { contacts: batch.len(), rejected: Vec::new(), error: None };
-    match client.append_batch_once(request).await {
+    match RequestBuilder::<nxlink_models::AppendContacts>::new(client.clone(), request).send_once().await {
         Ok(_) => {}
         Err(ApiCallError::Api(api)) => {
             let message = api.message.clone().unwrap_or_default();

@@ -19,6 +19,7 @@ impl crate::runtime::Operation for AppendContacts {
         idempotent: false,
         idempotency_key: None,
         pagination: None,
+        once: Some(crate::runtime::Once::Resend),
     };
     type Request = AppendContactsRequest;
     type Data = crate::runtime::JsonValue;

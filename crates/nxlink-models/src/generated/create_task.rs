@@ -19,6 +19,15 @@ impl crate::runtime::Operation for CreateTask {
         idempotent: false,
         idempotency_key: Some("userTaskId"),
         pagination: None,
+        once: Some(
+            crate::runtime::Once::Lookup(crate::runtime::Lookup {
+                endpoint: "ListTasks",
+                key: "userTaskId",
+                filters: &[("taskName", "taskName")],
+                since: Some("createStartTs"),
+                result: "taskId",
+            }),
+        ),
     };
     type Request = CreateTaskRequest;
     type Data = crate::runtime::JsonValue;

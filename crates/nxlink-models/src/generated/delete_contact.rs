@@ -18,6 +18,7 @@ impl crate::runtime::Operation for DeleteContact {
         idempotent: true,
         idempotency_key: None,
         pagination: None,
+        once: None,
     };
     type Request = DeleteContactRequest;
     type Data = crate::runtime::JsonValue;

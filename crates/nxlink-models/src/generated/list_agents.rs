@@ -25,6 +25,7 @@ impl crate::runtime::Operation for ListAgents {
             list: "list",
             item_id: "autoFlowId",
         }),
+        once: None,
     };
     type Request = ListAgentsRequest;
     type Data = AgentPage;

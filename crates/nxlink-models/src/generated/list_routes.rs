@@ -25,6 +25,7 @@ impl crate::runtime::Operation for ListRoutes {
             list: "list",
             item_id: "routeId",
         }),
+        once: None,
     };
     type Request = ListRoutesRequest;
     type Data = RoutePage;

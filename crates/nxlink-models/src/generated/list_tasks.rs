@@ -25,6 +25,7 @@ impl crate::runtime::Operation for ListTasks {
             list: "list",
             item_id: "taskId",
         }),
+        once: None,
     };
     type Request = ListTasksRequest;
     type Data = TaskPage;

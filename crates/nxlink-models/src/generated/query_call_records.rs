@@ -25,6 +25,7 @@ impl crate::runtime::Operation for QueryCallRecords {
             list: "list",
             item_id: "id",
         }),
+        once: None,
     };
     type Request = QueryCallRecordsRequest;
     type Data = CallRecordPage;

@@ -18,7 +18,7 @@ mod validate;
 
 pub use drift::{serialize_extra, Drift, DriftReport, Extra, ExtraNames, Finding};
 pub use enums::{normalize_name, ParseEnumError};
-pub use operation::{Endpoint, NoData, Operation, PaginatedOperation, Pagination};
+pub use operation::{Endpoint, Lookup, NoData, Once, Operation, PaginatedOperation, Pagination};
 pub use redact::{mask_personal, Masked};
 /// A JSON value, for unknown fields; re-exported so generated code in other crates needs
 /// no `serde_json` dependency of its own.

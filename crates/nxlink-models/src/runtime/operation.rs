@@ -31,6 +31,34 @@ pub struct Endpoint {
     pub idempotency_key: Option<&'static str>,
     /// How the endpoint pages, when it does.
     pub pagination: Option<Pagination>,
+    /// How the client's `send_once()` makes a call that is not idempotent take effect
+    /// once when an answer is lost; `None` for an endpoint with no way declared.
+    pub once: Option<Once>,
+}
+
+/// How a call that may or may not have been applied is resolved, as the spec declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Once {
+    /// Sent again as it was: what the request carries makes a repeat harmless (the
+    /// contact ids of an append).
+    Resend,
+    /// Looked up by the request's idempotency key before it is sent again.
+    Lookup(Lookup),
+}
+
+/// Where a lost call is looked for: a paginated endpoint listing what it creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lookup {
+    /// The list endpoint's operation name (in [`ENDPOINTS`](crate::ENDPOINTS)).
+    pub endpoint: &'static str,
+    /// The item field holding the request's idempotency key.
+    pub key: &'static str,
+    /// `(lookup request field, this request's field)`: filters copied from the call.
+    pub filters: &'static [(&'static str, &'static str)],
+    /// The lookup request field (unix seconds) set to a little before the call began.
+    pub since: Option<&'static str>,
+    /// The item field, and the answer's `data` field, holding the created thing's id.
+    pub result: &'static str,
 }
 
 /// The wire names of the fields that drive paging.

@@ -18,6 +18,7 @@ impl ::nxlink_models::runtime::Operation for DeleteWidget {
         idempotent: true,
         idempotency_key: None,
         pagination: None,
+        once: None,
     };
     type Request = DeleteWidgetRequest;
     type Data = ::nxlink_models::runtime::NoData;

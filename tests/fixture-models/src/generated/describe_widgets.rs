@@ -18,6 +18,7 @@ impl ::nxlink_models::runtime::Operation for DescribeWidgets {
         idempotent: true,
         idempotency_key: None,
         pagination: None,
+        once: None,
     };
     type Request = DescribeWidgetsRequest;
     type Data = ::nxlink_models::runtime::JsonValue;

@@ -25,6 +25,7 @@ impl ::nxlink_models::runtime::Operation for ListWidgets {
             list: "items",
             item_id: "id",
         }),
+        once: None,
     };
     type Request = ListWidgetsRequest;
     type Data = WidgetPage;

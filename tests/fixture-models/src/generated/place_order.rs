@@ -19,6 +19,15 @@ impl ::nxlink_models::runtime::Operation for PlaceOrder {
         idempotent: false,
         idempotency_key: Some("clientRef"),
         pagination: None,
+        once: Some(
+            ::nxlink_models::runtime::Once::Lookup(::nxlink_models::runtime::Lookup {
+                endpoint: "ListWidgets",
+                key: "label",
+                filters: &[("owner", "owner")],
+                since: Some("since"),
+                result: "label",
+            }),
+        ),
     };
     type Request = PlaceOrderRequest;
     type Data = OrderResult;
