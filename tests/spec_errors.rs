@@ -1338,6 +1338,43 @@ fn endpoints_and_pagination() {
             expected: "an optional string request field",
         },
         Refused {
+            case: "a flag name that is not kebab-case",
+            edits: &[replace(
+                ORDER,
+                r#"{"wire": "owner", "type": "string","#,
+                r#"{"wire": "owner", "cli": "--Owner", "type": "string","#,
+            )],
+            file: ORDER,
+            path: "$.request.fields[2].cli",
+            message: "`--Owner` is not a flag name",
+            expected: "lower-case kebab-case without `--`",
+        },
+        Refused {
+            case: "a flag name the CLI keeps for itself",
+            edits: &[replace(
+                ORDER,
+                r#"{"wire": "owner", "type": "string","#,
+                r#"{"wire": "owner", "cli": "format", "type": "string","#,
+            )],
+            file: ORDER,
+            path: "$.request.fields[2].cli",
+            message: "`--format` is a flag nxlink keeps for itself",
+            expected: "another name; taken:",
+        },
+        Refused {
+            // `widget-id` is also the kebab-case of the next field's wire name.
+            case: "two fields with one flag",
+            edits: &[replace(
+                ORDER,
+                r#"{"wire": "owner", "type": "string","#,
+                r#"{"wire": "owner", "cli": "widget-id", "type": "string","#,
+            )],
+            file: ORDER,
+            path: "$.request.fields[2]",
+            message: "a second field with the flag `--widget-id`",
+            expected: "a `cli` name for one of it and $.request.fields[1]",
+        },
+        Refused {
             case: "a lookup in an unknown endpoint",
             edits: &[replace(
                 ORDER,

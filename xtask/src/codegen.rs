@@ -31,6 +31,8 @@ pub enum Target {
     Models,
     /// `Client` methods and request-builder setters (`nxlink-client`).
     Client,
+    /// The flag tables of `nxlink api` and the commands built on it (`nxlink-cli`).
+    Cli,
 }
 
 /// The targets of this workspace: the real spec into `nxlink-models` and
@@ -49,6 +51,12 @@ pub fn jobs() -> Vec<Job> {
             spec_dir: "spec".into(),
             out_dir: "crates/nxlink-client/src/generated".into(),
             target: Target::Client,
+            settings: Settings::default(),
+        },
+        Job {
+            spec_dir: "spec".into(),
+            out_dir: "crates/nxlink-cli/src/generated".into(),
+            target: Target::Cli,
             settings: Settings::default(),
         },
         Job {
@@ -87,6 +95,7 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
         let emitted = match job.target {
             Target::Models => emit::models(spec, &job.settings)?,
             Target::Client => emit::client(spec, &job.settings)?,
+            Target::Cli => emit::cli(spec)?,
         };
         for (name, contents) in emitted {
             files.insert(job.out_dir.join(name), contents);

@@ -70,17 +70,27 @@ impl CliError {
         Self::new(Exit::Local, message)
     }
 
+    /// The same error, with `hint` after what it says.
+    pub(crate) fn with_hint(mut self, hint: impl std::fmt::Display) -> Self {
+        self.message.push_str(&format!("; hint: {hint}"));
+        self
+    }
+
     /// The error of an API call, with the hint that goes with it.
     pub(crate) fn from_api(error: &ApiCallError) -> Self {
         Self::from_api_hinted(error, None)
     }
 
+    /// A request of the endpoint at `endpoint_path` that breaks the spec, with the flag
+    /// that set the field.
+    pub(crate) fn invalid(endpoint_path: &str, invalid: &nxlink_models::runtime::ValidationError) -> Self {
+        Self::usage(format!("{invalid} (set by {})", flag_of_field(endpoint_path, invalid.field())))
+    }
+
     /// [`Self::from_api`], with `hint` instead of the usual one.
     fn from_api_hinted(error: &ApiCallError, hint_instead: Option<&str>) -> Self {
         match error {
-            ApiCallError::Validation(invalid) => {
-                Self::usage(format!("{invalid} (set by {})", flag_of_field(invalid.field())))
-            }
+            ApiCallError::Validation(invalid) => Self::usage(format!("{invalid} (set by a flag)")),
             // Throttled or failing whatever the body says, and still so after the
             // retries: the server's trouble, not the request's.
             ApiCallError::Api(api) if api.status == 429 || api.status >= 500 => {
@@ -112,10 +122,13 @@ impl CliError {
     /// 404), and for a call with no usable answer when it is another path (perhaps a
     /// proxy's prefix).
     pub(crate) fn from_call(error: &ApiCallError, base_url: &str, endpoint_path: &str) -> Self {
+        if let ApiCallError::Validation(invalid) = error {
+            return Self::invalid(endpoint_path, invalid);
+        }
         let Some((gateway, path)) = split_base_url(base_url) else { return Self::from_api(error) };
         let surely_wrong = std::path::Path::new(endpoint_path).starts_with(path) || path.ends_with(endpoint_path);
         match error {
-            ApiCallError::Validation(_) => Self::from_api(error),
+            ApiCallError::Validation(invalid) => Self::invalid(endpoint_path, invalid),
             ApiCallError::Api(_) if !surely_wrong => Self::from_api(error),
             _ => Self::from_api_hinted(error, Some(&path_hint(gateway, path, endpoint_path, surely_wrong))),
         }
@@ -199,30 +212,21 @@ pub(crate) fn hint(code: ErrorCode) -> Option<&'static str> {
     })
 }
 
-/// The flag that sets a request field, so a validation error points at the command
-/// line rather than at the wire name.
-fn flag_of_field(field: &str) -> &'static str {
-    match field {
-        "taskId" => "--task-id",
-        "startTs" => "--start or --since",
-        "endTs" => "--end",
-        "callId" => "--call-id",
-        "phone" => "--phone",
-        "callResult" => "--result",
-        "userIntent" => "--intent",
-        "pageNumber" => "--page",
-        "pageSize" => "--page-size",
-        "minElapsed" => "--min-elapsed",
-        "maxElapsed" => "--max-elapsed",
-        _ => "a flag",
-    }
+/// The flag that sets the request field at `field` of the endpoint at `endpoint_path`,
+/// from the generated tables, so a validation error points at the command line rather
+/// than at the wire name.
+fn flag_of_field(endpoint_path: &str, field: &str) -> String {
+    crate::generated::ENDPOINTS
+        .iter()
+        .find(|args| args.endpoint.path == endpoint_path)
+        .map_or_else(|| "a flag".to_owned(), |args| args.flag_of(field))
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use nxlink_client::{ApiError, TimeoutKind};
-    use nxlink_models::runtime::ValidationError;
+    use nxlink_models::runtime::{Operation, ValidationError};
 
     use super::*;
 
@@ -277,7 +281,19 @@ mod tests {
         let invalid = ApiCallError::Validation(ValidationError::new("pageSize", "must be between 1 and 1000, got 0"));
         let err = CliError::from_api(&invalid);
         assert_eq!(err.exit, Exit::Usage);
-        assert!(err.to_string().contains("--page-size"), "{err}");
+        // The flag comes from the endpoint's generated table.
+        let path = nxlink_models::QueryCallRecords::ENDPOINT.path;
+        let err = CliError::from_call(&invalid, "https://api.example.com", path);
+        assert_eq!(err.exit, Exit::Usage);
+        assert!(err.to_string().ends_with("(set by --page-size)"), "{err}");
+        let err = CliError::from_call(&invalid, "https://api.example.com", nxlink_models::ListAgents::ENDPOINT.path);
+        assert!(err.to_string().ends_with("(set by --page-size)"), "{err}");
+        let tasks = ApiCallError::Validation(ValidationError::new("taskName", "must not be empty"));
+        let err = CliError::from_call(&tasks, "https://api.example.com", nxlink_models::CreateTask::ENDPOINT.path);
+        assert!(err.to_string().ends_with("(set by --name)"), "{err}");
+        let nested = ApiCallError::Validation(ValidationError::new("list[3].phoneNumber", "must not be empty"));
+        let err = CliError::from_call(&nested, "https://api.example.com", nxlink_models::AppendContacts::ENDPOINT.path);
+        assert!(err.to_string().ends_with("(set by --body)"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `prettyplease`, one file per type so a spec change shows up as a small diff.
 
 mod callbacks;
+mod cli;
 mod client;
 mod enums;
 mod objects;
@@ -16,6 +17,7 @@ use quote::{format_ident, quote};
 
 use crate::spec::model::{FieldDef, FieldType, Spec};
 
+pub use cli::cli;
 pub use client::client;
 
 /// First line of every generated file.

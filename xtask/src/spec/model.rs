@@ -520,6 +520,53 @@ pub struct FieldDef {
     /// argument.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<i64>,
+    /// The `nxlink` flag of a request field, without `--`, when the kebab-case of the
+    /// wire name will not do (a flag older than the generated ones, e.g. `start` for
+    /// `startTs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli: Option<String>,
+}
+
+/// Flags `nxlink` gives every command or the API commands, which no request field's
+/// flag may take: a field whose kebab-case name is one of them gets `field-` before it.
+pub const RESERVED_FLAGS: &[&str] = &[
+    "access-key",
+    "algorithm",
+    "all",
+    "base-url",
+    "body",
+    "concurrency",
+    "demo",
+    "format",
+    "help",
+    "limit",
+    "output",
+    "profile",
+    "quiet",
+    "region",
+    "retries",
+    "secret-file",
+    "secret-stdin",
+    "since",
+    "verbose",
+    "version",
+];
+
+impl FieldDef {
+    /// The `nxlink` flag of this request field, without `--`: its `cli` name, or the
+    /// kebab-case of its wire name (`userTaskId` is `user-task-id`), with `field-` before
+    /// a name the CLI keeps for itself.
+    pub fn flag(&self) -> String {
+        if let Some(name) = &self.cli {
+            return name.clone();
+        }
+        let kebab = heck::ToKebabCase::to_kebab_case(self.wire.as_str());
+        if RESERVED_FLAGS.contains(&kebab.as_str()) {
+            format!("field-{kebab}")
+        } else {
+            kebab
+        }
+    }
 }
 
 /// A field's type.
@@ -597,4 +644,38 @@ pub struct Spec {
     pub objects: BTreeMap<String, ObjectFile>,
     /// Endpoints by operation name, their references resolved.
     pub endpoints: BTreeMap<String, super::resolve::Endpoint>,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn field(json: serde_json::Value) -> FieldDef {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// Bug: a vendor field named like one of the CLI's own flags (`format`) would make
+    /// clap refuse the whole command line at start-up.
+    #[test]
+    fn a_flag_is_the_cli_name_or_the_kebab_case_of_the_wire_name_clear_of_the_cli_own() {
+        let cases = [
+            (serde_json::json!({"wire": "userTaskId", "type": "string", "description": "d"}), "user-task-id"),
+            (serde_json::json!({"wire": "startTs", "cli": "start", "type": "int64", "description": "d"}), "start"),
+            (serde_json::json!({"wire": "format", "type": "string", "description": "d"}), "field-format"),
+            (serde_json::json!({"wire": "all", "type": "bool", "description": "d"}), "field-all"),
+            (
+                serde_json::json!({"wire": "minCallsAnsweredRate", "type": "float64", "description": "d"}),
+                "min-calls-answered-rate",
+            ),
+        ];
+        for (json, flag) in cases {
+            assert_eq!(field(json.clone()).flag(), flag, "{json}");
+        }
+        for reserved in RESERVED_FLAGS {
+            let wire = heck::ToLowerCamelCase::to_lower_camel_case(*reserved);
+            let flag = field(serde_json::json!({"wire": wire, "type": "string", "description": "d"})).flag();
+            assert_eq!(flag, format!("field-{reserved}"));
+        }
+    }
 }

@@ -709,6 +709,43 @@ fn check_exactly_once(
     }
 }
 
+/// The request fields' `nxlink` flags: well formed, none the CLI keeps for itself, each
+/// once.
+fn check_flags(ck: &mut Checker, file: &Path, fields: &[FieldDef]) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, field) in fields.iter().enumerate() {
+        let flag = field.flag();
+        if let Some(name) = &field.cli {
+            let here = format!("$.request.fields[{i}].cli");
+            let well_formed = name.starts_with(|c: char| c.is_ascii_lowercase())
+                && !name.ends_with('-')
+                && !name.contains("--")
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !well_formed {
+                ck.push(
+                    SpecError::new(file, &here, format!("`{name}` is not a flag name"))
+                        .expected("lower-case kebab-case without `--`, such as `start`"),
+                );
+            } else if crate::spec::model::RESERVED_FLAGS.contains(&name.as_str()) {
+                ck.push(
+                    SpecError::new(file, &here, format!("`--{name}` is a flag nxlink keeps for itself"))
+                        .expected(format!("another name; taken: {}", crate::spec::model::RESERVED_FLAGS.join(", "))),
+                );
+            }
+        }
+        if let Some(first) = seen.insert(flag.clone(), i) {
+            ck.push(
+                SpecError::new(
+                    file,
+                    format!("$.request.fields[{i}]"),
+                    format!("a second field with the flag `--{flag}`"),
+                )
+                .expected(format!("a `cli` name for one of it and $.request.fields[{first}]")),
+            );
+        }
+    }
+}
+
 fn check_endpoint(ck: &mut Checker, file: &Path, e: &EndpointFile, types: &TypeTable<'_>) {
     if !e.path.starts_with('/') || e.path.contains(char::is_whitespace) {
         ck.push(
@@ -724,6 +761,7 @@ fn check_endpoint(ck: &mut Checker, file: &Path, e: &EndpointFile, types: &TypeT
         );
     }
     check_fields(ck, file, "$.request.fields", &e.request.fields, types, FieldRole::Request);
+    check_flags(ck, file, &e.request.fields);
     let data = match &e.response.data {
         DataDef::Object(name) => match types.objects.get(name) {
             Some(object) if object.role == ObjectRole::Response => Some(*object),

@@ -213,7 +213,7 @@ fn check_intent(query: &QueryArgs) -> Result<(), CliError> {
 /// Checks the request against the spec before anything is sent, so a bad flag value is
 /// a usage error (exit 2) even when the server is unreachable.
 fn validate(builder: &RequestBuilder<QueryCallRecords>) -> Result<(), CliError> {
-    builder.request().validate().map_err(|invalid| CliError::from_api(&nxlink_client::Error::Validation(invalid)))
+    builder.request().validate().map_err(|invalid| CliError::invalid(QueryCallRecords::ENDPOINT.path, &invalid))
 }
 
 /// Finishes the output: true when everything was written, false when the reader

@@ -1,6 +1,7 @@
 //! The commands, and the setup they share: the client (against the real service or the
 //! embedded demo mock) and the credentials.
 
+mod api;
 mod callbacks;
 mod calls;
 mod contact_file;
@@ -71,6 +72,24 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                 result = listen => result,
             }
         }
+        Command::Api(args) => {
+            if global.secret_stdin && args.body.as_deref().is_some_and(|body| body.as_os_str() == "-") {
+                return Err(CliError::usage(
+                    "--secret-stdin and --body - both read standard input: pass one of them as a file",
+                ));
+            }
+            // A bad flag or body is a usage error before anything connects.
+            let body = api::request(&args)?;
+            let command = async {
+                let (client, _mock) = connect(&global, ClientOptions { concurrency: 4, retries: None }).await?;
+                api::run(&client, args, body).await
+            };
+            tokio::select! {
+                biased;
+                err = crate::signals::received() => Err(err),
+                result = command => result,
+            }
+        }
         Command::Agents(_) | Command::Routes(_) | Command::Tasks(_) | Command::Contacts(_) => {
             let quiet = global.quiet;
             let command = async {
@@ -86,7 +105,11 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                         family::append_contacts(&client, args, quiet).await
                     }
                     Command::Contacts(ContactsCommand::Delete(args)) => family::delete_contact(&client, args).await,
-                    Command::Calls(_) | Command::Enums(_) | Command::Sign(_) | Command::Callbacks(_) => Ok(()),
+                    Command::Calls(_)
+                    | Command::Enums(_)
+                    | Command::Sign(_)
+                    | Command::Callbacks(_)
+                    | Command::Api(_) => Ok(()),
                 }
             };
             tokio::select! {
