@@ -1,33 +1,13 @@
-//! The rest of the AI Agent family, simulated simply: seeded agents and routes, tasks
-//! created and listed, contacts appended and deleted while pending. No dialer yet:
-//! tasks stay at status 1 and contacts stay pending.
-//!
-//! Semantics the client relies on, chosen where the vendor's docs are silent:
-//! - task create answers `data: {"taskId": "..."}` (the docs cut off before the
-//!   response; a task id is what the create page implies) and refuses a `userTaskId`
-//!   already used, so a create sent twice cannot make two tasks;
-//! - append ignores a contact whose `contactId` the task already holds (the docs say
-//!   contact ids are globally unique), so a batch sent twice adds nobody twice;
-//! - delete removes a pending contact, found by `userTaskId` first (it takes priority,
-//!   as documented) or `taskId`; anything else is 20000 naming what was not found.
+//! The simulated account behind the AI Agent family: seeded agents and routes, tasks
+//! and their contacts, where each task's callbacks go, and the dialer's step. The
+//! endpoints that read and change it live in `server/endpoints/`.
 
 use std::collections::{BTreeMap, HashSet};
 
-use nxlink_models::runtime::{JsonValue, Operation};
-use nxlink_models::{
-    Agent, AgentPage, AppendContactsRequest, CreateTaskRequest, DeleteContactRequest, ErrorCode, ListAgentsRequest,
-    ListRoutesRequest, ListTasksRequest, Route, RoutePage, Task, TaskPage, TaskStats, TaskStatus,
-};
+use nxlink_models::{Agent, Route, Task, TaskStats, TaskStatus};
 use serde_json::json;
 
 use crate::dataset::SplitMix64;
-
-/// A refusal: the code and the message of the error envelope.
-pub(crate) type Refusal = (ErrorCode, String);
-
-fn business(message: impl Into<String>) -> Refusal {
-    (ErrorCode::BusinessError, message.into())
-}
 
 /// A contact as the mock keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +19,9 @@ pub struct StoredContact {
     pub name: String,
     /// The number to dial.
     pub phone_number: String,
+    /// The dialing code sent with the contact's batch (`countryCode`), dialed before
+    /// [`phone_number`](Self::phone_number); `None` when the batch had none.
+    pub country_code: Option<String>,
     /// The contact's variables, `(name, value)`, which become the call record's
     /// attributes.
     pub params: Vec<(String, String)>,
@@ -67,21 +50,21 @@ pub(crate) struct Outgoing {
 
 /// The simulated account: agents, routes, tasks and their contacts.
 pub(crate) struct Family {
-    agents: Vec<Agent>,
-    routes: Vec<Route>,
+    pub(crate) agents: Vec<Agent>,
+    pub(crate) routes: Vec<Route>,
     /// Oldest first; listed newest first.
-    tasks: Vec<Task>,
-    contacts: BTreeMap<String, TaskContacts>,
-    hooks: BTreeMap<String, Hooks>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) contacts: BTreeMap<String, TaskContacts>,
+    pub(crate) hooks: BTreeMap<String, Hooks>,
     ids: SplitMix64,
 }
 
 /// A task's contacts in the order they were added, with their ids for the duplicate
 /// check (a scan per contact made a 100,000-contact append quadratic).
 #[derive(Debug, Default)]
-struct TaskContacts {
-    list: Vec<StoredContact>,
-    ids: HashSet<String>,
+pub(crate) struct TaskContacts {
+    pub(crate) list: Vec<StoredContact>,
+    pub(crate) ids: HashSet<String>,
 }
 
 /// The seeded agents: `(autoFlowId, name)`. Names travel as a field the spec does not
@@ -152,7 +135,7 @@ impl Family {
     }
 
     /// A UUID-shaped task id, deterministic for a seed and the order of creates.
-    fn next_task_id(&mut self) -> String {
+    pub(crate) fn next_task_id(&mut self) -> String {
         let (a, b) = (self.ids.next_u64(), self.ids.next_u64());
         format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
@@ -162,172 +145,6 @@ impl Family {
             (b >> 48) | 0x8000,
             b & 0xffff_ffff_ffff
         )
-    }
-
-    pub(crate) fn list_agents(&self, request: &ListAgentsRequest) -> AgentPage {
-        let name = request.name.as_deref().filter(|n| !n.is_empty());
-        let matches: Vec<Agent> = self
-            .agents
-            .iter()
-            .filter(|a| {
-                name.is_none_or(|n| {
-                    a.extra.get("autoFlowName").and_then(JsonValue::as_str).is_some_and(|s| s.contains(n))
-                })
-            })
-            .cloned()
-            .collect();
-        let (total, list) = page(matches, request.page_number, request.page_size);
-        let mut out = AgentPage::default();
-        (out.total, out.page_number, out.page_size, out.list) =
-            (Some(total), Some(request.page_number), Some(request.page_size), list);
-        out
-    }
-
-    pub(crate) fn list_routes(&self, request: &ListRoutesRequest) -> RoutePage {
-        let name = request.route_name.as_deref().filter(|n| !n.is_empty());
-        let matches: Vec<Route> = self
-            .routes
-            .iter()
-            .filter(|r| {
-                name.is_none_or(|n| r.extra.get("routeName").and_then(JsonValue::as_str).is_some_and(|s| s.contains(n)))
-            })
-            .cloned()
-            .collect();
-        let (total, list) = page(matches, request.page_number, request.page_size);
-        let mut out = RoutePage::default();
-        (out.total, out.page_number, out.page_size, out.list) =
-            (Some(total), Some(request.page_number), Some(request.page_size), list);
-        out
-    }
-
-    pub(crate) fn create_task(
-        &mut self,
-        request: &CreateTaskRequest,
-        access_key: &str,
-        now_secs: i64,
-    ) -> Result<JsonValue, Refusal> {
-        if !self.agents.iter().any(|a| a.auto_flow_id == Some(request.auto_flow_id)) {
-            return Err(business(format!("autoFlowId {} is not an agent of this account", request.auto_flow_id)));
-        }
-        if !self.routes.iter().any(|r| r.route_id.as_deref() == Some(request.route_id.as_str())) {
-            return Err(business(format!("routeId `{}` is not a route of this account", request.route_id)));
-        }
-        if let Some(user_task_id) = request.user_task_id.as_deref().filter(|id| !id.is_empty()) {
-            if self.tasks.iter().any(|t| t.user_task_id.as_deref() == Some(user_task_id)) {
-                return Err(business(format!("userTaskId `{user_task_id}` is already used by another task")));
-            }
-        }
-        let task_id = self.next_task_id();
-        let mut task = Task::default();
-        task.id = Some(self.tasks.len() as i64 + 1);
-        task.task_id = Some(task_id.clone());
-        task.user_task_id = request.user_task_id.clone();
-        task.task_name = Some(request.task_name.clone());
-        task.task_desc = request.task_desc.clone();
-        task.task_status = Some(TaskStatus::Ready);
-        task.auto_flow_id = Some(request.auto_flow_id);
-        task.route_id = Some(request.route_id.clone());
-        task.startup_type = Some(request.startup_type);
-        task.task_keep = Some(request.task_keep);
-        task.task_callback_url = request.task_callback_url.clone();
-        task.other = request.other.clone();
-        task.create_ts = Some(now_secs);
-        let mut stats = TaskStats::default();
-        stats.task_id = Some(task_id.clone());
-        stats.total_order_count = Some(0);
-        task.stat_info = Some(stats);
-        self.tasks.push(task);
-        self.contacts.insert(task_id.clone(), TaskContacts::default());
-        let url = |u: &Option<String>| u.clone().filter(|u| !u.is_empty());
-        self.hooks.insert(
-            task_id.clone(),
-            Hooks {
-                access_key: access_key.to_owned(),
-                call_url: url(&request.call_callback_url),
-                task_url: url(&request.task_callback_url),
-            },
-        );
-        Ok(json!({ "taskId": task_id }))
-    }
-
-    pub(crate) fn list_tasks(&self, request: &ListTasksRequest) -> TaskPage {
-        let quantity = |t: &Task| t.stat_info.as_ref().and_then(|s| s.total_order_count).map_or(0, i64::from);
-        let matches: Vec<Task> = self
-            .tasks
-            .iter()
-            .rev()
-            .filter(|t| {
-                let name = request.task_name.as_deref().filter(|n| !n.is_empty());
-                name.is_none_or(|n| t.task_name.as_deref().is_some_and(|tn| tn.contains(n)))
-                    && request.task_status.is_none_or(|s| t.task_status == Some(s))
-                    && request.create_start_ts.is_none_or(|from| t.create_ts.is_some_and(|c| c >= from))
-                    && request.create_end_ts.is_none_or(|to| t.create_ts.is_some_and(|c| c <= to))
-                    && request.min_task_total_quantity.is_none_or(|min| quantity(t) >= min)
-                    && request.max_task_total_quantity.is_none_or(|max| quantity(t) <= max)
-            })
-            .cloned()
-            .collect();
-        let (total, list) = page(matches, request.page_number, request.page_size);
-        let mut out = TaskPage::default();
-        (out.total, out.page_number, out.page_size, out.list) =
-            (Some(total), Some(request.page_number), Some(request.page_size), list);
-        out
-    }
-
-    pub(crate) fn append_contacts(&mut self, request: &AppendContactsRequest) -> Result<JsonValue, Refusal> {
-        let Some(contacts) = self.contacts.get_mut(&request.task_id) else {
-            return Err(business(format!("taskId `{}` is not a task of this account", request.task_id)));
-        };
-        let mut added = 0_i32;
-        for contact in &request.list {
-            if !contacts.ids.insert(contact.contact_id.clone()) {
-                continue;
-            }
-            contacts.list.push(StoredContact {
-                contact_id: contact.contact_id.clone(),
-                name: contact.name.clone(),
-                phone_number: contact.phone_number.clone(),
-                params: contact.params.iter().map(|p| (p.name.clone(), p.value.clone().unwrap_or_default())).collect(),
-                dialed: false,
-            });
-            added += 1;
-        }
-        if let Some(stats) = self.task_mut(&request.task_id).and_then(|t| t.stat_info.as_mut()) {
-            stats.total_order_count = Some(stats.total_order_count.unwrap_or(0) + added);
-        }
-        Ok(JsonValue::Null)
-    }
-
-    pub(crate) fn delete_contact(&mut self, request: &DeleteContactRequest) -> Result<JsonValue, Refusal> {
-        let by_user = request.user_task_id.as_deref().filter(|id| !id.is_empty());
-        let task = match by_user {
-            Some(user_task_id) => self.tasks.iter().find(|t| t.user_task_id.as_deref() == Some(user_task_id)),
-            None => self.tasks.iter().find(|t| t.task_id.as_deref() == request.task_id.as_deref()),
-        };
-        let Some(task_id) = task.and_then(|t| t.task_id.clone()) else {
-            return Err(business(match by_user {
-                Some(id) => format!("userTaskId `{id}` is not a task of this account"),
-                None => format!("taskId `{}` is not a task of this account", request.task_id.as_deref().unwrap_or("")),
-            }));
-        };
-        let contacts = self.contacts.entry(task_id.clone()).or_default();
-        match contacts.list.iter().position(|c| c.contact_id == request.contact_id) {
-            Some(at) if !contacts.list[at].dialed => {
-                contacts.list.remove(at);
-                contacts.ids.remove(&request.contact_id);
-            }
-            Some(_) => {
-                return Err(business(format!(
-                    "contact `{}` was dialed: only pending contacts can be deleted",
-                    request.contact_id
-                )))
-            }
-            None => return Err(business(format!("contactId `{}` is not in task `{task_id}`", request.contact_id))),
-        }
-        if let Some(stats) = self.task_mut(&task_id).and_then(|t| t.stat_info.as_mut()) {
-            stats.total_order_count = Some(stats.total_order_count.unwrap_or(1).saturating_sub(1));
-        }
-        Ok(JsonValue::Null)
     }
 
     /// One dialer step: the next pending contact of every task that is ready or in
@@ -385,7 +202,7 @@ impl Family {
         Some((hooks.access_key.clone(), hooks.call_url.clone()?))
     }
 
-    fn task_mut(&mut self, task_id: &str) -> Option<&mut Task> {
+    pub(crate) fn task_mut(&mut self, task_id: &str) -> Option<&mut Task> {
         self.tasks.iter_mut().find(|t| t.task_id.as_deref() == Some(task_id))
     }
 
@@ -398,17 +215,4 @@ impl Family {
     pub(crate) fn contacts(&self, task_id: &str) -> Vec<StoredContact> {
         self.contacts.get(task_id).map(|c| c.list.clone()).unwrap_or_default()
     }
-}
-
-/// The page of `items` that `page_number` and `page_size` select, and the total.
-fn page<T>(items: Vec<T>, page_number: i32, page_size: i32) -> (i64, Vec<T>) {
-    let total = items.len() as i64;
-    let size = usize::try_from(page_size.max(1)).unwrap_or(1);
-    let skip = usize::try_from(page_number.max(1) - 1).unwrap_or(0).saturating_mul(size);
-    (total, items.into_iter().skip(skip).take(size).collect())
-}
-
-/// True when `endpoint` is the endpoint of `Op`.
-pub(crate) fn is<Op: Operation>(endpoint: &nxlink_models::runtime::Endpoint) -> bool {
-    endpoint.path == Op::ENDPOINT.path
 }

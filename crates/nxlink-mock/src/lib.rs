@@ -1,7 +1,9 @@
 //! A faithful local NXLink server, for tests, demos and benchmarks.
 //!
 //! It serves **Query Call Records** (`POST /openapi/aiagent/call/list`) the way the
-//! vendor documents it, on `127.0.0.1`, in-process or as the `nxlink-mock` binary:
+//! vendor documents it, and the rest of the AI Agent family simply (agents, routes,
+//! tasks, contacts, a dialer and its callbacks; see [`SIMULATED`]), on `127.0.0.1`,
+//! in-process or as the `nxlink-mock` binary:
 //!
 //! - **Authentication** with [`nxlink_auth::Verifier`]: a missing common header is
 //!   1001; `bizType` other than `100` or `action` other than `nxai` is 1002; a wrong
@@ -20,6 +22,11 @@
 //!   seconds, on **`createTs`** (the documented timestamp the mock filters on);
 //!   `callId` exact; `phone` exact on `calleePhone`; `callResult` by code; `userIntent`
 //!   exact; `minElapsed` / `maxElapsed` inclusive on `callElapsed`. `""` means unset.
+//! - **Only what it simulates**: each endpoint in [`SIMULATED`] honours a list of
+//!   request fields ([`SimulatedEndpoint::honoured`]); a request that sets any other
+//!   field, known to the spec or not, is 20000 naming the field, the endpoint and what
+//!   is honoured, never answered as if the field were not there. An endpoint of the
+//!   spec that the mock does not simulate is 20000 "not simulated by nxlink-mock".
 //! - **Paging**: page `N` holds matches `(N-1)*pageSize .. N*pageSize`, newest first;
 //!   `total` counts all matches; a page past the end has an empty list. A body that
 //!   does not decode, a missing `taskId`, `pageNumber < 1` or `pageSize` outside
@@ -85,11 +92,11 @@ pub use dataset::{
 };
 pub use family::{StoredContact, SEEDED_AGENTS, SEEDED_ROUTES};
 pub use faults::{Delivery, Fault, Faults};
-pub use query::{matches, page, unsupported, HONOURED};
+pub use query::{matches, page};
 pub use quirks::{new_call_result, new_call_status};
 pub use server::{
-    MockHandle, MockServer, MockServerBuilder, Outcome, RecordedRequest, DEFAULT_RECORDS, DEFAULT_REQUEST_LOG_CAPACITY,
-    MAX_LIVE_PER_REQUEST,
+    MockHandle, MockServer, MockServerBuilder, Outcome, RecordedRequest, SimulatedEndpoint, DEFAULT_RECORDS,
+    DEFAULT_REQUEST_LOG_CAPACITY, MAX_LIVE_PER_REQUEST, SIMULATED,
 };
 
 /// Access key of the demo pair every server accepts unless told otherwise

@@ -46,42 +46,12 @@ pub fn page<'a>(request: &QueryCallRecordsRequest, candidates: impl Iterator<Ite
     page_of_matches(request, candidates.filter(|record| matches(request, record)))
 }
 
-/// The request fields this mock honours: paging and the filters [`matches()`] applies.
-/// A field the spec adds is not in it until the query simulates it: such a request is
-/// refused ([`unsupported`]), never answered as if the filter were not there
-/// (`tests/query.rs` checks this list against the generated request).
-pub const HONOURED: &[&str] = &[
-    "taskId",
-    "startTs",
-    "endTs",
-    "callId",
-    "phone",
-    "callResult",
-    "userIntent",
-    "pageNumber",
-    "pageSize",
-    "minElapsed",
-    "maxElapsed",
-];
-
-/// The fields `request` sets: what its JSON holds (unset fields and empty strings are
-/// left out of a request's JSON), unknown ones included.
-fn set_fields(request: &QueryCallRecordsRequest) -> Vec<String> {
-    match serde_json::to_value(request) {
-        Ok(serde_json::Value::Object(fields)) => fields.into_iter().map(|(name, _)| name).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// The first field `request` sets that this mock does not simulate.
-pub fn unsupported(request: &QueryCallRecordsRequest) -> Option<String> {
-    set_fields(request).into_iter().find(|field| !HONOURED.contains(&field.as_str()))
-}
-
 /// True when `request` sets nothing but the task and paging, whatever fields the
 /// request type has: a field the spec adds defeats this fast path by itself.
 fn only_task_filter(request: &QueryCallRecordsRequest) -> bool {
-    set_fields(request).iter().all(|field| matches!(field.as_str(), "taskId" | "pageNumber" | "pageSize"))
+    crate::server::simulate::set_fields(request)
+        .iter()
+        .all(|field| matches!(field.as_str(), "taskId" | "pageNumber" | "pageSize"))
 }
 
 /// Pages `matching` (all of which match), cloning only the records on the page.

@@ -199,3 +199,38 @@ async fn only_a_pending_contact_is_deleted_found_by_user_task_id_first() {
     call::<AppendContacts>(&server, json!({ "taskId": task, "list": [contact(&pending[0], "Back")] })).await;
     assert!(server.handle().contacts(&task).iter().any(|c| c.contact_id == pending[0] && c.name == "Back"));
 }
+
+#[tokio::test]
+async fn the_country_code_is_kept_with_each_contact_and_dialed_before_its_number() {
+    let server = mock().await;
+    let (_, _, task) = create(&server, "Codes", None).await;
+    let task = task.unwrap();
+    let with_code = json!({ "taskId": task, "countryCode": "86", "list": [contact("cc-1", "A")] });
+    let without = json!({ "taskId": task, "list": [contact("cc-2", "B")] });
+    for body in [with_code, without] {
+        assert_eq!(call::<AppendContacts>(&server, body).await.0, 0);
+    }
+    let codes: Vec<Option<String>> = server.handle().contacts(&task).into_iter().map(|c| c.country_code).collect();
+    assert_eq!(codes, [Some("86".to_owned()), None]);
+    let records = tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let records: Vec<_> = server
+                .handle()
+                .inserted()
+                .into_iter()
+                .filter(|r| r.task_id.as_deref() == Some(task.as_str()))
+                .collect();
+            if records.len() == 2 {
+                return records;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the dialer dials both contacts");
+    for record in records {
+        let callee = record.callee_phone.clone().unwrap();
+        let expected = if record.contact_id.as_deref() == Some("cc-1") { format!("86{callee}") } else { callee };
+        assert_eq!(record.real_phone, Some(expected), "{:?}", record.contact_id);
+    }
+}

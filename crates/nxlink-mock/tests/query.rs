@@ -263,21 +263,15 @@ async fn paging_by_position_agrees_with_the_filtering_scan() {
     }
 }
 
-#[test]
-fn every_request_field_of_the_spec_is_honoured_by_the_query() {
-    // A field the spec adds fails here, by name, until the mock simulates it.
-    let missing: Vec<&str> = nxlink_models::QueryCallRecordsRequest::FIELDS
-        .iter()
-        .copied()
-        .filter(|field| !nxlink_mock::HONOURED.contains(field))
-        .collect();
-    assert!(missing.is_empty(), "request fields the mock ignores: {missing:?}");
-}
-
-#[test]
-fn a_field_the_mock_does_not_simulate_is_refused_not_ignored() {
-    let request = nxlink_models::QueryCallRecordsRequest::new("t").extra_field("newFilter", 7);
-    assert_eq!(nxlink_mock::unsupported(&request).as_deref(), Some("newFilter"));
-    let plain = nxlink_models::QueryCallRecordsRequest::new("t").call_id("x");
-    assert_eq!(nxlink_mock::unsupported(&plain), None);
+#[tokio::test]
+async fn a_filter_the_query_does_not_simulate_is_refused_not_ignored() {
+    let server = server().await;
+    let request = nxlink_models::QueryCallRecordsRequest::new(DEMO_TASK_ID).extra_field("newFilter", 7);
+    let (code, message) = Call::new(serde_json::to_vec(&request).unwrap()).code(server.base_url()).await;
+    assert_eq!(code, 20000);
+    assert!(message.starts_with("QueryCallRecords: filter `newFilter` is not simulated by nxlink-mock"), "{message}");
+    assert!(message.contains("taskId, startTs"), "lists what is honoured: {message}");
+    let plain = nxlink_models::QueryCallRecordsRequest::new(DEMO_TASK_ID).call_id("x");
+    let (code, message) = Call::new(serde_json::to_vec(&plain).unwrap()).code(server.base_url()).await;
+    assert_eq!(code, 0, "{message}");
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use http::header;
 use nxlink_auth::{Clock, Credentials};
 
-use super::{lock, write, Shared};
+use super::state::{lock, write, Shared};
 
 type Outbox = tokio::sync::mpsc::UnboundedReceiver<(tokio::time::Instant, Vec<crate::family::Outgoing>)>;
 
@@ -60,7 +60,8 @@ impl Shared {
             inserted.dialed += 1;
             record.contact_id = Some(contact.contact_id);
             record.callee_phone = Some(contact.phone_number.clone());
-            record.real_phone = Some(contact.phone_number.clone());
+            // The number dialed: the batch's dialing code, then the contact's number.
+            record.real_phone = Some(format!("{}{}", contact.country_code.unwrap_or_default(), contact.phone_number));
             let mut attributes = Vec::new();
             for (key, value, name) in
                 [("sys.name", contact.name.clone(), "Name"), ("sys.phoneNumber", contact.phone_number, "Phone Number")]

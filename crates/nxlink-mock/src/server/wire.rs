@@ -1,7 +1,6 @@
-//! How answers go on the wire: envelopes and trace ids, the `Date` header, the request
-//! log, and the faults (an error page, a dropped connection, a body cut in half).
+//! How answers go on the wire: the `Date` header, and the faults (an error page, a
+//! dropped connection, a body cut in half).
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, UNIX_EPOCH};
 
 use axum::body::Body;
@@ -10,25 +9,10 @@ use bytes::Bytes;
 use http::{header, HeaderValue, StatusCode};
 use nxlink_auth::Clock;
 
-use super::{lock, Answer, RecordedRequest, Shared};
+use super::envelope::Answer;
+use super::state::Shared;
 
 impl Shared {
-    pub(super) fn trace_id(&self) -> String {
-        let n = self.answers.fetch_add(1, Ordering::Relaxed);
-        format!("{:016x}{:016x}", self.instance, n)
-    }
-
-    pub(super) fn record(&self, request: RecordedRequest) {
-        if self.log_capacity == 0 {
-            return;
-        }
-        let mut log = lock(&self.log);
-        while log.len() >= self.log_capacity {
-            log.pop_front();
-        }
-        log.push_back(request);
-    }
-
     /// A response with the `Date` header of the server clock.
     pub(super) fn respond(&self, status: StatusCode, content_type: Option<&'static str>, body: Body) -> Response {
         let mut response = Response::new(body);
