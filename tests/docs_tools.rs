@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use xtask::docs;
 use xtask::emit::{self, Settings};
+use xtask::spec::model::FieldType;
 
 /// A copy of `spec/` in a fresh temporary folder.
 struct Scratch {
@@ -60,35 +61,150 @@ fn edit(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-/// The stored page with one change of every kind the tool knows.
-fn edited_page() -> String {
-    let mut page = stored_page();
+fn spec() -> xtask::spec::Spec {
+    xtask::spec::load_dir(&nxlink_tests::root().join("spec")).unwrap()
+}
+
+/// `base`, or `base2`, `base3`, ... : the first not in `taken`.
+fn fresh(base: &str, taken: &[&str]) -> String {
+    (1..)
+        .map(|n| if n == 1 { base.to_owned() } else { format!("{base}{n}") })
+        .find(|n| !taken.contains(&n.as_str()))
+        .unwrap()
+}
+
+/// A table row as the stored page writes it: a cell per line, `| ` before the first.
+fn row_lines(cells: &[String]) -> Vec<String> {
+    cells.iter().enumerate().map(|(i, c)| if i == 0 { format!("| {c} |") } else { format!("{c} |") }).collect()
+}
+
+/// The stored page with one change of every kind the tool knows, and what each should
+/// come to. Rows are chosen by what the page and the spec hold (a table's last row, the
+/// first `Integer` record field, one past the largest code), not by name, so this keeps
+/// testing the tool after the vendor's docs change and the stored page with them.
+struct EditedPage {
+    text: String,
+    /// The lines `docs diff` must print, and only these.
+    expected: Vec<String>,
+    request_field: (String, serde_json::Value),
+    added_record: String,
+    removed_record: String,
+    described_record: (String, String),
+    retyped_record: String,
+    /// (the enum's Rust name, the new variant's name)
+    values: Vec<(String, String)>,
+    gateway: String,
+}
+
+fn edited_page() -> EditedPage {
+    let text = stored_page();
+    let page = xtask::docs::page::parse(&text).unwrap();
+    let spec = spec();
+    let endpoint = xtask::docs::diff::endpoint_of(&spec, &page).unwrap();
+    let pagination = endpoint.pagination.as_ref().unwrap();
+    let record = &pagination.item;
+    let lines: Vec<&str> = text.lines().collect();
+    // (first line of a row, its line count, the lines in its place), applied bottom up.
+    let mut edits: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    let after =
+        |row: &xtask::docs::page::Row, cells: Vec<String>| (row.line - 1 + row.cells.len(), 0, row_lines(&cells));
+    let replace = |row: &xtask::docs::page::Row, cells: Vec<String>| (row.line - 1, row.cells.len(), row_lines(&cells));
+    let mut expected = Vec::new();
+
     // A region's gateway moves.
-    page = edit(
-        &page,
-        "https://app.nxlink.ai |\nhttps://api-hk.nxlink.ai |",
-        "https://app.nxlink.ai |\nhttps://api-hk2.nxlink.ai |",
-    );
-    // A new request field, after maxElapsed.
-    page = edit(&page, "| maxElapsed |\nLong |\nNo |\n300 |\nMaximum call duration (seconds) |", "| maxElapsed |\nLong |\nNo |\n300 |\nMaximum call duration (seconds) |\n| minTurns |\nInteger |\nNo |\n2 |\nMinimum dialogue turns |");
-    // A new record field, a removed one, a changed description, a changed type.
-    page = edit(
-        &page,
-        "| autoFlowName |\nString |\nAI agent name |",
-        "| autoFlowName |\nString |\nAI agent name |\n| sentiment |\nString |\nCaller sentiment |",
-    );
-    page = edit(&page, "| sipAddr |\nString |\nSIP address |\n", "");
-    page = edit(&page, "Ring time duration |", "Ringing duration |");
-    page = edit(&page, "| turnTime |\nInteger |", "| turnTime |\nLong |");
-    // A new value in each enum table, and a new error code.
-    page = edit(
-        &page,
-        "| 29 |\nLine Service Unavailable |",
-        "| 29 |\nLine Service Unavailable |\n| 30 |\nCallback Scheduled |",
-    );
-    page = edit(&page, "| 21 |\nSystem Exception |", "| 21 |\nSystem Exception |\n| 22 |\nVoicemail Reached |");
-    page = edit(&page, "| 20000 |\nBusiness Error |", "| 20000 |\nBusiness Error |\n| 20001 |\nRate Limited |");
-    page
+    let regions = page.table("Service Endpoints").unwrap();
+    let region = &regions.rows[0];
+    let gateway = "https://api-moved.nxlink.ai".to_owned();
+    let mut moved = region.cells.clone();
+    moved[3] = gateway.clone();
+    edits.push(replace(region, moved));
+    expected.push(format!("region {}: gateway changed: spec {}, page {gateway}", region.cell(0), region.cell(3)));
+
+    // A new request field, after the last.
+    let body = page.table("Body Parameters").unwrap();
+    let taken: Vec<&str> = endpoint.request.fields.iter().map(|f| f.wire.as_str()).collect();
+    let wire = fresh("minTurns", &taken);
+    let last = body.rows.last().unwrap();
+    let cells = [wire.as_str(), "Integer", "No", "2", "Minimum dialogue turns"].map(str::to_owned).to_vec();
+    edits.push(after(last, cells));
+    expected.push(format!(
+        "request field `{wire}` ({}): added on the page, type Integer, required no, \"Minimum dialogue turns\"",
+        endpoint.request.name
+    ));
+    let request_field = (wire, serde_json::json!(2));
+
+    // In the record's table: a new field after the last, a removed one, a changed
+    // description, a changed type; none of them the item id paging needs.
+    let table = page.tables.iter().find(|t| t.heading == record.description).unwrap();
+    let owner = &record.name;
+    let field = |row: &xtask::docs::page::Row| record.fields.iter().find(|f| f.wire == row.cell(0)).unwrap();
+    let (last, others) = table.rows.split_last().unwrap();
+    let others: Vec<_> = others.iter().filter(|r| r.cell(0) != pagination.item_id.wire).collect();
+    let taken: Vec<&str> = record.fields.iter().map(|f| f.wire.as_str()).collect();
+    let added_record = fresh("sentiment", &taken);
+    edits.push(after(last, [added_record.as_str(), "String", "Caller sentiment"].map(str::to_owned).to_vec()));
+    expected
+        .push(format!("record field `{added_record}` ({owner}): added on the page, type String, \"Caller sentiment\""));
+    let strings: Vec<_> = others.iter().filter(|r| field(r).ty == FieldType::String).collect();
+    let (removed, described) = (strings[strings.len() - 1], strings[0]);
+    edits.push(replace(removed, vec![]));
+    expected.push(format!("record field `{}` ({owner}): removed from the page", removed.cell(0)));
+    let reworded = format!("{} (reworded)", described.cell(2));
+    let mut cells = described.cells.clone();
+    cells[2] = reworded.clone();
+    edits.push(replace(described, cells));
+    expected.push(format!(
+        "record field `{}` ({owner}): description changed: spec {:?}, page {reworded:?}",
+        described.cell(0),
+        described.cell(2)
+    ));
+    let retyped = others.iter().find(|r| field(r).ty == FieldType::Int32).unwrap();
+    let mut cells = retyped.cells.clone();
+    cells[1] = "Long".to_owned();
+    edits.push(replace(retyped, cells));
+    expected.push(format!("record field `{}` ({owner}): type changed: spec Integer, page Long", retyped.cell(0)));
+
+    // A new value in each enum table and a new error code, one past the largest.
+    let mut values = Vec::new();
+    let tables = page.tables.iter().filter(|t| t.heading.ends_with(") Reference") || t.heading == "Error Codes");
+    for (n, table) in tables.enumerate() {
+        let description =
+            ["Callback Scheduled", "Voicemail Reached", "Rate Limited"].get(n).copied().unwrap_or("Brand New");
+        let (label, e) = match table.heading.rsplit_once('(') {
+            Some((_, wire)) if table.heading != "Error Codes" => {
+                let wire = wire.trim_end_matches(") Reference");
+                (wire.to_owned(), spec.enums.values().find(|e| e.wire == wire).unwrap())
+            }
+            _ => ("error code".to_owned(), &spec.enums[&spec.service.error_codes]),
+        };
+        let value = table.rows.iter().filter_map(|r| r.cell(0).parse::<i64>().ok()).max().unwrap() + 1;
+        edits.push(after(table.rows.last().unwrap(), vec![value.to_string(), description.to_owned()]));
+        expected.push(format!("{label} {value}: added on the page, {description:?}"));
+        let taken: Vec<String> = e.values.iter().map(|v| v.name.clone()).collect();
+        values.push((e.name.clone(), xtask::docs::apply::variant_name(description, value, &taken)));
+    }
+    assert!(values.len() > 1 && values.iter().any(|(e, _)| *e == spec.service.error_codes), "{values:?}");
+
+    edits.sort_by_key(|(at, _, _)| std::cmp::Reverse(*at));
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    for (at, remove, insert) in edits {
+        out.splice(at..at + remove, insert);
+    }
+    let mut text = out.join("\n");
+    if stored_page().ends_with('\n') {
+        text.push('\n');
+    }
+    EditedPage {
+        text,
+        expected,
+        request_field,
+        added_record,
+        removed_record: removed.cell(0).to_owned(),
+        described_record: (described.cell(0).to_owned(), reworded),
+        retyped_record: retyped.cell(0).to_owned(),
+        values,
+        gateway,
+    }
 }
 
 #[test]
@@ -97,48 +213,58 @@ fn the_stored_page_and_the_spec_agree() {
     assert_eq!(docs::diff(&root.join("tests/data/query-call-records.txt"), &root.join("spec")).unwrap(), []);
 }
 
+/// The generated line after `#[wire("<wire>"` in `code`, if the field is there.
+fn field_line<'a>(code: &'a str, wire: &str) -> Option<&'a str> {
+    let mut lines = code.lines();
+    lines.find(|l| l.trim_start().starts_with(&format!("#[wire({wire:?}")))?;
+    lines.next()
+}
+
 #[test]
 fn every_kind_of_change_is_named_then_applied_and_generated() {
     let scratch = Scratch::new("every");
-    let page = scratch.page(&edited_page());
+    let edited = edited_page();
+    let page = scratch.page(&edited.text);
     let lines: Vec<String> = docs::diff(&page, &scratch.spec()).unwrap().iter().map(ToString::to_string).collect();
-    let expected = [
-        "region APAC: gateway changed: spec https://api-hk.nxlink.ai, page https://api-hk2.nxlink.ai",
-        "request field `minTurns` (QueryCallRecordsRequest): added on the page, type Integer, required no, \"Minimum dialogue turns\"",
-        "record field `callRingTime` (CallRecord): description changed: spec \"Ring time duration\", page \"Ringing duration\"",
-        "record field `turnTime` (CallRecord): type changed: spec Integer, page Long",
-        "record field `sentiment` (CallRecord): added on the page, type String, \"Caller sentiment\"",
-        "record field `sipAddr` (CallRecord): removed from the page",
-        "callStatus 30: added on the page, \"Callback Scheduled\"",
-        "callResult 22: added on the page, \"Voicemail Reached\"",
-        "error code 20001: added on the page, \"Rate Limited\"",
-    ];
-    for line in expected {
+    for line in &edited.expected {
         assert!(lines.iter().any(|l| l == line), "missing: {line}\ngot:\n{}", lines.join("\n"));
     }
-    assert_eq!(lines.len(), expected.len(), "only these:\n{}", lines.join("\n"));
+    assert_eq!(lines.len(), edited.expected.len(), "only these:\n{}", lines.join("\n"));
 
     let applied = docs::apply(&page, &scratch.spec(), Some(&scratch.dir)).unwrap();
     assert!(applied.skipped.is_empty(), "{:?}", applied.skipped);
-    assert_eq!(applied.done.len(), expected.len());
+    assert_eq!(applied.done.len(), edited.expected.len());
     assert_eq!(docs::diff(&page, &scratch.spec()).unwrap(), [], "after apply the spec says what the page says");
     // The page is stored where the conformance test reads it.
     let stored = std::fs::read_to_string(scratch.dir.join("tests/data/query-call-records.txt")).unwrap();
-    assert_eq!(stored, edited_page());
+    assert_eq!(stored, edited.text);
 
     // The generated code carries every change.
     let spec = xtask::spec::load_dir(&scratch.spec()).unwrap();
+    let endpoint = xtask::docs::diff::endpoint_of(&spec, &xtask::docs::page::parse(&edited.text).unwrap()).unwrap();
+    let (wire, example) = &edited.request_field;
+    let field = endpoint.request.fields.iter().find(|f| &f.wire == wire).unwrap();
+    assert_eq!(field.example.as_ref(), Some(example), "the page's example is the new field's");
     let files = emit::models(&spec, &Settings::default()).unwrap();
-    let record = &files["call_record.rs"];
-    assert!(record.contains("pub sentiment: Option<String>"), "new field");
-    assert!(!record.contains("pub sip_addr"), "removed field");
-    assert!(record.contains("pub turn_time: Option<i64>"), "changed type");
-    assert!(record.contains("Ringing duration"), "changed description");
-    assert!(files["call_status.rs"].contains("CallbackScheduled"), "new callStatus value");
-    assert!(files["call_result.rs"].contains("VoicemailReached"), "new callResult value");
-    assert!(files["error_code.rs"].contains("RateLimited"), "new error code");
-    assert!(files["query_call_records.rs"].contains("pub min_turns: Option<i32>"), "new request field");
-    assert!(files["service.rs"].contains("https://api-hk2.nxlink.ai"), "new gateway");
+    let file_of = |item: &str| {
+        files
+            .values()
+            .find(|code| code.contains(&format!("pub struct {item} ")) || code.contains(&format!("pub enum {item} ")))
+            .unwrap()
+    };
+    let record = file_of(&endpoint.pagination.as_ref().unwrap().item.name);
+    assert!(field_line(record, &edited.added_record).is_some_and(|l| l.contains("Option<String>")), "new field");
+    assert!(field_line(record, &edited.removed_record).is_none(), "removed field");
+    assert!(field_line(record, &edited.retyped_record).is_some_and(|l| l.contains("Option<i64>")), "changed type");
+    assert!(record.contains(&edited.described_record.1), "changed description");
+    for (name, variant) in &edited.values {
+        assert!(file_of(name).contains(&format!("    {variant},")), "new value {variant} of {name}");
+    }
+    assert!(
+        field_line(file_of(&endpoint.request.name), wire).is_some_and(|l| l.contains("Option<i32>")),
+        "new request field"
+    );
+    assert!(files.values().any(|code| code.contains(&edited.gateway)), "new gateway");
 }
 
 #[test]
@@ -204,6 +330,9 @@ enum Lands {
 fn every_table_and_every_change_kind_is_named_then_applied_or_left_by_hand() {
     let text = stored_page();
     let page = xtask::docs::page::parse(&text).unwrap();
+    // The item id paging needs: removing it leaves a spec that does not validate.
+    let spec = spec();
+    let item_id = &xtask::docs::diff::endpoint_of(&spec, &page).unwrap().pagination.as_ref().unwrap().item_id.wire;
     let lines: Vec<&str> = text.lines().collect();
     // The text with the lines of `row` replaced by `with` (a row's cells sit one per line).
     let replace_row = |row: &xtask::docs::page::Row, with: Vec<String>| -> String {
@@ -247,7 +376,7 @@ fn every_table_and_every_change_kind_is_named_then_applied_or_left_by_hand() {
                 Kind::Fields { label: "record field", lands: Lands::Applied, ty: 1, required: None, description: 2 },
             ),
             h if h.contains(" Element (") => (
-                1,
+                (1..table.rows.len()).find(|i| table.rows[*i].cell(0) != item_id).unwrap(),
                 Kind::Fields { label: "record field", lands: Lands::Applied, ty: 1, required: None, description: 2 },
             ),
             "Error Codes" => (1, Kind::Values { label: "error code".to_owned() }),
@@ -283,12 +412,14 @@ fn every_table_and_every_change_kind_is_named_then_applied_or_left_by_hand() {
                 }
             }
             Kind::Values { label } => {
+                // A code no row of the table has: one past the largest.
+                let new = table.rows.iter().filter_map(|r| r.cell(0).parse::<i64>().ok()).max().unwrap() + 1;
                 let mut added = row.cells.clone();
-                added[0] = "29999".to_owned();
+                added[0] = new.to_string();
                 added[1] = "Something New".to_owned();
                 let mut both = as_lines(&row.cells);
                 both.extend(as_lines(&added));
-                cases.push((replace_row(row, both), format!("{label} 29999: added on the page"), Lands::Applied));
+                cases.push((replace_row(row, both), format!("{label} {new}: added on the page"), Lands::Applied));
                 cases.push((replace_row(row, vec![]), format!("{label} {key}: removed from the page"), Lands::Applied));
                 let mut described = row.cells.clone();
                 described[1] = format!("{} (reworded)", row.cell(1));

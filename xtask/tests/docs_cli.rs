@@ -29,6 +29,42 @@ fn checkout(name: &str) -> PathBuf {
     dir
 }
 
+/// `page` with `lines` inserted before line `at` (0-based).
+fn insert_lines(page: &str, at: usize, lines: &[String]) -> String {
+    let mut out: Vec<String> = page.lines().map(str::to_owned).collect();
+    out.splice(at..at, lines.iter().cloned());
+    out.join("\n") + if page.ends_with('\n') { "\n" } else { "" }
+}
+
+/// `page` with a new error code after the last row of its Error Codes table: one past
+/// the largest, so it is new whatever codes the vendor documents.
+fn with_new_error_code(page: &str) -> (String, i64) {
+    let parsed = xtask::docs::page::parse(page).unwrap();
+    let table = parsed.tables.iter().find(|t| t.heading == "Error Codes").unwrap();
+    let code = table.rows.iter().filter_map(|r| r.cell(0).parse::<i64>().ok()).max().unwrap() + 1;
+    let last = table.rows.last().unwrap();
+    let row = [format!("| {code} |"), "Rate Limited |".to_owned()];
+    (insert_lines(page, last.line - 1 + last.cells.len(), &row), code)
+}
+
+/// `page` with the description of a field of the paged endpoint's item (the call
+/// record) reworded, and that field's wire name and new description.
+fn with_reworded_record_field(dir: &Path, page: &str) -> (String, String, String) {
+    let parsed = xtask::docs::page::parse(page).unwrap();
+    let spec = xtask::spec::load_dir(&dir.join("spec")).unwrap();
+    let endpoint = xtask::docs::diff::endpoint_of(&spec, &parsed).unwrap();
+    let item = &endpoint.pagination.as_ref().unwrap().item;
+    let table = parsed.tables.iter().find(|t| t.heading == item.description).unwrap();
+    let row = &table.rows[table.rows.len() / 2];
+    let reworded = format!("{} (reworded)", row.cell(2));
+    let mut lines: Vec<String> = page.lines().map(str::to_owned).collect();
+    let at = row.line - 1 + 2; // one cell per line: field, type, description
+    assert_eq!(lines[at], format!("{} |", row.cell(2)));
+    lines[at] = format!("{reworded} |");
+    let text = lines.join("\n") + if page.ends_with('\n') { "\n" } else { "" };
+    (text, row.cell(0).to_owned(), reworded)
+}
+
 fn xtask(checkout: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
@@ -46,26 +82,26 @@ fn diff_exits_0_1_or_2_and_apply_brings_it_to_0() {
     let same = xtask(&dir, &["docs", "diff", page_arg]);
     assert_eq!(same.status.code(), Some(0), "{}", String::from_utf8_lossy(&same.stderr));
 
-    let edited = std::fs::read_to_string(&page).unwrap().replacen(
-        "| 20000 |\nBusiness Error |",
-        "| 20000 |\nBusiness Error |\n| 20001 |\nRate Limited |",
-        1,
-    );
+    let (edited, code) = with_new_error_code(&std::fs::read_to_string(&page).unwrap());
     let new_page = dir.join("new.txt");
     std::fs::write(&new_page, edited).unwrap();
     let new_arg = new_page.to_str().unwrap();
     let differs = xtask(&dir, &["docs", "diff", new_arg]);
     assert_eq!(differs.status.code(), Some(1));
-    assert_eq!(String::from_utf8(differs.stdout).unwrap(), "error code 20001: added on the page, \"Rate Limited\"\n");
+    assert_eq!(
+        String::from_utf8(differs.stdout).unwrap(),
+        format!("error code {code}: added on the page, \"Rate Limited\"\n")
+    );
 
     let apply = xtask(&dir, &["docs", "apply", new_arg]);
     assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
-    assert!(String::from_utf8(apply.stdout).unwrap().starts_with("applied: error code 20001"));
+    assert!(String::from_utf8(apply.stdout).unwrap().starts_with(&format!("applied: error code {code}")));
     // The copy's spec changed, not this checkout's.
-    assert!(std::fs::read_to_string(dir.join("spec/enums/error_code.json")).unwrap().contains("RateLimited"));
+    let new_value = format!("\"value\": {code}");
+    assert!(std::fs::read_to_string(dir.join("spec/enums/error_code.json")).unwrap().contains(&new_value));
     assert!(!std::fs::read_to_string(xtask::codegen::workspace_root().join("spec/enums/error_code.json"))
         .unwrap()
-        .contains("RateLimited"));
+        .contains(&new_value));
     assert_eq!(xtask(&dir, &["docs", "diff", new_arg]).status.code(), Some(0));
 
     let junk = dir.join("junk.txt");
@@ -101,17 +137,32 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 fn apply_writes_nothing_when_the_edited_spec_would_not_validate() {
     let dir = checkout("invalid");
     let page = std::fs::read_to_string(dir.join("tests/data/query-call-records.txt")).unwrap();
-    let row = "| startTs |\nInteger |\nNo |\n1736215928 |\nStart timestamp (seconds) |\n";
-    assert_eq!(page.matches(row).count(), 1);
+    // The first field of the endpoint's first `notAfter` constraint: its row goes.
+    let spec = xtask::spec::load_dir(&dir.join("spec")).unwrap();
+    let parsed = xtask::docs::page::parse(&page).unwrap();
+    let endpoint = xtask::docs::diff::endpoint_of(&spec, &parsed).unwrap();
+    let needed = endpoint
+        .constraints
+        .iter()
+        .find_map(|c| match c {
+            xtask::spec::resolve::Constraint::NotAfter { first, .. } => Some(first.wire.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let body = parsed.tables.iter().find(|t| t.heading == "Body Parameters").unwrap();
+    let row = body.rows.iter().find(|r| r.cell(0) == needed).unwrap();
+    let mut lines: Vec<&str> = page.lines().collect();
+    lines.drain(row.line - 1..row.line - 1 + row.cells.len());
+    let without = lines.join("\n") + "\n";
     // Also a change that alone would apply, so a half-written spec would show.
-    let edited = page.replacen(row, "", 1).replacen("Ring time duration |", "Ringing duration |", 1);
+    let (edited, _, _) = with_reworded_record_field(&dir, &without);
     let new_page = dir.join("new.txt");
     std::fs::write(&new_page, edited).unwrap();
     let before = snapshot(&dir.join("spec"));
     let refused = xtask(&dir, &["docs", "apply", new_page.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8(refused.stderr).unwrap();
-    assert!(stderr.contains("does not validate") && stderr.contains("startTs"), "{stderr}");
+    assert!(stderr.contains("does not validate") && stderr.contains(&needed), "{stderr}");
     assert!(snapshot(&dir.join("spec")) == before, "spec/ is byte for byte as it was");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -122,11 +173,8 @@ fn apply_writes_nothing_when_the_edited_spec_would_not_validate() {
 fn apply_changes_only_the_lines_of_the_facts_that_changed() {
     let dir = checkout("lines");
     let page = std::fs::read_to_string(dir.join("tests/data/query-call-records.txt")).unwrap();
-    let edited = page.replacen("Ring time duration |", "Ringing duration |", 1).replacen(
-        "| 20000 |\nBusiness Error |",
-        "| 20000 |\nBusiness Error |\n| 20001 |\nRate Limited |",
-        1,
-    );
+    let (page, wire, reworded) = with_reworded_record_field(&dir, &page);
+    let (edited, code) = with_new_error_code(&page);
     let new_page = dir.join("new.txt");
     std::fs::write(&new_page, edited).unwrap();
     let before = snapshot(&dir.join("spec"));
@@ -142,19 +190,20 @@ fn apply_changes_only_the_lines_of_the_facts_that_changed() {
         let removed: Vec<&str> = old.lines().filter(|line| !new.lines().any(|l| l == *line)).collect();
         let added: Vec<&str> = new.lines().filter(|line| !old.lines().any(|l| l == *line)).collect();
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let new_value = format!("\"value\": {code}");
         match file.as_str() {
-            "call_record.json" => {
+            _ if new.contains(&format!("\"wire\": \"{wire}\"")) && new.contains("\"kind\": \"object\"") => {
                 assert_eq!((removed.len(), added.len()), (1, 1), "{removed:?} {added:?}");
-                assert!(added[0].contains("Ringing duration") && removed[0].contains("Ring time duration"));
+                assert!(added[0].contains(&reworded) && !removed[0].contains(&reworded), "{removed:?} {added:?}");
             }
-            "error_code.json" => {
+            _ if new.contains(&new_value) && new.contains("\"kind\": \"enum\"") => {
                 // The new value's line, and the comma the line before it gains.
                 assert_eq!(added.len(), 2, "{added:?}");
-                assert!(added.iter().any(|l| l.contains("\"value\": 20001")), "{added:?}");
+                assert!(added.iter().any(|l| l.contains(&new_value)), "{added:?}");
                 assert_eq!(removed.len(), 1, "{removed:?}");
                 assert_eq!(
                     format!("{},", removed[0].trim_end()),
-                    added.iter().find(|l| !l.contains("20001")).unwrap().trim_end()
+                    added.iter().find(|l| !l.contains(&new_value)).unwrap().trim_end()
                 );
             }
             other => panic!("{other} changed"),

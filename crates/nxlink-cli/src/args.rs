@@ -798,10 +798,7 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
         let api = Cli::command().find_subcommand("api").cloned().unwrap();
-        assert_eq!(
-            api.get_subcommands().filter(|c| c.get_name() != "help").count(),
-            nxlink_models::ENDPOINTS.len()
-        );
+        assert_eq!(api.get_subcommands().filter(|c| c.get_name() != "help").count(), nxlink_models::ENDPOINTS.len());
     }
 
     #[test]

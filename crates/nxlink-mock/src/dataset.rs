@@ -488,7 +488,7 @@ fn build_record(rng: &mut SplitMix64, task_position: usize, id: i64, create_ts: 
     record.call_end = Some(call_end);
     record.call_ring_time = Some(ring);
     record.call_elapsed = Some(elapsed);
-    record.line_id = Some(concat(&[task.line_prefix, ["-01", "-02", "-03", "-04"][rng.below(4) as usize]]));
+    let line_id = concat(&[task.line_prefix, ["-01", "-02", "-03", "-04"][rng.below(4) as usize]]);
     record.route_id = Some(task.route_id.to_owned());
     record.call_audio_url = Some(if answered {
         let mut url = concat(&["https://recordings.nxlink-mock.invalid/"]);
@@ -511,12 +511,32 @@ fn build_record(rng: &mut SplitMix64, task_position: usize, id: i64, create_ts: 
     sip_addr.push('.');
     push_number(&mut sip_addr, 10 + rng.below(240));
     sip_addr.push_str(":5060");
-    record.sip_addr = Some(sip_addr);
-    record.sip_code = Some(sip_code.to_owned());
-    record.hangup_reason = Some(hangup_reason.to_owned());
     record.attributes = attributes;
     record.auto_flow_name = Some(task.auto_flow_name.to_owned());
-    record
+    // Fields no simulation reads are set by wire name, when the spec knows them: the
+    // vendor may drop one from its docs with no edit here.
+    set_by_name(
+        record,
+        [
+            ("lineId", line_id),
+            ("sipAddr", sip_addr),
+            ("sipCode", sip_code.to_owned()),
+            ("hangupReason", hangup_reason.to_owned()),
+        ],
+    )
+}
+
+/// `record` with the text fields `named` set by wire name, those the spec knows: the
+/// mock's records stay the documented ones (no drift) whatever the spec drops.
+fn set_by_name<const N: usize>(record: CallRecord, named: [(&str, String); N]) -> CallRecord {
+    let mut value = match serde_json::to_value(&record) {
+        Ok(serde_json::Value::Object(value)) => value,
+        _ => return record,
+    };
+    for (wire, text) in named.into_iter().filter(|(wire, _)| CallRecord::FIELDS.contains(wire)) {
+        value.insert(wire.to_owned(), serde_json::Value::String(text));
+    }
+    serde_json::from_value(serde_json::Value::Object(value)).unwrap_or(record)
 }
 
 /// Joins `parts` into a string with room for a few more bytes; `format!` is several

@@ -273,7 +273,7 @@ fn edit(files: &mut Files, spec: &Spec, change: &Change) -> Result<PathBuf, Stri
                 find(lines, &format!("\"wire\": {}", quoted(wire)), 0).and_then(|at| object_span(lines, at))
             };
             match what {
-                FieldChange::Added { after, ty, required, description } => {
+                FieldChange::Added { after, ty, required, description, example } => {
                     let ty = spec_type(ty)
                         .ok_or_else(|| format!("the page's type `{ty}` does not say enough to type the field"))?;
                     let anchor = match after {
@@ -282,8 +282,14 @@ fn edit(files: &mut Files, spec: &Spec, change: &Change) -> Result<PathBuf, Stri
                     }
                     .ok_or("no place to insert it")?;
                     let required = if required == &Some(true) { ", \"required\": true" } else { "" };
+                    // The page's example, compact, as the spec files write examples.
+                    let example = example
+                        .as_deref()
+                        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+                        .map(|value| format!(", \"example\": {value}"))
+                        .unwrap_or_default();
                     let item = format!(
-                        "{{ \"wire\": {}, \"type\": {ty}{required}, \"description\": {} }}",
+                        "{{ \"wire\": {}, \"type\": {ty}{required}, \"description\": {}{example} }}",
                         quoted(wire),
                         quoted(description)
                     );

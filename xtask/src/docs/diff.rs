@@ -91,6 +91,9 @@ pub enum FieldChange {
         required: Option<bool>,
         /// The vendor's description.
         description: String,
+        /// The page's example, as JSON text, where the table has an example column
+        /// and the cell holds JSON (`"call_2023112501234"`, `60`).
+        example: Option<String>,
     },
     /// In the spec, not on the page.
     Removed,
@@ -248,7 +251,7 @@ pub fn diff(spec: &Spec, page: &Page) -> Result<Vec<Change>, DiffError> {
                 &endpoint.request.fields,
                 table,
                 &scope,
-                Columns { ty: 1, required: Some(2), description: 4 },
+                Columns { ty: 1, required: Some(2), example: Some(3), description: 4 },
                 &mut changes,
             );
         } else if heading == "Response Parameters" {
@@ -260,12 +263,13 @@ pub fn diff(spec: &Spec, page: &Page) -> Result<Vec<Change>, DiffError> {
                 &spec.service.envelope.fields,
                 &rows,
                 &scope,
-                Columns { ty: 1, required: None, description: 2 },
+                Columns { ty: 1, required: None, example: None, description: 2 },
                 &mut changes,
             );
         } else if let Some(object) = object_for(spec, endpoint, heading) {
             let scope = Scope { kind: "record field", owner: object.name.clone() };
-            fields(&object.fields, table, &scope, Columns { ty: 1, required: None, description: 2 }, &mut changes);
+            let cols = Columns { ty: 1, required: None, example: None, description: 2 };
+            fields(&object.fields, table, &scope, cols, &mut changes);
         } else if let Some(wire) = heading.strip_suffix(") Reference").and_then(|h| h.rsplit_once('(')).map(|(_, w)| w)
         {
             if let Some(e) = spec.enums.values().find(|e| e.wire == wire) {
@@ -315,6 +319,7 @@ fn object_for<'a>(spec: &'a Spec, endpoint: &'a Endpoint, heading: &str) -> Opti
 struct Columns {
     ty: usize,
     required: Option<usize>,
+    example: Option<usize>,
     description: usize,
 }
 
@@ -328,6 +333,11 @@ fn fields(spec_fields: &[FieldDef], table: &Table, scope: &Scope, cols: Columns,
         }
         let description = row.cell(cols.description).to_owned();
         let required = cols.required.map(|c| row.cell(c).eq_ignore_ascii_case("yes"));
+        let example = cols
+            .example
+            .map(|c| row.cell(c))
+            .filter(|cell| serde_json::from_str::<serde_json::Value>(cell).is_ok())
+            .map(str::to_owned);
         match spec_fields.iter().find(|f| f.wire == wire) {
             None => changes.push(change(
                 wire,
@@ -336,6 +346,7 @@ fn fields(spec_fields: &[FieldDef], table: &Table, scope: &Scope, cols: Columns,
                     ty: row.cell(cols.ty).to_owned(),
                     required,
                     description,
+                    example,
                 },
             )),
             Some(field) => {
