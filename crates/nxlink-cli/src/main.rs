@@ -39,6 +39,8 @@ mod args;
 mod commands;
 mod config;
 mod error;
+// Laid out by the generator (prettyplease); `cargo fmt` would fight `codegen --check`.
+#[rustfmt::skip]
 mod generated;
 mod output;
 mod progress;

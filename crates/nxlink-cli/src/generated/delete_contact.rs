@@ -25,8 +25,7 @@ pub(crate) static DELETE_CONTACT: EndpointArgs = EndpointArgs {
             long: "user-task-id",
             value_name: "TEXT",
             help: "Your task ID; recommended, and takes priority when both are sent",
-            long_help:
-                "Your task ID; recommended, and takes priority when both are sent\n\nRequest field `userTaskId`.",
+            long_help: "Your task ID; recommended, and takes priority when both are sent\n\nRequest field `userTaskId`.",
             kind: Kind::Text,
             required: false,
             default: None,
