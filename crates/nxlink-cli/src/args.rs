@@ -6,12 +6,14 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nxlink_auth::Algorithm;
-use nxlink_models::{CallResult, Region, TaskStatus};
+use nxlink_models::runtime::Operation;
+use nxlink_models::{DeleteContact, ListAgents, ListRoutes, ListTasks, QueryCallRecords, Region};
 
 use crate::suggest;
 use nxlink_client::receiver::ServerLimits;
 
-use crate::time::{parse_end, parse_span, parse_start, parse_timeout};
+use crate::request_args::RequestFields;
+use crate::time::{parse_span, parse_timeout};
 
 /// What `--help` shows after the options: the environment and the exit codes, which a
 /// script needs and clap cannot list by itself.
@@ -325,21 +327,22 @@ pub(crate) enum ListenFormat {
 #[derive(Debug, Subcommand)]
 pub(crate) enum AgentsCommand {
     /// Every agent of the account
-    List(NamedListArgs),
+    List(ScanArgs<ListAgents>),
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum RoutesCommand {
     /// Every route of the account
-    List(NamedListArgs),
+    List(ScanArgs<ListRoutes>),
 }
 
-/// A list filtered by name.
+/// Every item of a paginated endpoint: its filters (generated from the spec) and the
+/// output format.
 #[derive(Debug, Args)]
-pub(crate) struct NamedListArgs {
-    /// Only those whose name contains TEXT
-    #[arg(long, value_name = "TEXT")]
-    pub(crate) name: Option<String>,
+pub(crate) struct ScanArgs<Op: Operation + Send + Sync + 'static> {
+    /// The request's fields but the page number, which is the scan's.
+    #[command(flatten)]
+    pub(crate) request: RequestFields<Op, true>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
@@ -348,22 +351,9 @@ pub(crate) struct NamedListArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum TasksCommand {
     /// Every task, newest first
-    List(TaskListArgs),
+    List(ScanArgs<ListTasks>),
     /// Create a task, once even if an answer is lost; prints its id
     Create(TaskCreateArgs),
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct TaskListArgs {
-    /// Only tasks whose name contains TEXT
-    #[arg(long, value_name = "TEXT")]
-    pub(crate) name: Option<String>,
-    /// Only tasks with this status: a code (1-6) or a name (in-progress, paused, ...)
-    #[arg(long, value_name = "CODE|NAME", value_parser = parse_task_status)]
-    pub(crate) status: Option<TaskStatus>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub(crate) format: Format,
 }
 
 /// How a new task starts.
@@ -439,18 +429,12 @@ pub(crate) struct ContactsAppendArgs {
     pub(crate) rejects: Option<PathBuf>,
 }
 
+/// The contact to delete: the request's fields (generated from the spec, which checks
+/// that a task id or your task id is given).
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("task").required(true).args(["task_id", "user_task_id"])))]
 pub(crate) struct ContactsDeleteArgs {
-    /// Task id
-    #[arg(long, value_name = "ID")]
-    pub(crate) task_id: Option<String>,
-    /// Your task id (used when both are given)
-    #[arg(long, value_name = "ID")]
-    pub(crate) user_task_id: Option<String>,
-    /// The contact's id
-    #[arg(long, value_name = "ID")]
-    pub(crate) contact_id: String,
+    #[command(flatten)]
+    pub(crate) request: RequestFields<DeleteContact>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -463,15 +447,18 @@ pub(crate) enum CallsCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct ListArgs {
+    /// The request's fields, a flag each (generated from the spec).
+    #[command(flatten)]
+    pub(crate) request: RequestFields<QueryCallRecords>,
     #[command(flatten)]
     pub(crate) query: QueryArgs,
-    /// Page number, from 1
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub(crate) page: i32,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
+    /// The request's fields but the page number, which is the scan's.
+    #[command(flatten)]
+    pub(crate) request: RequestFields<QueryCallRecords, true>,
     #[command(flatten)]
     pub(crate) query: QueryArgs,
     /// Pages fetched ahead at once
@@ -479,53 +466,12 @@ pub(crate) struct ExportArgs {
     pub(crate) concurrency: u16,
 }
 
-/// The filters and output options `list` and `export` share.
+/// What `list` and `export` add to the request's flags: a relative start, output, limits.
 #[derive(Debug, Args)]
 pub(crate) struct QueryArgs {
-    /// Task id (from the AI Agent outbound task APIs)
-    #[arg(long, value_name = "ID")]
-    pub(crate) task_id: String,
-
-    /// Records created at or after: unix seconds, RFC 3339, or a date YYYY-MM-DD (UTC,
-    /// start of day)
-    #[arg(long, value_name = "TIME", value_parser = parse_start, conflicts_with = "since")]
-    pub(crate) start: Option<i64>,
-
-    /// Records created at or before: unix seconds, RFC 3339, or a date YYYY-MM-DD (UTC,
-    /// the whole day included)
-    #[arg(long, value_name = "TIME", value_parser = parse_end)]
-    pub(crate) end: Option<i64>,
-
     /// Records created in the last SPAN (e.g. 24h, 7d, 1h30m): sets the start to now - SPAN
-    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    #[arg(long, value_name = "SPAN", value_parser = parse_span, conflicts_with = "startTs")]
     pub(crate) since: Option<jiff::SignedDuration>,
-
-    /// Call id
-    #[arg(long, value_name = "ID")]
-    pub(crate) call_id: Option<String>,
-
-    /// Callee phone number
-    #[arg(long, value_name = "NUMBER")]
-    pub(crate) phone: Option<String>,
-
-    /// Call result: a code (17) or a name (normal-end-user-hung-up); see `nxlink enums call-result`
-    #[arg(long, value_name = "RESULT", value_parser = parse_call_result)]
-    pub(crate) result: Option<CallResult>,
-
-    #[arg(long, value_name = "TAG", help = format!("User intent / tag (only with results {})", intent_results()))]
-    pub(crate) intent: Option<String>,
-
-    /// Shortest call duration, seconds
-    #[arg(long, value_name = "SECONDS")]
-    pub(crate) min_elapsed: Option<i64>,
-
-    /// Longest call duration, seconds
-    #[arg(long, value_name = "SECONDS")]
-    pub(crate) max_elapsed: Option<i64>,
-
-    /// Records per page (1-1000)
-    #[arg(long, value_name = "N")]
-    pub(crate) page_size: Option<i32>,
 
     /// Stop after N records
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
@@ -596,45 +542,8 @@ fn parse_region(text: &str) -> Result<Region, String> {
         .map_err(|err| format!("{err}{}", suggest::did_you_mean(text, Region::ALL.iter().map(|region| region.id()))))
 }
 
-fn parse_task_status(text: &str) -> Result<TaskStatus, String> {
-    text.parse::<TaskStatus>().map_err(|_| {
-        let names: Vec<String> = TaskStatus::ALL.iter().map(|s| suggest::kebab(s.name())).collect();
-        format!(
-            "`{text}` is not a task status: expected a code or one of {}{}",
-            names.join(", "),
-            suggest::did_you_mean(text, names.iter().map(String::as_str))
-        )
-    })
-}
-
 fn parse_algorithm(text: &str) -> Result<Algorithm, String> {
     text.parse::<Algorithm>().map_err(|err| err.to_string())
-}
-
-/// A code or a name; the message names neither a Rust type nor a constant, and
-/// suggests the closest name.
-fn parse_call_result(text: &str) -> Result<CallResult, String> {
-    // A code the docs do not list is kept: the service may know codes newer than ours.
-    text.parse::<CallResult>().map_err(|_| {
-        let names: Vec<String> = CallResult::ALL.iter().map(|result| suggest::kebab(result.name())).collect();
-        let example = CallResult::NormalEndUserHungUp;
-        format!(
-            "`{text}` is not a call result: expected a code ({}) or a name ({}), see `nxlink enums call-result`{}",
-            example.code(),
-            suggest::kebab(example.name()),
-            suggest::did_you_mean(text, names.iter().map(String::as_str))
-        )
-    })
-}
-
-/// The results that carry an intent tag, from the generated predicate: `1, 3, 17 or 21`.
-pub(crate) fn intent_results() -> String {
-    let codes: Vec<String> = CallResult::ALL
-        .iter()
-        .filter(|result| result.is_intent_available())
-        .map(|result| result.code().to_string())
-        .collect();
-    suggest::or_list(&codes)
 }
 
 #[cfg(test)]
@@ -647,11 +556,14 @@ mod tests {
         let err = parse_region("amr").unwrap_err();
         assert!(err.ends_with("; did you mean `amer`?"), "{err}");
         assert!(!parse_region("mars").unwrap_err().contains("did you mean"));
-        let err = parse_call_result("normal-end-user-hangup").unwrap_err();
+        let parse = |text: &str| Cli::try_parse_from(["nxlink", "calls", "list", "--task-id", "t", "--result", text]);
+        let err = parse("normal-end-user-hangup").unwrap_err().to_string();
         assert!(err.contains("did you mean `normal-end-user-hung-up`?"), "{err}");
-        assert!(err.starts_with("`normal-end-user-hangup` is not a call result"), "{err}");
+        assert!(err.contains("`normal-end-user-hangup` is not a call result"), "{err}");
         assert!(!err.contains("::") && !err.contains("CallResult"), "{err}");
-        assert_eq!(parse_call_result("voice-mail").unwrap(), CallResult::Voicemail);
+        let Command::Calls(calls) = parse("voice-mail").unwrap().command else { panic!() };
+        let CallsCommand::List(list) = *calls else { panic!() };
+        assert_eq!(list.request.fields["callResult"], serde_json::json!(nxlink_models::CallResult::Voicemail.code()));
     }
 
     /// Bug: a `listen` limit flag parsed but not passed on (`resolve` dropping a setter).
@@ -801,11 +713,20 @@ mod tests {
         assert_eq!(api.get_subcommands().filter(|c| c.get_name() != "help").count(), nxlink_models::ENDPOINTS.len());
     }
 
+    /// The results that carry an intent, in `--intent`'s help, from the spec's group.
     #[test]
-    fn the_intent_results_come_from_the_generated_predicate() {
-        let expected: Vec<String> =
-            CallResult::ALL.iter().filter(|r| r.is_intent_available()).map(|r| r.code().to_string()).collect();
+    fn the_intent_help_names_the_results_of_the_generated_predicate() {
+        use clap::CommandFactory;
+        let expected: Vec<String> = nxlink_models::CallResult::ALL
+            .iter()
+            .filter(|r| r.is_intent_available())
+            .map(|r| r.code().to_string())
+            .collect();
         assert!(expected.len() > 1);
-        assert_eq!(intent_results(), suggest::or_list(&expected));
+        let mut command = Cli::command();
+        let list = command.find_subcommand_mut("calls").and_then(|c| c.find_subcommand_mut("list")).unwrap();
+        let intent = list.get_arguments().find(|a| a.get_long() == Some("intent")).unwrap();
+        let help = intent.get_help().unwrap().to_string();
+        assert!(help.ends_with(&format!("(only with --result {})", suggest::or_list(&expected))), "{help}");
     }
 }

@@ -84,7 +84,10 @@ impl CliError {
     /// A request of the endpoint at `endpoint_path` that breaks the spec, with the flag
     /// that set the field.
     pub(crate) fn invalid(endpoint_path: &str, invalid: &nxlink_models::runtime::ValidationError) -> Self {
-        Self::usage(format!("{invalid} (set by {})", flag_of_field(endpoint_path, invalid.field())))
+        match crate::generated::ENDPOINTS.iter().find(|args| args.endpoint.path == endpoint_path) {
+            Some(args) => Self::usage(args.explain(invalid, &|_| None)),
+            None => Self::usage(format!("{invalid} (set by a flag)")),
+        }
     }
 
     /// [`Self::from_api`], with `hint` instead of the usual one.
@@ -210,16 +213,6 @@ pub(crate) fn hint(code: ErrorCode) -> Option<&'static str> {
         20000 => "the service refused the request: check the task id and the filters",
         _ => return None,
     })
-}
-
-/// The flag that sets the request field at `field` of the endpoint at `endpoint_path`,
-/// from the generated tables, so a validation error points at the command line rather
-/// than at the wire name.
-fn flag_of_field(endpoint_path: &str, field: &str) -> String {
-    crate::generated::ENDPOINTS
-        .iter()
-        .find(|args| args.endpoint.path == endpoint_path)
-        .map_or_else(|| "a flag".to_owned(), |args| args.flag_of(field))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt, TryStreamExt};
 use nxlink_client::{Client, Error as ApiCallError, RequestBuilder};
-use nxlink_models::runtime::{Endpoint, Operation, PaginatedOperation};
+use nxlink_models::runtime::{Endpoint, Operation, PaginatedOperation, Rule, ValidationError};
 use serde_json::{Map, Value};
 
 use crate::error::CliError;
@@ -83,8 +83,9 @@ pub(crate) enum Kind {
     Bool,
     /// A time in unix seconds (or milliseconds); an end bound takes a date's last second.
     Time { millis: bool, end: bool },
-    /// A code of an enum, by number or by kebab-case name.
-    Code(&'static [(i64, &'static str)]),
+    /// A code of an enum, by number or by kebab-case name; `what` is the enum in words
+    /// (`call result`).
+    Code { what: &'static str, values: &'static [(i64, &'static str)] },
 }
 
 impl Kind {
@@ -121,7 +122,7 @@ impl Kind {
                     Ok(Value::from(seconds))
                 }
             }
-            Self::Code(values) => {
+            Self::Code { what, values } => {
                 let wanted = text.trim();
                 // A code the docs do not list is kept: the service may know newer ones.
                 if let Ok(code) = wanted.parse::<i64>() {
@@ -135,9 +136,9 @@ impl Kind {
                 }
                 let names: Vec<&str> = values.iter().map(|(_, name)| *name).collect();
                 let example =
-                    values.first().map_or_else(String::new, |(code, name)| format!(", e.g. {code} or {name}"));
+                    values.first().map_or_else(String::new, |(code, name)| format!(" ({code}) or a name ({name})"));
                 Err(format!(
-                    "`{text}` is not a code or a name{example}; see --help for the list{}",
+                    "`{text}` is not a {what}: expected a code{example}, see --help for the list{}",
                     suggest::did_you_mean(wanted, names)
                 ))
             }
@@ -200,6 +201,81 @@ impl EndpointArgs {
             .map_or_else(|| "--body".to_owned(), |flag| format!("--{}", flag.long))
     }
 
+    /// The default of the required field `wire`, when the spec gives one.
+    pub(crate) fn default_of(&self, wire: &str) -> Option<i64> {
+        self.flag(wire).and_then(|flag| flag.default)
+    }
+
+    /// The flag of the wire field `wire`, when a flag sets it.
+    fn flag(&self, wire: &str) -> Option<&Flag> {
+        self.flags.iter().find(|flag| flag.wire == wire)
+    }
+
+    /// The field a "since" span sets: the first time that opens a window (a start
+    /// bound), when the endpoint has one.
+    pub(crate) fn start_time(&self) -> Option<&'static str> {
+        self.flags.iter().find(|flag| matches!(flag.kind, Kind::Time { end: false, .. })).map(|flag| flag.wire)
+    }
+
+    /// A validation error in the words of the command line: the flags that set the
+    /// fields, times in RFC 3339 (from the spec's units), enum codes with their names.
+    /// `shown` may say how a field was set when no flag of its own did (`--since 24h`).
+    pub(crate) fn explain(&self, invalid: &ValidationError, shown: &dyn Fn(&str) -> Option<String>) -> String {
+        let field = invalid.field();
+        let is_time = |wire: &str| self.flag(wire).is_some_and(|flag| matches!(flag.kind, Kind::Time { .. }));
+        let time = |text: &str| text.parse::<i64>().map_or_else(|_| text.to_owned(), crate::time::rfc3339);
+        // `--start 2025-05-01T00:00:00Z`, or how the field was set.
+        let with_value = |wire: &str, value: &str| {
+            shown(wire).unwrap_or_else(|| {
+                let value = if is_time(wire) { time(value) } else { value.to_owned() };
+                format!("{} {value}", self.flag_of(wire))
+            })
+        };
+        match invalid.rule() {
+            Rule::Range { min, max, got } if is_time(field) => {
+                let here = with_value(field, got);
+                match (min, max) {
+                    (Some(min), _) if got.parse::<i64>().is_ok_and(|got| got < *min) => {
+                        format!("{here} is before {}; expected a time from then on", crate::time::rfc3339(*min))
+                    }
+                    (_, Some(max)) => {
+                        format!("{here} is after {}; expected a time up to then", crate::time::rfc3339(*max))
+                    }
+                    _ => format!("{invalid} (set by {})", self.flag_of(field)),
+                }
+            }
+            Rule::NotAfter { other, first, second } => {
+                let (a, b) = (with_value(field, first), with_value(other, second));
+                if is_time(field) && is_time(other) {
+                    format!("{a} is after {b}; expected the start at or before the end")
+                } else {
+                    format!("{a} is greater than {b}; expected it at most that")
+                }
+            }
+            Rule::OnlyWithGroup { other, got, allowed } => {
+                let codes: Vec<String> = allowed.iter().map(i64::to_string).collect();
+                let other_flag = self.flag_of(other);
+                let name = match self.flag(other).map(|flag| flag.kind) {
+                    Some(Kind::Code { values, .. }) => values
+                        .iter()
+                        .find(|(code, _)| code == got)
+                        .map_or("a code this version does not know", |(_, name)| name),
+                    _ => "a code this version does not know",
+                };
+                format!(
+                    "{} needs {other_flag} {}; got {other_flag} {got} ({name})",
+                    self.flag_of(field),
+                    suggest::or_list(&codes)
+                )
+            }
+            Rule::AtLeastOneOf { fields } => {
+                let flags: Vec<String> = fields.iter().map(|wire| self.flag_of(wire)).collect();
+                format!("{} is required (at least one of them)", suggest::or_list(&flags))
+            }
+            _ => format!("{invalid} (set by {})", self.flag_of(field)),
+        }
+    }
+
     /// The endpoint's `--help` text after its flags: what only `--body` sets.
     pub(crate) fn body_help(&self) -> String {
         if self.body_fields.is_empty() {
@@ -241,8 +317,13 @@ impl<Op> Paged<Op> {
 }
 
 /// The typed request `body` stands for: decoded as the server would read it (unknown
-/// fields kept and sent), then validated against the spec.
-fn request<Op: Operation>(args: &EndpointArgs, body: &Map<String, Value>) -> Result<Op::Request, CliError> {
+/// fields kept and sent), then validated against the spec; errors in the words of the
+/// command line (`shown`: see [`EndpointArgs::explain`]).
+pub(crate) fn request<Op: Operation>(
+    args: &EndpointArgs,
+    body: &Map<String, Value>,
+    shown: &dyn Fn(&str) -> Option<String>,
+) -> Result<Op::Request, CliError> {
     // With `--body`, clap lets a required flag be left out: the body may hold it.
     if let Some(flag) = args.flags.iter().find(|flag| flag.required && !body.contains_key(flag.wire)) {
         return Err(CliError::usage(format!("--{} is required (or `{}` in --body)", flag.long, flag.wire)));
@@ -252,9 +333,67 @@ fn request<Op: Operation>(args: &EndpointArgs, body: &Map<String, Value>) -> Res
         let path = err.path().to_string();
         CliError::usage(format!("invalid request field `{path}`: {} (set by {})", err.message(), args.flag_of(&path)))
     })?;
-    Op::validate(&request)
-        .map_err(|invalid| CliError::usage(format!("{invalid} (set by {})", args.flag_of(invalid.field()))))?;
+    Op::validate(&request).map_err(|invalid| CliError::usage(args.explain(&invalid, shown)))?;
     Ok(request)
+}
+
+/// The flag table of `Op` (every operation has one: both come from the same spec).
+pub(crate) fn table_of<Op: Operation>() -> Option<&'static EndpointArgs> {
+    crate::generated::ENDPOINTS.iter().copied().find(|args| args.endpoint.name == Op::ENDPOINT.name)
+}
+
+/// `Op`'s request flags as clap arguments, for a command to flatten and add only what
+/// is its own. With `SCAN`, the page number is left to the scan.
+pub(crate) struct RequestFields<Op, const SCAN: bool = false> {
+    /// The fields the flags set, by wire name.
+    pub(crate) fields: Map<String, Value>,
+    op: PhantomData<fn() -> Op>,
+}
+
+impl<Op, const SCAN: bool> std::fmt::Debug for RequestFields<Op, SCAN> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values may be personal data (a phone number): names only.
+        f.debug_list().entries(self.fields.keys()).finish()
+    }
+}
+
+impl<Op: Operation, const SCAN: bool> RequestFields<Op, SCAN> {
+    /// The table behind the flags.
+    pub(crate) fn table(&self) -> Result<&'static EndpointArgs, CliError> {
+        table_of::<Op>().ok_or_else(|| CliError::local(format!("no flag table for {}", Op::ENDPOINT.name)))
+    }
+
+    fn skipped() -> Vec<&'static str> {
+        match Op::ENDPOINT.pagination {
+            Some(pagination) if SCAN => vec![pagination.page_number],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl<Op: Operation, const SCAN: bool> clap::FromArgMatches for RequestFields<Op, SCAN> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let fields = table_of::<Op>().map(|args| args.fields_of(matches)).unwrap_or_default();
+        Ok(Self { fields, op: PhantomData })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl<Op: Operation, const SCAN: bool> clap::Args for RequestFields<Op, SCAN> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        match table_of::<Op>() {
+            Some(args) => args.augment(command, &Self::skipped(), false),
+            None => command,
+        }
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
 }
 
 fn decoded<Op: Operation>(body: Map<String, Value>) -> Result<Op::Request, ApiCallError> {
@@ -282,7 +421,7 @@ fn send<Op: Operation>(client: &Client, body: Map<String, Value>) -> BoxFuture<'
 
 impl<Op: Operation> Call for Plain<Op> {
     fn check(&self, args: &EndpointArgs, body: &Map<String, Value>) -> Result<(), CliError> {
-        request::<Op>(args, body).map(drop)
+        request::<Op>(args, body, &|_| None).map(drop)
     }
 
     fn send<'a>(&'a self, client: &'a Client, body: Map<String, Value>) -> BoxFuture<'a, Result<Value, ApiCallError>> {
@@ -296,7 +435,7 @@ impl<Op: Operation> Call for Plain<Op> {
 
 impl<Op: PaginatedOperation> Call for Paged<Op> {
     fn check(&self, args: &EndpointArgs, body: &Map<String, Value>) -> Result<(), CliError> {
-        request::<Op>(args, body).map(drop)
+        request::<Op>(args, body, &|_| None).map(drop)
     }
 
     fn send<'a>(&'a self, client: &'a Client, body: Map<String, Value>) -> BoxFuture<'a, Result<Value, ApiCallError>> {
@@ -316,5 +455,98 @@ impl<Op: PaginatedOperation> Call for Paged<Op> {
             Err(err) => futures_util::stream::once(futures_util::future::ready(Err(err))).boxed(),
         };
         Some(items)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use nxlink_models::{DeleteContact, QueryCallRecords, QueryCallRecordsRequest};
+
+    use super::*;
+
+    /// What the generated validation says of a request, in the flags' words.
+    fn explained(request: &QueryCallRecordsRequest, shown: &dyn Fn(&str) -> Option<String>) -> String {
+        let invalid = request.validate().unwrap_err();
+        table_of::<QueryCallRecords>().unwrap().explain(&invalid, shown)
+    }
+
+    /// Bug: a rule rendered with wire names or raw seconds, or with the wrong flag.
+    #[test]
+    fn each_rule_is_said_with_flags_times_and_names() {
+        let base = || QueryCallRecordsRequest::new("t");
+        let cases: Vec<(QueryCallRecordsRequest, &str)> = vec![
+            (
+                base().start_ts(1_746_057_600).end_ts(1_745_971_200),
+                "--start 2025-05-01T00:00:00Z is after --end 2025-04-30T00:00:00Z; expected the start at or before the end",
+            ),
+            (base().start_ts(-86_400), "--start 1969-12-31T00:00:00Z is before 1970-01-01T00:00:00Z; expected a time from then on"),
+            (base().min_elapsed(9).max_elapsed(3), "--min-elapsed 9 is greater than --max-elapsed 3; expected it at most that"),
+            (base().page_size(0), "invalid request field `pageSize`: must be between 1 and 1000, got 0 (set by --page-size)"),
+        ];
+        for (request, expected) in cases {
+            assert_eq!(explained(&request, &|_| None), expected);
+        }
+        // A field set some other way is shown that way.
+        let shown = |wire: &str| (wire == "startTs").then(|| "--since 1d (start X)".to_owned());
+        let line = explained(&base().start_ts(10).end_ts(5), &shown);
+        assert!(line.starts_with("--since 1d (start X) is after --end 1970-01-01T00:00:05Z"), "{line}");
+
+        let no_tag = nxlink_models::CallResult::ALL.iter().find(|r| !r.is_intent_available()).unwrap();
+        let line = explained(&base().user_intent("x").call_result(*no_tag), &|_| None);
+        let codes: Vec<String> = nxlink_models::CallResult::ALL
+            .iter()
+            .filter(|r| r.is_intent_available())
+            .map(|r| r.code().to_string())
+            .collect();
+        let name = crate::suggest::kebab(no_tag.name());
+        let expected = format!(
+            "--intent needs --result {}; got --result {} ({name})",
+            crate::suggest::or_list(&codes),
+            no_tag.code()
+        );
+        assert_eq!(line, expected);
+
+        let delete = nxlink_models::DeleteContactRequest::new("c");
+        let invalid = delete.validate().unwrap_err();
+        let line = table_of::<DeleteContact>().unwrap().explain(&invalid, &|_| None);
+        assert_eq!(line, "--task-id or --user-task-id is required (at least one of them)");
+    }
+
+    /// Bug: a kind parsing a neighbour's form (`1e3` as an integer, `maybe` as a bool).
+    #[test]
+    fn each_kind_takes_its_forms_and_refuses_near_misses() {
+        let ok = [
+            (Kind::Int32, "7", Value::from(7)),
+            (Kind::Int64, " -9 ", Value::from(-9)),
+            (Kind::Float, "0.5", Value::from(0.5)),
+            (Kind::Bool, "1", Value::Bool(true)),
+            (Kind::Bool, "False", Value::Bool(false)),
+            (Kind::Text, " as is ", Value::from(" as is ")),
+            (Kind::Time { millis: false, end: false }, "1970-01-02", Value::from(86_400)),
+            (Kind::Time { millis: false, end: true }, "1970-01-01", Value::from(86_399)),
+            (Kind::Time { millis: true, end: false }, "1970-01-02", Value::from(86_400_000)),
+            (Kind::Code { what: "color", values: &[(1, "deep-red")] }, "deep-red", Value::from(1)),
+            (Kind::Code { what: "color", values: &[(1, "deep-red")] }, "DeepRed", Value::from(1)),
+            (Kind::Code { what: "color", values: &[(1, "deep-red")] }, "42", Value::from(42)),
+        ];
+        for (kind, text, expected) in ok {
+            assert_eq!(kind.parse(text).unwrap(), expected, "{kind:?} {text}");
+        }
+        let refused = [
+            (Kind::Int32, "2147483648"),
+            (Kind::Int32, "1e3"),
+            (Kind::Int64, "1.5"),
+            (Kind::Float, "NaN"),
+            (Kind::Float, "inf"),
+            (Kind::Bool, "maybe"),
+            (Kind::Time { millis: false, end: false }, "yesterday"),
+            (Kind::Code { what: "color", values: &[(1, "deep-red")] }, "deep-rd"),
+        ];
+        for (kind, text) in refused {
+            assert!(kind.parse(text).is_err(), "{kind:?} {text}");
+        }
+        let err = Kind::Code { what: "color", values: &[(1, "deep-red")] }.parse("deep-rd").unwrap_err();
+        assert!(err.starts_with("`deep-rd` is not a color") && err.ends_with("did you mean `deep-red`?"), "{err}");
     }
 }

@@ -135,7 +135,8 @@ fn flag(spec: &Spec, e: &Endpoint, f: &FieldDef) -> Option<TokenStream> {
                 let kebab = v.name.to_kebab_case();
                 quote!((#code, #kebab))
             });
-            (quote!(Kind::Code(&[#(#pairs),*])), "CODE|NAME")
+            let what = name.to_kebab_case().replace('-', " ");
+            (quote!(Kind::Code { what: #what, values: &[#(#pairs),*] }), "CODE|NAME")
         }
         ("Text", _) => (quote!(Kind::Text), "TEXT"),
         ("Int32", _) => (quote!(Kind::Int32), "N"),

@@ -329,28 +329,30 @@ fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
             quote! { if let Some(value) = self.#ident { #check } }
         }
     };
+    let bound = |value: Option<i64>| match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    };
     let range = match (f.minimum, f.maximum) {
         (Some(min), Some(max)) => {
-            let msg = format!("must be between {min} and {max}, got {{}}");
             let (min, max) = (int_literal(&f.ty, min), int_literal(&f.ty, max));
-            Some((quote!(!(#min..=#max).contains(&value)), msg))
+            Some(quote!(!(#min..=#max).contains(&value)))
         }
         (Some(min), None) => {
-            let msg = format!("must be at least {min}, got {{}}");
             let min = int_literal(&f.ty, min);
-            Some((quote!(value < #min), msg))
+            Some(quote!(value < #min))
         }
         (None, Some(max)) => {
-            let msg = format!("must be at most {max}, got {{}}");
             let max = int_literal(&f.ty, max);
-            Some((quote!(value > #max), msg))
+            Some(quote!(value > #max))
         }
         (None, None) => None,
     };
-    if let Some((cond, msg)) = range {
+    if let Some(cond) = range {
+        let (min, max) = (bound(f.minimum), bound(f.maximum));
         out.push(bind(quote! {
             if #cond {
-                return Err(ValidationError::new(#path, format!(#msg, value)));
+                return Err(ValidationError::range(#path, #min, #max, value));
             }
         }));
     }
@@ -449,37 +451,36 @@ fn constraint_check(c: &Constraint) -> TokenStream {
     match c {
         Constraint::NotAfter { first, second } => {
             let (va, vb) = (optional_value(first), optional_value(second));
-            let msg = format!("must not be greater than `{}` ({{}} > {{}})", second.wire);
+            let other = &second.wire;
             let path = path_of(&first.wire);
             quote! {
                 if let (Some(first), Some(second)) = (#va, #vb) {
                     if first > second {
-                        return Err(ValidationError::new(#path, format!(#msg, first, second)));
+                        return Err(ValidationError::not_after(#path, #other, first, second));
                     }
                 }
             }
         }
         Constraint::AtLeastOneOf(fields) => {
             let values: Vec<TokenStream> = fields.iter().map(optional_value).collect();
-            let listed = fields.iter().map(|f| format!("`{}`", f.wire)).collect::<Vec<_>>().join(" or ");
-            let msg = format!("set {listed}: at least one is required");
-            let path = fields.first().map(|f| path_of(&f.wire)).unwrap_or_else(|| quote!(prefix));
+            let wires = fields.iter().map(|f| f.wire.as_str());
             quote! {
                 if #(#values.is_none())&&* {
-                    return Err(ValidationError::new(#path, #msg));
+                    return Err(ValidationError::at_least_one_of(prefix, &[#(#wires),*]));
                 }
             }
         }
-        Constraint::OnlyWithGroup { field, enum_field, group, .. } => {
+        Constraint::OnlyWithGroup { field, enum_field, enum_file, group } => {
             let (vf, vef) = (optional_value(field), optional_value(enum_field));
             let predicate = format_ident!("is_{}", group.to_snake_case());
             let ew = &enum_field.wire;
-            let msg = format!("is only meaningful when `{ew}` is in the group `{group}`, but `{ew}` is {{}}");
+            let allowed: Vec<i64> =
+                enum_file.groups.iter().filter(|g| &g.name == group).flat_map(|g| g.values.iter().copied()).collect();
             let path = path_of(&field.wire);
             quote! {
                 if let (Some(_), Some(other)) = (#vf, #vef) {
                     if !other.#predicate() {
-                        return Err(ValidationError::new(#path, format!(#msg, other.code())));
+                        return Err(ValidationError::only_with_group(#path, #ew, #group, other.code(), &[#(#allowed),*]));
                     }
                 }
             }

@@ -5,19 +5,18 @@ use nxlink_client::{Client, DriftReport, RequestBuilder};
 use nxlink_models::runtime::Operation;
 use nxlink_models::QueryCallRecords;
 
-use crate::args::{intent_results, ExportArgs, Format, ListArgs, QueryArgs};
+use serde_json::{Map, Value};
+
+use crate::args::{ExportArgs, Format, ListArgs, QueryArgs};
 use crate::error::CliError;
 use crate::output::{RecordOutput, WriteError};
 use crate::progress::{self, Progress};
+use crate::request_args::EndpointArgs;
 use crate::signals;
 use crate::time;
 
-/// The request's default page size, used to decide whether `--limit` can shrink it.
-const DEFAULT_PAGE_SIZE: i32 = 100;
-
 pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result<(), CliError> {
-    let builder = request(client, &args.query)?.page_number(args.page);
-    validate(&builder)?;
+    let builder = request(client, args.request.table()?, args.request.fields.clone(), &args.query)?;
     let mut output =
         RecordOutput::create::<nxlink_models::CallRecord>(args.query.format, args.query.output.as_deref())?;
     let page = builder.send().await.map_err(|err| call_error(client, &err))?;
@@ -54,12 +53,16 @@ pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result
 pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Result<(), CliError> {
     let query = &args.query;
     let limit = query.limit.unwrap_or(u64::MAX);
-    let mut builder = request(client, query)?;
-    if query.page_size.is_none() && limit < DEFAULT_PAGE_SIZE as u64 {
-        // Fetch no more than asked for: `--limit 20` is one request of 20.
-        builder = builder.page_size(i32::try_from(limit).unwrap_or(DEFAULT_PAGE_SIZE));
+    let table = args.request.table()?;
+    let mut fields = args.request.fields.clone();
+    if let Some(page_size) = QueryCallRecords::ENDPOINT.pagination.map(|p| p.page_size) {
+        let default = table.default_of(page_size).unwrap_or(i64::MAX);
+        if limit < u64::try_from(default).unwrap_or(u64::MAX) {
+            // Fetch no more than asked for: `--limit 20` is one request of 20.
+            fields.entry(page_size).or_insert_with(|| limit.into());
+        }
     }
-    validate(&builder)?;
+    let builder = request(client, table, fields, query)?;
     let mut output = RecordOutput::create::<nxlink_models::CallRecord>(query.format, query.output.as_deref())?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
@@ -120,100 +123,24 @@ fn call_error(client: &Client, err: &nxlink_client::Error) -> CliError {
     CliError::from_call(err, client.base_url(), QueryCallRecords::ENDPOINT.path)
 }
 
-/// The request the filters describe, before paging options.
-fn request(client: &Client, query: &QueryArgs) -> Result<RequestBuilder<QueryCallRecords>, CliError> {
-    let mut builder = client.query_call_records(query.task_id.trim());
-    let start = match (query.start, query.since) {
-        (Some(start), _) => Some((start, format!("--start {}", time::rfc3339(start)))),
-        (None, Some(span)) => {
-            let start = time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?;
-            Some((start, format!("--since {span:#} (start {})", time::rfc3339(start))))
-        }
-        (None, None) => None,
-    };
-    check_window(start.as_ref().map(|(seconds, flag)| (*seconds, flag.as_str())), query.end)?;
-    check_intent(query)?;
-    let start = start.map(|(seconds, _)| seconds);
-    if let Some(start) = start {
-        builder = builder.start_ts(start);
+/// The request the flags describe, `--since` turned into its start time, checked by
+/// the generated validation (errors in the flags' words).
+fn request(
+    client: &Client,
+    table: &EndpointArgs,
+    mut fields: Map<String, Value>,
+    query: &QueryArgs,
+) -> Result<RequestBuilder<QueryCallRecords>, CliError> {
+    let mut since_shown = None;
+    if let (Some(span), Some(start)) = (query.since, table.start_time()) {
+        let seconds = time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?;
+        fields.insert(start.to_owned(), seconds.into());
+        since_shown = Some((start, format!("--since {span:#} (start {})", time::rfc3339(seconds))));
     }
-    if let Some(end) = query.end {
-        builder = builder.end_ts(end);
-    }
-    if let Some(call_id) = &query.call_id {
-        builder = builder.call_id(call_id.as_str());
-    }
-    if let Some(phone) = &query.phone {
-        builder = builder.phone(phone.as_str());
-    }
-    if let Some(result) = query.result {
-        builder = builder.call_result(result);
-    }
-    if let Some(intent) = &query.intent {
-        builder = builder.user_intent(intent.as_str());
-    }
-    if let Some(min) = query.min_elapsed {
-        builder = builder.min_elapsed(min);
-    }
-    if let Some(max) = query.max_elapsed {
-        builder = builder.max_elapsed(max);
-    }
-    if let Some(size) = query.page_size {
-        builder = builder.page_size(size);
-    }
-    Ok(builder)
-}
-
-/// The time window in the words of the flags that set it (`start` is the flag and its
-/// time, e.g. `--start 2025-05-01T00:00:00Z`), times in RFC 3339, before the request's
-/// own validation would name wire fields and print raw seconds.
-fn check_window(start: Option<(i64, &str)>, end: Option<i64>) -> Result<(), CliError> {
-    let epoch = time::rfc3339(0);
-    if let Some((_, start)) = start.filter(|(seconds, _)| *seconds < 0) {
-        return Err(CliError::usage(format!("{start} is before {epoch}; expected a time from then on")));
-    }
-    if let Some(end) = end.filter(|end| *end < 0) {
-        return Err(CliError::usage(format!(
-            "--end {} is before {epoch}; expected a time from then on",
-            time::rfc3339(end)
-        )));
-    }
-    if let (Some((seconds, start)), Some(end)) = (start, end) {
-        if seconds > end {
-            return Err(CliError::usage(format!(
-                "{start} is after --end {}; expected the start at or before the end",
-                time::rfc3339(end)
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// `--intent` filters on a tag that only some results carry (the generated predicate
-/// says which).
-fn check_intent(query: &QueryArgs) -> Result<(), CliError> {
-    let intent = query.intent.as_deref().filter(|intent| !intent.is_empty());
-    if let (Some(_), Some(result)) = (intent, query.result) {
-        if !result.is_intent_available() {
-            let name = if result.is_unknown() {
-                "a code this version does not know".to_owned()
-            } else {
-                crate::suggest::kebab(result.name())
-            };
-            return Err(CliError::usage(format!(
-                "--intent needs --result {}; got --result {} ({name})",
-                intent_results(),
-                result.code()
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Checks the request against the spec before anything is sent, so a bad flag value is
-/// a usage error (exit 2) even when the server is unreachable.
-fn validate(builder: &RequestBuilder<QueryCallRecords>) -> Result<(), CliError> {
-    builder.request().validate().map_err(|invalid| CliError::invalid(QueryCallRecords::ENDPOINT.path, &invalid))
+    table.fill_defaults(&mut fields);
+    let shown = |wire: &str| since_shown.as_ref().filter(|(start, _)| *start == wire).map(|(_, text)| text.clone());
+    let request = crate::request_args::request::<QueryCallRecords>(table, &fields, &shown)?;
+    Ok(RequestBuilder::new(client.clone(), request))
 }
 
 /// Finishes the output: true when everything was written, false when the reader

@@ -7,14 +7,16 @@ use nxlink_client::{
     AppendContactsRequest, Client, CreateTaskRequest, Error as ApiCallError, RequestBuilder, StartupType,
 };
 use nxlink_models::runtime::{Operation, PaginatedOperation};
+use nxlink_models::DeleteContact;
 
 use super::contact_file::{Line, Source};
-use crate::args::{
-    ContactsAppendArgs, ContactsDeleteArgs, Format, NamedListArgs, Startup, TaskCreateArgs, TaskListArgs,
-};
+use crate::args::{ContactsAppendArgs, ContactsDeleteArgs, Format, ScanArgs, Startup, TaskCreateArgs};
 use crate::error::{CliError, Exit};
 use crate::output::{RecordOutput, WriteError};
 use crate::table::Item;
+
+/// Items a page when a list command scans (the spec's defaults are smaller).
+const SCAN_PAGE_SIZE: i64 = 100;
 
 /// Batches sent at once by `contacts append`.
 const APPEND_CONCURRENCY: usize = 8;
@@ -44,31 +46,21 @@ where
     }
 }
 
-pub(super) async fn agents(client: &Client, args: NamedListArgs) -> Result<(), CliError> {
-    let mut request = client.list_agents().page_size(100);
-    if let Some(name) = args.name.filter(|n| !n.is_empty()) {
-        request = request.name(name);
+/// Every item of `Op` the filters select, printed in the chosen format; 100 items a
+/// page unless `--page-size` says otherwise.
+pub(super) async fn scan<Op>(client: &Client, args: ScanArgs<Op>) -> Result<(), CliError>
+where
+    Op: PaginatedOperation + Send + Sync + 'static,
+    Op::Item: Item,
+{
+    let table = args.request.table()?;
+    let mut fields = args.request.fields;
+    if let Some(pagination) = Op::ENDPOINT.pagination {
+        fields.entry(pagination.page_size).or_insert_with(|| SCAN_PAGE_SIZE.into());
     }
-    print_all(client, args.format, request.agents()).await
-}
-
-pub(super) async fn routes(client: &Client, args: NamedListArgs) -> Result<(), CliError> {
-    let mut request = client.list_routes().page_size(100);
-    if let Some(name) = args.name.filter(|n| !n.is_empty()) {
-        request = request.route_name(name);
-    }
-    print_all(client, args.format, request.routes()).await
-}
-
-pub(super) async fn tasks(client: &Client, args: TaskListArgs) -> Result<(), CliError> {
-    let mut request = client.list_tasks().page_size(100);
-    if let Some(name) = args.name.filter(|n| !n.is_empty()) {
-        request = request.task_name(name);
-    }
-    if let Some(status) = args.status {
-        request = request.task_status(status);
-    }
-    print_all(client, args.format, request.tasks()).await
+    table.fill_defaults(&mut fields);
+    let request = crate::request_args::request::<Op>(table, &fields, &|_| None)?;
+    print_all(client, args.format, RequestBuilder::<Op>::new(client.clone(), request).items()).await
 }
 
 /// Prints the new task's id alone on stdout.
@@ -94,15 +86,14 @@ pub(super) async fn create_task(client: &Client, args: TaskCreateArgs) -> Result
 }
 
 pub(super) async fn delete_contact(client: &Client, args: ContactsDeleteArgs) -> Result<(), CliError> {
-    let mut request = client.delete_contact(args.contact_id.as_str());
-    if let Some(task_id) = args.task_id {
-        request = request.task_id(task_id);
-    }
-    if let Some(user_task_id) = args.user_task_id {
-        request = request.user_task_id(user_task_id);
-    }
-    request.send().await.map_err(|err| call_error::<nxlink_models::DeleteContact>(client, &err))?;
-    println!("deleted contact {}", args.contact_id);
+    let table = args.request.table()?;
+    let request = crate::request_args::request::<DeleteContact>(table, &args.request.fields, &|_| None)?;
+    let contact = request.contact_id.clone();
+    RequestBuilder::<DeleteContact>::new(client.clone(), request)
+        .send()
+        .await
+        .map_err(|err| call_error::<DeleteContact>(client, &err))?;
+    println!("deleted contact {contact}");
     Ok(())
 }
 

@@ -97,9 +97,9 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                 // call, as a scan gives each page.
                 let (client, _mock) = connect(&global, ClientOptions { concurrency: 4, retries: Some(9) }).await?;
                 match command {
-                    Command::Agents(AgentsCommand::List(args)) => family::agents(&client, args).await,
-                    Command::Routes(RoutesCommand::List(args)) => family::routes(&client, args).await,
-                    Command::Tasks(TasksCommand::List(args)) => family::tasks(&client, args).await,
+                    Command::Agents(AgentsCommand::List(args)) => family::scan(&client, args).await,
+                    Command::Routes(RoutesCommand::List(args)) => family::scan(&client, args).await,
+                    Command::Tasks(TasksCommand::List(args)) => family::scan(&client, args).await,
                     Command::Tasks(TasksCommand::Create(args)) => family::create_task(&client, args).await,
                     Command::Contacts(ContactsCommand::Append(args)) => {
                         family::append_contacts(&client, args, quiet).await

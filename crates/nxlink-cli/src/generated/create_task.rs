@@ -86,14 +86,15 @@ pub(crate) static CREATE_TASK: EndpointArgs = EndpointArgs {
             value_name: "CODE|NAME",
             help: "How the task starts: a code or a name",
             long_help: "How the task starts: a code or a name\n\n    0  none: none\n    1  manual: manual start\n    2  scheduled: scheduled start\n    3  immediate: immediate start\nExample: 1\nRequest field `startupType`.",
-            kind: Kind::Code(
-                &[
+            kind: Kind::Code {
+                what: "startup type",
+                values: &[
                     (0i64, "none"),
                     (1i64, "manual"),
                     (2i64, "scheduled"),
                     (3i64, "immediate"),
                 ],
-            ),
+            },
             required: true,
             default: None,
         },

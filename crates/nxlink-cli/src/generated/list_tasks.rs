@@ -26,8 +26,9 @@ pub(crate) static LIST_TASKS: EndpointArgs = EndpointArgs {
             value_name: "CODE|NAME",
             help: "Task status: a code or a name",
             long_help: "Task status: a code or a name\n\n    1  ready: Ready / not started\n    2  in-progress: In progress\n    3  completed: Completed\n    4  failed: Failed\n    5  paused: Paused\n    6  paused-insufficient-balance: Paused because of insufficient balance\nRequest field `taskStatus`.",
-            kind: Kind::Code(
-                &[
+            kind: Kind::Code {
+                what: "task status",
+                values: &[
                     (1i64, "ready"),
                     (2i64, "in-progress"),
                     (3i64, "completed"),
@@ -35,7 +36,7 @@ pub(crate) static LIST_TASKS: EndpointArgs = EndpointArgs {
                     (5i64, "paused"),
                     (6i64, "paused-insufficient-balance"),
                 ],
-            ),
+            },
             required: false,
             default: None,
         },

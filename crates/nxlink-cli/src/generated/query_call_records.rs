@@ -72,8 +72,9 @@ pub(crate) static QUERY_CALL_RECORDS: EndpointArgs = EndpointArgs {
             value_name: "CODE|NAME",
             help: "Call result code: a code or a name",
             long_help: "Call result code: a code or a name\n\n    1  normal-end-connected: Normal End - Connected / Communicated\n    2  human-voice-detected: Human Voice Detected\n    3  normal-end-agent-hung-up: Normal End - AI Agent Hung Up\n    6  not-answered-agent-quick-hang-up: Outbound Not Answered - Agent Quick Hang-up\n    7  not-answered-user-quick-hang-up: Outbound Not Answered - User Quick Hang-up\n    8  not-answered-rejected-while-ringing: Outbound Not Answered - User Rejected While Ringing\n    9  not-answered-timeout: Outbound Not Answered - Timeout No Answer\n   10  not-answered-blacklisted: Outbound Not Answered - Blacklisted Number\n   11  not-answered-restricted: Outbound Not Answered - Restricted Number\n   12  unreachable: Unreachable - Unreachable\n   13  unreachable-call-rejected: Unreachable - Call Rejected\n   14  unreachable-temporarily: Unreachable - Temporarily Unreachable\n   15  unreachable-line-busy: Unreachable - Line Busy\n   16  unreachable-call-exception: Unreachable - Call Exception\n   17  normal-end-user-hung-up: Normal End - User Hung Up\n   18  voicemail: Voicemail\n   19  normal-end-early-media-voicemail: Normal End - Early Media Voicemail\n   20  silence: Silence\n   21  system-exception: System Exception\nExample: 1\nRequest field `callResult`.",
-            kind: Kind::Code(
-                &[
+            kind: Kind::Code {
+                what: "call result",
+                values: &[
                     (1i64, "normal-end-connected"),
                     (2i64, "human-voice-detected"),
                     (3i64, "normal-end-agent-hung-up"),
@@ -94,7 +95,7 @@ pub(crate) static QUERY_CALL_RECORDS: EndpointArgs = EndpointArgs {
                     (20i64, "silence"),
                     (21i64, "system-exception"),
                 ],
-            ),
+            },
             required: false,
             default: None,
         },

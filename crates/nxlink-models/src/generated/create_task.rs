@@ -248,9 +248,11 @@ impl CreateTaskRequest {
             let value = self.auto_flow_id;
             if value < 1 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "autoFlowId"),
-                        format!("must be at least 1, got {}", value),
+                        Some(1i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -270,9 +272,11 @@ impl CreateTaskRequest {
             let value = self.task_keep;
             if !(0..=1).contains(&value) {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "taskKeep"),
-                        format!("must be between 0 and 1, got {}", value),
+                        Some(0i64),
+                        Some(1i64),
+                        value,
                     ),
                 );
             }

@@ -119,10 +119,7 @@ impl DeleteContactRequest {
             && self.user_task_id.as_deref().filter(|v| !v.is_empty()).is_none()
         {
             return Err(
-                ValidationError::new(
-                    format!("{prefix}{}", "taskId"),
-                    "set `taskId` or `userTaskId`: at least one is required",
-                ),
+                ValidationError::at_least_one_of(prefix, &["taskId", "userTaskId"]),
             );
         }
         Ok(())

@@ -148,9 +148,11 @@ impl ListAgentsRequest {
             let value = self.page_number;
             if value < 1 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "pageNumber"),
-                        format!("must be at least 1, got {}", value),
+                        Some(1i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -159,9 +161,11 @@ impl ListAgentsRequest {
             let value = self.page_size;
             if !(1..=1000).contains(&value) {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "pageSize"),
-                        format!("must be between 1 and 1000, got {}", value),
+                        Some(1i64),
+                        Some(1000i64),
+                        value,
                     ),
                 );
             }

@@ -242,9 +242,11 @@ impl ListTasksRequest {
         if let Some(value) = self.create_start_ts {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "createStartTs"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -252,9 +254,11 @@ impl ListTasksRequest {
         if let Some(value) = self.create_end_ts {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "createEndTs"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -262,9 +266,11 @@ impl ListTasksRequest {
         if let Some(value) = self.min_task_total_quantity {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "minTaskTotalQuantity"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -272,9 +278,11 @@ impl ListTasksRequest {
         if let Some(value) = self.max_task_total_quantity {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "maxTaskTotalQuantity"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -283,9 +291,11 @@ impl ListTasksRequest {
             let value = self.page_number;
             if value < 1 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "pageNumber"),
-                        format!("must be at least 1, got {}", value),
+                        Some(1i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -294,9 +304,11 @@ impl ListTasksRequest {
             let value = self.page_size;
             if !(1..=1000).contains(&value) {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "pageSize"),
-                        format!("must be between 1 and 1000, got {}", value),
+                        Some(1i64),
+                        Some(1000i64),
+                        value,
                     ),
                 );
             }
@@ -304,12 +316,11 @@ impl ListTasksRequest {
         if let (Some(first), Some(second)) = (self.create_start_ts, self.create_end_ts) {
             if first > second {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::not_after(
                         format!("{prefix}{}", "createStartTs"),
-                        format!(
-                            "must not be greater than `createEndTs` ({} > {})", first,
-                            second
-                        ),
+                        "createEndTs",
+                        first,
+                        second,
                     ),
                 );
             }
@@ -320,12 +331,11 @@ impl ListTasksRequest {
         ) {
             if first > second {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::not_after(
                         format!("{prefix}{}", "minTaskTotalQuantity"),
-                        format!(
-                            "must not be greater than `maxTaskTotalQuantity` ({} > {})",
-                            first, second
-                        ),
+                        "maxTaskTotalQuantity",
+                        first,
+                        second,
                     ),
                 );
             }

@@ -263,9 +263,11 @@ impl QueryCallRecordsRequest {
         if let Some(value) = self.start_ts {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "startTs"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -273,9 +275,11 @@ impl QueryCallRecordsRequest {
         if let Some(value) = self.end_ts {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "endTs"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -284,9 +288,11 @@ impl QueryCallRecordsRequest {
             let value = self.page_number;
             if value < 1 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "pageNumber"),
-                        format!("must be at least 1, got {}", value),
+                        Some(1i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -295,9 +301,11 @@ impl QueryCallRecordsRequest {
             let value = self.page_size;
             if !(1..=1000).contains(&value) {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "pageSize"),
-                        format!("must be between 1 and 1000, got {}", value),
+                        Some(1i64),
+                        Some(1000i64),
+                        value,
                     ),
                 );
             }
@@ -305,9 +313,11 @@ impl QueryCallRecordsRequest {
         if let Some(value) = self.min_elapsed {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "minElapsed"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -315,9 +325,11 @@ impl QueryCallRecordsRequest {
         if let Some(value) = self.max_elapsed {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "maxElapsed"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -325,11 +337,11 @@ impl QueryCallRecordsRequest {
         if let (Some(first), Some(second)) = (self.start_ts, self.end_ts) {
             if first > second {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::not_after(
                         format!("{prefix}{}", "startTs"),
-                        format!(
-                            "must not be greater than `endTs` ({} > {})", first, second
-                        ),
+                        "endTs",
+                        first,
+                        second,
                     ),
                 );
             }
@@ -337,12 +349,11 @@ impl QueryCallRecordsRequest {
         if let (Some(first), Some(second)) = (self.min_elapsed, self.max_elapsed) {
             if first > second {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::not_after(
                         format!("{prefix}{}", "minElapsed"),
-                        format!(
-                            "must not be greater than `maxElapsed` ({} > {})", first,
-                            second
-                        ),
+                        "maxElapsed",
+                        first,
+                        second,
                     ),
                 );
             }
@@ -353,12 +364,12 @@ impl QueryCallRecordsRequest {
         ) {
             if !other.is_intent_available() {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::only_with_group(
                         format!("{prefix}{}", "userIntent"),
-                        format!(
-                            "is only meaningful when `callResult` is in the group `intentAvailable`, but `callResult` is {}",
-                            other.code()
-                        ),
+                        "callResult",
+                        "intentAvailable",
+                        other.code(),
+                        &[1i64, 3i64, 17i64, 21i64],
                     ),
                 );
             }

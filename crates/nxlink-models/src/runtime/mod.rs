@@ -23,7 +23,7 @@ pub use redact::{mask_personal, Masked};
 /// A JSON value, for unknown fields; re-exported so generated code in other crates needs
 /// no `serde_json` dependency of its own.
 pub use serde_json::Value as JsonValue;
-pub use validate::ValidationError;
+pub use validate::{Rule, ValidationError};
 
 /// `skip_serializing_if` for optional request strings: an unset or empty string is left
 /// out of the body, because the service reads `""` as a filter value.

@@ -112,9 +112,11 @@ impl LineItem {
             let value = self.quantity;
             if !(1..=999).contains(&value) {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "quantity"),
-                        format!("must be between 1 and 999, got {}", value),
+                        Some(1i64),
+                        Some(999i64),
+                        value,
                     ),
                 );
             }

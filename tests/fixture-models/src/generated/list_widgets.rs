@@ -234,9 +234,11 @@ impl ListWidgetsRequest {
         if let Some(value) = self.since {
             if value < 0 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "since"),
-                        format!("must be at least 0, got {}", value),
+                        Some(0i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -244,9 +246,11 @@ impl ListWidgetsRequest {
         if let Some(value) = self.until {
             if value > 4102444800 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "until"),
-                        format!("must be at most 4102444800, got {}", value),
+                        None,
+                        Some(4102444800i64),
+                        value,
                     ),
                 );
             }
@@ -255,9 +259,11 @@ impl ListWidgetsRequest {
             let value = self.page;
             if value < 1 {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "page"),
-                        format!("must be at least 1, got {}", value),
+                        Some(1i64),
+                        None,
+                        value,
                     ),
                 );
             }
@@ -266,9 +272,11 @@ impl ListWidgetsRequest {
             let value = self.size;
             if !(1..=50).contains(&value) {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::range(
                         format!("{prefix}{}", "size"),
-                        format!("must be between 1 and 50, got {}", value),
+                        Some(1i64),
+                        Some(50i64),
+                        value,
                     ),
                 );
             }
@@ -276,11 +284,11 @@ impl ListWidgetsRequest {
         if let (Some(first), Some(second)) = (self.since, self.until) {
             if first > second {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::not_after(
                         format!("{prefix}{}", "since"),
-                        format!(
-                            "must not be greater than `until` ({} > {})", first, second
-                        ),
+                        "until",
+                        first,
+                        second,
                     ),
                 );
             }
@@ -291,12 +299,12 @@ impl ListWidgetsRequest {
         ) {
             if !other.is_warm() {
                 return Err(
-                    ValidationError::new(
+                    ValidationError::only_with_group(
                         format!("{prefix}{}", "shade"),
-                        format!(
-                            "is only meaningful when `color` is in the group `warm`, but `color` is {}",
-                            other.code()
-                        ),
+                        "color",
+                        "warm",
+                        other.code(),
+                        &[1i64],
                     ),
                 );
             }

@@ -170,12 +170,7 @@ impl PlaceOrderRequest {
         if self.widget_id.as_deref().filter(|v| !v.is_empty()).is_none()
             && self.owner.as_deref().filter(|v| !v.is_empty()).is_none()
         {
-            return Err(
-                ValidationError::new(
-                    format!("{prefix}{}", "widgetId"),
-                    "set `widgetId` or `owner`: at least one is required",
-                ),
-            );
+            return Err(ValidationError::at_least_one_of(prefix, &["widgetId", "owner"]));
         }
         Ok(())
     }
