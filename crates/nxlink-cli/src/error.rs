@@ -131,7 +131,6 @@ impl CliError {
         let Some((gateway, path)) = split_base_url(base_url) else { return Self::from_api(error) };
         let surely_wrong = std::path::Path::new(endpoint_path).starts_with(path) || path.ends_with(endpoint_path);
         match error {
-            ApiCallError::Validation(invalid) => Self::invalid(endpoint_path, invalid),
             ApiCallError::Api(_) if !surely_wrong => Self::from_api(error),
             _ => Self::from_api_hinted(error, Some(&path_hint(gateway, path, endpoint_path, surely_wrong))),
         }

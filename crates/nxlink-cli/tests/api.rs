@@ -277,7 +277,7 @@ fn a_json_endpoint_prints_data_and_the_flags_lay_over_the_body() {
     std::fs::write(&body, json!({"taskName": "from the body", "other": "kept", "taskKeep": 0}).to_string()).unwrap();
     let output = against(&mock)
         .args(["api", "create-task", "--name", "from a flag", "--agent-id", &agent, "--route-id", route])
-        .args(["--startup", "manual", "--keep", "1", "--body"])
+        .args(["--startup", "manual", "--task-keep", "1", "--body"])
         .arg(&body)
         .output()
         .unwrap();
@@ -294,7 +294,7 @@ fn a_json_endpoint_prints_data_and_the_flags_lay_over_the_body() {
     // Table and CSV of a `data` the spec leaves open: its own keys are the columns.
     let output = against(&mock)
         .args(["api", "create-task", "--name", "n", "--agent-id", &agent, "--route-id", route])
-        .args(["--startup", "manual", "--keep", "0", "--format", "csv"])
+        .args(["--startup", "manual", "--task-keep", "0", "--format", "csv"])
         .output()
         .unwrap();
     let csv = ok(&output);
@@ -322,7 +322,7 @@ fn bad_values_are_usage_errors_that_name_the_flag() {
         (&["list-tasks", "--body", &array], "expected a JSON object"),
         (&["list-tasks", "--body", "/nonexistent/body.json"], "cannot read it"),
         (
-            &["create-task", "--name", "n", "--agent-id", "0", "--route-id", "r", "--startup", "1", "--keep", "0"],
+            &["create-task", "--name", "n", "--agent-id", "0", "--route-id", "r", "--startup", "1", "--task-keep", "0"],
             "--agent-id",
         ),
     ];
@@ -340,7 +340,7 @@ fn a_create_that_may_have_been_applied_says_which_key_to_look_it_up_by() {
     let (agent, route) = (nxlink_mock::SEEDED_AGENTS[0].0.to_string(), nxlink_mock::SEEDED_ROUTES[0].0);
     let output = against(&mock)
         .args(["api", "create-task", "--name", "n", "--agent-id", &agent, "--route-id", route])
-        .args(["--startup", "manual", "--keep", "0", "--user-task-id", "mine-1"])
+        .args(["--startup", "manual", "--task-keep", "0", "--user-task-id", "mine-1"])
         .output()
         .unwrap();
     let (code, message) = failure(&output);

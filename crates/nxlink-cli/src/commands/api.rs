@@ -111,7 +111,10 @@ fn kind_of(value: &Value) -> &'static str {
 /// The output: `data` or items, in the chosen format. Table rows wait for the end (the
 /// widths need them all); the other formats write each item as it comes.
 struct Rows<W: Write> {
-    out: W,
+    /// The output, for every format but CSV.
+    out: Option<W>,
+    /// The output of CSV, one writer for every row.
+    csv: Option<csv::Writer<W>>,
     format: ApiFormat,
     list: Option<&'static str>,
     columns: Vec<String>,
@@ -122,8 +125,13 @@ struct Rows<W: Write> {
 impl<W: Write> Rows<W> {
     fn new(out: W, endpoint: &EndpointArgs, format: Option<ApiFormat>, all: bool) -> Self {
         let format = format.unwrap_or(if all { ApiFormat::Jsonl } else { ApiFormat::Json });
+        let (out, csv) = match format {
+            ApiFormat::Csv => (None, Some(csv::Writer::from_writer(out))),
+            _ => (Some(out), None),
+        };
         Self {
             out,
+            csv,
             format,
             list: endpoint.list,
             columns: endpoint.columns.iter().map(|c| (*c).to_owned()).collect(),
@@ -136,12 +144,12 @@ impl<W: Write> Rows<W> {
     fn data(&mut self, data: Value) -> io::Result<()> {
         match self.format {
             ApiFormat::Json => {
-                serde_json::to_writer_pretty(&mut self.out, &data)?;
-                self.out.write_all(b"\n")
+                serde_json::to_writer_pretty(self.plain()?, &data)?;
+                self.plain()?.write_all(b"\n")
             }
             ApiFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &data)?;
-                self.out.write_all(b"\n")
+                serde_json::to_writer(self.plain()?, &data)?;
+                self.plain()?.write_all(b"\n")
             }
             ApiFormat::Table | ApiFormat::Csv => {
                 let items = match (self.list, data) {
@@ -168,22 +176,22 @@ impl<W: Write> Rows<W> {
         let first = !std::mem::replace(&mut self.started, true);
         match self.format {
             ApiFormat::Json => {
-                self.out.write_all(if first { b"[\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut self.out, &item)?;
+                self.plain()?.write_all(if first { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer(self.plain()?, &item)?;
                 Ok(())
             }
             ApiFormat::Jsonl => {
-                serde_json::to_writer(&mut self.out, &item)?;
-                self.out.write_all(b"\n")
+                serde_json::to_writer(self.plain()?, &item)?;
+                self.plain()?.write_all(b"\n")
             }
             ApiFormat::Csv => {
                 if first {
-                    let header: Vec<&str> =
-                        self.columns.iter().map(String::as_str).chain([crate::output::EXTRA_COLUMN]).collect();
-                    write_csv_line(&mut self.out, &header)?;
+                    let header: Vec<String> =
+                        self.columns.iter().cloned().chain([crate::output::EXTRA_COLUMN.to_owned()]).collect();
+                    self.csv()?.write_record(&header)?;
                 }
                 let row = self.cells(&item);
-                write_csv_line(&mut self.out, &row)
+                self.csv()?.write_record(&row).map_err(io::Error::from)
             }
             ApiFormat::Table => {
                 let row = self.cells(&item);
@@ -219,7 +227,7 @@ impl<W: Write> Rows<W> {
 
     fn finish(mut self) -> io::Result<()> {
         match self.format {
-            ApiFormat::Json if self.started => self.out.write_all(b"\n]\n")?,
+            ApiFormat::Json if self.started => self.plain()?.write_all(b"\n]\n")?,
             ApiFormat::Table => {
                 let mut header: Vec<String> = self.columns.clone();
                 header.push(crate::output::EXTRA_COLUMN.to_owned());
@@ -229,14 +237,28 @@ impl<W: Write> Rows<W> {
                         *width = (*width).max(cell.chars().count().min(CELL_WIDTH));
                     }
                 }
-                for row in std::iter::once(&header).chain(&self.table) {
+                let table = std::mem::take(&mut self.table);
+                let out = self.plain()?;
+                for row in std::iter::once(&header).chain(&table) {
                     let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, width)| fit(cell, *width)).collect();
-                    writeln!(self.out, "{}", cells.join("  ").trim_end())?;
+                    writeln!(out, "{}", cells.join("  ").trim_end())?;
                 }
             }
             _ => {}
         }
-        self.out.flush()
+        match (&mut self.out, &mut self.csv) {
+            (Some(out), _) => out.flush(),
+            (None, Some(csv)) => csv.flush(),
+            (None, None) => Ok(()),
+        }
+    }
+
+    fn plain(&mut self) -> io::Result<&mut W> {
+        self.out.as_mut().ok_or_else(|| io::Error::other("the output is a CSV writer"))
+    }
+
+    fn csv(&mut self) -> io::Result<&mut csv::Writer<W>> {
+        self.csv.as_mut().ok_or_else(|| io::Error::other("the output is not a CSV writer"))
     }
 }
 
@@ -249,10 +271,4 @@ fn fit(cell: &str, width: usize) -> String {
         let cut: String = cell.chars().take(width.saturating_sub(1)).collect();
         format!("{cut}…")
     }
-}
-
-fn write_csv_line(out: &mut impl Write, cells: &[impl AsRef<str>]) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(cells.iter().map(AsRef::as_ref)).map_err(io::Error::from)?;
-    writer.flush()
 }

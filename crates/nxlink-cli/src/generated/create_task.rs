@@ -72,7 +72,7 @@ pub(crate) static CREATE_TASK: EndpointArgs = EndpointArgs {
         },
         Flag {
             wire: "taskKeep",
-            long: "keep",
+            long: "task-keep",
             value_name: "N",
             help: "Permanent task: 0 = no, 1 = yes",
             long_help: "Permanent task: 0 = no, 1 = yes\n\nExample: 0\nRequest field `taskKeep`.",
