@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nxlink_auth::Algorithm;
 use nxlink_models::runtime::Operation;
-use nxlink_models::{DeleteContact, ListAgents, ListRoutes, ListTasks, QueryCallRecords, Region};
+use nxlink_models::{CreateTask, DeleteContact, ListAgents, ListRoutes, ListTasks, QueryCallRecords, Region};
 
 use crate::suggest;
 use nxlink_client::receiver::ServerLimits;
 
-use crate::request_args::RequestFields;
+use crate::request_args::{Omit, PageNumber, RequestFields};
 use crate::time::{parse_span, parse_timeout};
 
 /// What `--help` shows after the options: the environment and the exit codes, which a
@@ -342,7 +342,7 @@ pub(crate) enum RoutesCommand {
 pub(crate) struct ScanArgs<Op: Operation + Send + Sync + 'static> {
     /// The request's fields but the page number, which is the scan's.
     #[command(flatten)]
-    pub(crate) request: RequestFields<Op, true>,
+    pub(crate) request: RequestFields<Op, PageNumber>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub(crate) format: Format,
@@ -369,36 +369,33 @@ pub(crate) enum Startup {
 
 #[derive(Debug, Args)]
 pub(crate) struct TaskCreateArgs {
-    /// Task name
-    #[arg(long, value_name = "NAME")]
-    pub(crate) name: String,
-    /// AI Agent id (`nxlink agents list`)
-    #[arg(long, value_name = "ID")]
-    pub(crate) agent_id: i64,
-    /// Route id (`nxlink routes list`)
-    #[arg(long, value_name = "ID")]
-    pub(crate) route_id: String,
-    /// Your own unique task id (default: a fresh one, so a lost answer can be looked up)
-    #[arg(long, value_name = "ID")]
-    pub(crate) user_task_id: Option<String>,
-    /// Task description
-    #[arg(long, value_name = "TEXT")]
-    pub(crate) description: Option<String>,
+    /// The request's fields (generated from the spec) but the two said below.
+    #[command(flatten)]
+    pub(crate) request: RequestFields<CreateTask, KeepAndStartup>,
     /// A permanent task (taskKeep 1)
     #[arg(long)]
     pub(crate) keep: bool,
     /// How the task starts
     #[arg(long, value_enum, default_value_t = Startup::Manual)]
     pub(crate) startup: Startup,
-    /// URL for the call-record callback
-    #[arg(long, value_name = "URL")]
-    pub(crate) call_callback_url: Option<String>,
-    /// URL for the task-status callback
-    #[arg(long, value_name = "URL")]
-    pub(crate) task_callback_url: Option<String>,
-    /// Pass-through text returned in task callbacks and the task list
-    #[arg(long, value_name = "TEXT")]
-    pub(crate) other: Option<String>,
+}
+
+/// What `tasks create` says in its own words: `--keep` as a switch, `--startup` with a
+/// default.
+#[derive(Debug)]
+pub(crate) struct KeepAndStartup;
+
+impl KeepAndStartup {
+    /// The request field `--keep` sets.
+    pub(crate) const KEEP: &'static str = "taskKeep";
+    /// The request field `--startup` sets.
+    pub(crate) const STARTUP: &'static str = "startupType";
+}
+
+impl Omit for KeepAndStartup {
+    fn fields(_: &nxlink_models::runtime::Endpoint) -> Vec<&'static str> {
+        vec![Self::KEEP, Self::STARTUP]
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -458,7 +455,7 @@ pub(crate) struct ListArgs {
 pub(crate) struct ExportArgs {
     /// The request's fields but the page number, which is the scan's.
     #[command(flatten)]
-    pub(crate) request: RequestFields<QueryCallRecords, true>,
+    pub(crate) request: RequestFields<QueryCallRecords, PageNumber>,
     #[command(flatten)]
     pub(crate) query: QueryArgs,
     /// Pages fetched ahead at once

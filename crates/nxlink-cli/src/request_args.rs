@@ -343,35 +343,54 @@ pub(crate) fn table_of<Op: Operation>() -> Option<&'static EndpointArgs> {
 }
 
 /// `Op`'s request flags as clap arguments, for a command to flatten and add only what
-/// is its own. With `SCAN`, the page number is left to the scan.
-pub(crate) struct RequestFields<Op, const SCAN: bool = false> {
+/// is its own. `O` names the fields the command sets in its own words.
+pub(crate) struct RequestFields<Op, O = Nothing> {
     /// The fields the flags set, by wire name.
     pub(crate) fields: Map<String, Value>,
-    op: PhantomData<fn() -> Op>,
+    op: PhantomData<fn() -> (Op, O)>,
 }
 
-impl<Op, const SCAN: bool> std::fmt::Debug for RequestFields<Op, SCAN> {
+/// The request fields a command sets itself rather than by their generated flags.
+pub(crate) trait Omit {
+    /// Their wire names, for `endpoint`.
+    fn fields(endpoint: &Endpoint) -> Vec<&'static str>;
+}
+
+/// Every field has its flag.
+#[derive(Debug)]
+pub(crate) struct Nothing;
+
+impl Omit for Nothing {
+    fn fields(_: &Endpoint) -> Vec<&'static str> {
+        Vec::new()
+    }
+}
+
+/// The page number is the scan's.
+#[derive(Debug)]
+pub(crate) struct PageNumber;
+
+impl Omit for PageNumber {
+    fn fields(endpoint: &Endpoint) -> Vec<&'static str> {
+        endpoint.pagination.map(|pagination| pagination.page_number).into_iter().collect()
+    }
+}
+
+impl<Op, O> std::fmt::Debug for RequestFields<Op, O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Values may be personal data (a phone number): names only.
         f.debug_list().entries(self.fields.keys()).finish()
     }
 }
 
-impl<Op: Operation, const SCAN: bool> RequestFields<Op, SCAN> {
+impl<Op: Operation, O: Omit> RequestFields<Op, O> {
     /// The table behind the flags.
     pub(crate) fn table(&self) -> Result<&'static EndpointArgs, CliError> {
         table_of::<Op>().ok_or_else(|| CliError::local(format!("no flag table for {}", Op::ENDPOINT.name)))
     }
-
-    fn skipped() -> Vec<&'static str> {
-        match Op::ENDPOINT.pagination {
-            Some(pagination) if SCAN => vec![pagination.page_number],
-            _ => Vec::new(),
-        }
-    }
 }
 
-impl<Op: Operation, const SCAN: bool> clap::FromArgMatches for RequestFields<Op, SCAN> {
+impl<Op: Operation, O: Omit> clap::FromArgMatches for RequestFields<Op, O> {
     fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
         let fields = table_of::<Op>().map(|args| args.fields_of(matches)).unwrap_or_default();
         Ok(Self { fields, op: PhantomData })
@@ -383,10 +402,10 @@ impl<Op: Operation, const SCAN: bool> clap::FromArgMatches for RequestFields<Op,
     }
 }
 
-impl<Op: Operation, const SCAN: bool> clap::Args for RequestFields<Op, SCAN> {
+impl<Op: Operation, O: Omit> clap::Args for RequestFields<Op, O> {
     fn augment_args(command: clap::Command) -> clap::Command {
         match table_of::<Op>() {
-            Some(args) => args.augment(command, &Self::skipped(), false),
+            Some(args) => args.augment(command, &O::fields(&Op::ENDPOINT), false),
             None => command,
         }
     }

@@ -3,14 +3,12 @@
 use std::io::Write;
 
 use futures_util::{StreamExt, TryStreamExt};
-use nxlink_client::{
-    AppendContactsRequest, Client, CreateTaskRequest, Error as ApiCallError, RequestBuilder, StartupType,
-};
+use nxlink_client::{AppendContactsRequest, Client, Error as ApiCallError, RequestBuilder, StartupType};
 use nxlink_models::runtime::{Operation, PaginatedOperation};
-use nxlink_models::DeleteContact;
+use nxlink_models::{CreateTask, DeleteContact};
 
 use super::contact_file::{Line, Source};
-use crate::args::{ContactsAppendArgs, ContactsDeleteArgs, Format, ScanArgs, Startup, TaskCreateArgs};
+use crate::args::{ContactsAppendArgs, ContactsDeleteArgs, Format, KeepAndStartup, ScanArgs, Startup, TaskCreateArgs};
 use crate::error::{CliError, Exit};
 use crate::output::{RecordOutput, WriteError};
 use crate::table::Item;
@@ -70,17 +68,15 @@ pub(super) async fn create_task(client: &Client, args: TaskCreateArgs) -> Result
         Startup::Scheduled => StartupType::Scheduled,
         Startup::Immediate => StartupType::Immediate,
     };
-    let mut request = CreateTaskRequest::new(args.name, args.agent_id, args.route_id, i32::from(args.keep), startup);
-    request.user_task_id = args.user_task_id;
-    request.task_desc = args.description;
-    request.call_callback_url = args.call_callback_url;
-    request.task_callback_url = args.task_callback_url;
-    request.other = args.other;
-    request.validate().map_err(|err| CliError::usage(err.to_string()))?;
-    let created = RequestBuilder::<nxlink_models::CreateTask>::new(client.clone(), request)
+    let table = args.request.table()?;
+    let mut fields = args.request.fields;
+    fields.insert(KeepAndStartup::KEEP.to_owned(), i32::from(args.keep).into());
+    fields.insert(KeepAndStartup::STARTUP.to_owned(), startup.code().into());
+    let request = crate::request_args::request::<CreateTask>(table, &fields, &|_| None)?;
+    let created = RequestBuilder::<CreateTask>::new(client.clone(), request)
         .send_once()
         .await
-        .map_err(|err| call_error::<nxlink_models::CreateTask>(client, &err))?;
+        .map_err(|err| call_error::<CreateTask>(client, &err))?;
     println!("{}", created.id.unwrap_or_default());
     Ok(())
 }
