@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use nxlink_auth::Algorithm;
 use nxlink_models::runtime::Operation;
-use nxlink_models::{CreateTask, DeleteContact, ListAgents, ListRoutes, ListTasks, QueryCallRecords, Region};
+use nxlink_models::{
+    AppendContacts, CreateTask, DeleteContact, ListAgents, ListRoutes, ListTasks, QueryCallRecords, Region,
+};
 
 use crate::suggest;
 use nxlink_client::receiver::ServerLimits;
@@ -408,16 +410,13 @@ pub(crate) enum ContactsCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct ContactsAppendArgs {
-    /// Task id
-    #[arg(long, value_name = "ID")]
-    pub(crate) task_id: String,
+    /// The request's fields (generated from the spec); the contacts come from the file.
+    #[command(flatten)]
+    pub(crate) request: RequestFields<AppendContacts>,
     /// CSV with a header (phoneNumber, name, optional contactId, any other column a
     /// variable) or JSONL (`.jsonl`); `-` reads standard input as CSV
     #[arg(long, value_name = "FILE")]
     pub(crate) file: PathBuf,
-    /// Dialing code for every contact, e.g. 86
-    #[arg(long, value_name = "CC")]
-    pub(crate) country_code: Option<String>,
     /// Contacts per request
     #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u16).range(1..))]
     pub(crate) batch_size: u16,

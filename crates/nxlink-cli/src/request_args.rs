@@ -324,17 +324,23 @@ pub(crate) fn request<Op: Operation>(
     body: &Map<String, Value>,
     shown: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Op::Request, CliError> {
+    let request = decode::<Op>(args, body)?;
+    Op::validate(&request).map_err(|invalid| CliError::usage(args.explain(&invalid, shown)))?;
+    Ok(request)
+}
+
+/// [`request`] before validation: for a command that completes the request itself
+/// (`contacts append` adds each batch's contacts; the client validates what it sends).
+pub(crate) fn decode<Op: Operation>(args: &EndpointArgs, body: &Map<String, Value>) -> Result<Op::Request, CliError> {
     // With `--body`, clap lets a required flag be left out: the body may hold it.
     if let Some(flag) = args.flags.iter().find(|flag| flag.required && !body.contains_key(flag.wire)) {
         return Err(CliError::usage(format!("--{} is required (or `{}` in --body)", flag.long, flag.wire)));
     }
     let bytes = serde_json::to_vec(body).map_err(|err| CliError::usage(format!("cannot encode the request: {err}")))?;
-    let request: Op::Request = nxlink_models::decode(&bytes).map_err(|err| {
+    nxlink_models::decode(&bytes).map_err(|err| {
         let path = err.path().to_string();
         CliError::usage(format!("invalid request field `{path}`: {} (set by {})", err.message(), args.flag_of(&path)))
-    })?;
-    Op::validate(&request).map_err(|invalid| CliError::usage(args.explain(&invalid, shown)))?;
-    Ok(request)
+    })
 }
 
 /// The flag table of `Op` (every operation has one: both come from the same spec).

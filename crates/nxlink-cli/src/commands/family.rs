@@ -5,7 +5,7 @@ use std::io::Write;
 use futures_util::{StreamExt, TryStreamExt};
 use nxlink_client::{AppendContactsRequest, Client, Error as ApiCallError, RequestBuilder, StartupType};
 use nxlink_models::runtime::{Operation, PaginatedOperation};
-use nxlink_models::{CreateTask, DeleteContact};
+use nxlink_models::{AppendContacts, CreateTask, DeleteContact};
 
 use super::contact_file::{Line, Source};
 use crate::args::{ContactsAppendArgs, ContactsDeleteArgs, Format, KeepAndStartup, ScanArgs, Startup, TaskCreateArgs};
@@ -124,12 +124,15 @@ async fn send_batch(client: &Client, request: AppendContactsRequest, batch: &[Li
 }
 
 pub(super) async fn append_contacts(client: &Client, args: ContactsAppendArgs, quiet: bool) -> Result<(), CliError> {
+    let table = args.request.table()?;
+    // The fields every batch carries; each batch adds its contacts (the client checks
+    // the whole request against the spec before sending it).
+    let template = crate::request_args::decode::<AppendContacts>(table, &args.request.fields)?;
     let source = Source::open(&args.file)?;
-    let total = source.check(&args.task_id)?;
+    let total = source.check(&template.task_id)?;
     let progress = crate::progress::Progress::new(crate::progress::wanted_here(quiet, true));
     progress.set_total(total as u64);
-    let task_id = args.task_id.as_str();
-    let country_code = args.country_code.as_deref();
+    let task_id = template.task_id.as_str();
     let size = usize::from(args.batch_size).max(1);
     // The second pass: lines are parsed as batches go out, so memory holds the batches
     // in flight, not the file.
@@ -143,16 +146,15 @@ pub(super) async fn append_contacts(client: &Client, args: ContactsAppendArgs, q
     });
     let mut outcomes = futures_util::stream::iter(batches)
         .map(|batch| {
-            let progress = &progress;
+            let (progress, template) = (&progress, &template);
             async move {
                 let batch = match batch {
                     Ok(batch) => batch,
                     // The file changed between the two passes.
                     Err(err) => return BatchOutcome { contacts: 0, rejected: Vec::new(), error: Some(err) },
                 };
-                let mut request =
-                    AppendContactsRequest::new(task_id, batch.iter().map(|line| line.contact.clone()).collect());
-                request.country_code = country_code.map(str::to_owned);
+                let mut request = template.clone();
+                request.list = batch.iter().map(|line| line.contact.clone()).collect();
                 let outcome = send_batch(client, request, &batch).await;
                 for _ in 0..batch.len() {
                     progress.inc();
