@@ -348,3 +348,34 @@ fn a_create_that_may_have_been_applied_says_which_key_to_look_it_up_by() {
     assert!(message.contains("look for userTaskId `mine-1` in `nxlink api list-tasks --all`"), "{message}");
     assert_eq!(mock.server.requests().len(), 1, "not sent again: {message}");
 }
+
+/// Bug: every write error taken for a closed pipe, so a full disk exits 0 with the
+/// output cut short.
+#[test]
+fn a_full_disk_is_exit_1_and_a_closed_pipe_exit_0() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output = nxlink()
+        .args(["--demo", "api", "query-call-records", "--task-id", DEMO_TASK_ID, "--all"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write the output"));
+
+    let mut child = nxlink()
+        .args(["--demo", "api", "query-call-records", "--task-id", DEMO_TASK_ID, "--all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0_u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}

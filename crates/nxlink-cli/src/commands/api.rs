@@ -36,20 +36,28 @@ pub(super) async fn run(client: &Client, args: ApiArgs, body: Map<String, Value>
         if let Some(mut items) = endpoint.call.all(client, body) {
             while let Some(item) = items.try_next().await.map_err(failed)? {
                 crate::signals::check()?;
-                if out.item(item).is_err() {
+                if !written(out.item(item))? {
                     return Ok(());
                 }
             }
         }
     } else {
         let data = endpoint.call.send(client, body).await.map_err(failed)?;
-        if out.data(data).is_err() {
+        if !written(out.data(data))? {
             return Ok(());
         }
     }
-    // A reader that closed the pipe has seen what it wanted.
-    let _ = out.finish();
-    Ok(())
+    written(out.finish()).map(drop)
+}
+
+/// False when the reader closed the pipe (it has seen what it wanted: exit 0); any other
+/// write failure (a full disk under `>`) is a local error.
+fn written(result: io::Result<()>) -> Result<bool, CliError> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(err) => Err(CliError::local(format!("cannot write the output: {err}"))),
+    }
 }
 
 /// The error of a call, with where to look a call that may have been applied up.
