@@ -9,9 +9,7 @@ use super::{doc, Settings};
 use crate::spec::model::EnumFile;
 
 pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
-    let rt = settings.runtime();
     let ty = format_ident!("{}", e.name);
-    let name_str = &e.name;
     let wire = &e.wire;
     let first = e.values.first().map(|v| format_ident!("{}", v.name));
     let example_match = first.map(|first| {
@@ -29,28 +27,15 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
 
     let variants = e.values.iter().map(|v| {
         let ident = format_ident!("{}", v.name);
-        let mut text = format!("{}\n\nCode `{}`.", v.description, v.value);
+        let mut text = format!("{} (code `{}`).", v.description.trim_end_matches('.'), v.value);
         if let Some(notes) = &v.notes {
             text.push_str(&format!(" {notes}"));
         }
         let doc = doc(&text);
-        quote! { #doc #ident, }
+        let code = proc_macro2::Literal::i64_unsuffixed(v.value);
+        let description = &v.description;
+        quote! { #doc #[code(#code, #description)] #ident, }
     });
-    let idents: Vec<_> = e.values.iter().map(|v| format_ident!("{}", v.name)).collect();
-    let codes: Vec<_> = e.values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(v.value)).collect();
-    let descriptions: Vec<_> = e.values.iter().map(|v| v.description.as_str()).collect();
-    let names: Vec<_> = e.values.iter().map(|v| v.name.as_str()).collect();
-    let normalized: Vec<_> = e
-        .values
-        .iter()
-        .map(|v| v.name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>())
-        .collect();
-    // `code` is already a code: "unknown code 99", not "unknown code code 99".
-    let unknown_display = if wire.to_ascii_lowercase().ends_with("code") {
-        format!("unknown {wire} {{}}")
-    } else {
-        format!("unknown {wire} code {{}}")
-    };
 
     let groups = e.groups.iter().map(|g| {
         let predicate = format_ident!("is_{}", g.name.to_snake_case());
@@ -64,145 +49,18 @@ pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {
             }
         }
     });
-    let all_doc = doc(&format!("Every documented `{wire}` code, in the vendor's order."));
+    let groups = (!e.groups.is_empty()).then(|| quote! { impl #ty { #(#groups)* } });
+    let path = settings.macro_path("code_enum");
 
     quote! {
-        use std::fmt;
-        use std::str::FromStr;
-
-        use #rt::ParseEnumError;
-
+        #[code_enum = #path]
         #type_doc
-        #[derive(Debug, Clone, Copy)]
-        #[non_exhaustive]
+        #[code_enum(#wire)]
         pub enum #ty {
             #(#variants)*
-            /// A code this version of the SDK does not know. The number is kept, and
-            /// serialized back unchanged.
-            Unknown(i64),
         }
 
-        impl #ty {
-            #all_doc
-            pub const ALL: &'static [Self] = &[#(Self::#idents),*];
-
-            /// The value for a code: the named variant when the code is documented,
-            /// else `Unknown(code)`. The one constructor that decoding and `From` use.
-            pub const fn from_code(code: i64) -> Self {
-                match code {
-                    #(#codes => Self::#idents,)*
-                    other => Self::Unknown(other),
-                }
-            }
-
-            /// The number on the wire.
-            pub const fn code(self) -> i64 {
-                match self {
-                    #(Self::#idents => #codes,)*
-                    Self::Unknown(code) => code,
-                }
-            }
-
-            /// The vendor's description of the code.
-            pub const fn description(self) -> &'static str {
-                match Self::from_code(self.code()) {
-                    #(Self::#idents => #descriptions,)*
-                    Self::Unknown(_) => "Unknown (a code newer than this SDK)",
-                }
-            }
-
-            /// The variant's name, e.g. for a table header or a command-line value.
-            pub const fn name(self) -> &'static str {
-                match Self::from_code(self.code()) {
-                    #(Self::#idents => #names,)*
-                    Self::Unknown(_) => "Unknown",
-                }
-            }
-
-            /// True for a code this version of the SDK does not know.
-            pub const fn is_unknown(self) -> bool {
-                matches!(Self::from_code(self.code()), Self::Unknown(_))
-            }
-
-            #(#groups)*
-        }
-
-        impl From<i64> for #ty {
-            fn from(code: i64) -> Self {
-                Self::from_code(code)
-            }
-        }
-
-        /// By code: `Unknown(n)` for a documented `n` equals the named variant.
-        impl PartialEq for #ty {
-            fn eq(&self, other: &Self) -> bool {
-                self.code() == other.code()
-            }
-        }
-
-        impl Eq for #ty {}
-
-        impl std::hash::Hash for #ty {
-            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                self.code().hash(state);
-            }
-        }
-
-        impl From<#ty> for i64 {
-            fn from(value: #ty) -> Self {
-                value.code()
-            }
-        }
-
-        impl fmt::Display for #ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match Self::from_code(self.code()) {
-                    Self::Unknown(code) => write!(f, #unknown_display, code),
-                    known => f.write_str(known.description()),
-                }
-            }
-        }
-
-        /// Parses a numeric code (`"17"`) or a variant name in any case and separator
-        /// style (`"NormalEndUserHungUp"`, `"normal-end-user-hung-up"`).
-        impl FromStr for #ty {
-            type Err = ParseEnumError;
-
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                let text = text.trim();
-                if let Ok(code) = text.parse::<i64>() {
-                    return Ok(Self::from(code));
-                }
-                match #rt::normalize_name(text).as_str() {
-                    #(#normalized => Ok(Self::#idents),)*
-                    _ => Err(ParseEnumError::new(#name_str, text)),
-                }
-            }
-        }
-
-        impl serde::Serialize for #ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.code())
-            }
-        }
-
-        /// Accepts a number or a number sent as a string.
-        impl<'de> serde::Deserialize<'de> for #ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::lenient::enum_required(deserializer)
-            }
-        }
-
-        impl #rt::lenient::CodeEnum for #ty {}
-
-        /// A code this version does not know is drift.
-        impl #rt::wire::FieldDrift for #ty {
-            fn field_drift(&self, object: &'static str, wire: &'static str, report: &mut #rt::DriftReport) {
-                if let Self::Unknown(code) = *self {
-                    report.code(object, wire, code);
-                }
-            }
-        }
+        #groups
     }
 }
 

@@ -137,8 +137,8 @@ pub fn models(spec: &Spec, settings: &Settings) -> Result<Files, String> {
     Ok(files)
 }
 
-/// Formats tokens as a file, with the preamble. A struct marked `#[wire_object =
-/// "PATH"]` becomes `PATH! { struct }`: laid out by prettyplease as a struct (a field a
+/// Formats tokens as a file, with the preamble. An item marked `#[wire_object =
+/// "PATH"]` (or `#[code_enum = "PATH"]`) becomes `PATH! { item }`: laid out by prettyplease as a struct (a field a
 /// line), then wrapped, because prettyplease would print a macro's body as one flowing
 /// paragraph.
 fn render(tokens: TokenStream) -> Result<String, String> {
@@ -147,7 +147,7 @@ fn render(tokens: TokenStream) -> Result<String, String> {
     let mut out = String::with_capacity(text.len() + 256);
     let mut wrapping = false;
     for line in text.lines() {
-        if let Some(path) = line.strip_prefix("#[wire_object = \"").and_then(|rest| rest.strip_suffix("\"]")) {
+        if let Some(path) = macro_marker(line) {
             out.push_str(&format!("{path}! {{\n"));
             wrapping = true;
             continue;
@@ -158,9 +158,9 @@ fn render(tokens: TokenStream) -> Result<String, String> {
             }
             out.push_str(line);
             out.push('\n');
-            // The struct ends on its own `}` line, or on its own line when it has no
-            // fields (`pub struct X {}`).
-            if line == "}" || (line.starts_with("pub struct ") && line.ends_with("{}")) {
+            // The item ends on its own `}` line, or on its own line when it is empty
+            // (`pub struct X {}`).
+            if line == "}" || (line.starts_with("pub ") && line.ends_with("{}")) {
                 out.push_str("}\n");
                 wrapping = false;
             }
@@ -172,14 +172,24 @@ fn render(tokens: TokenStream) -> Result<String, String> {
     Ok(format!("{PREAMBLE}\n{out}"))
 }
 
+/// The macro path of an item marked `#[wire_object = "PATH"]` or `#[code_enum = "PATH"]`.
+fn macro_marker(line: &str) -> Option<&str> {
+    ["#[wire_object = \"", "#[code_enum = \""]
+        .iter()
+        .find_map(|prefix| line.strip_prefix(prefix))
+        .and_then(|rest| rest.strip_suffix("\"]"))
+}
+
 /// `#[doc]` attributes for text, one per line, each with the leading space `///` has.
 fn doc(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
     quote! { #(#[doc = #lines])* }
 }
 
-/// The documentation of a field: the vendor's words, then what the spec adds.
-fn field_doc(field: &FieldDef) -> String {
+/// The documentation of a field: the vendor's words, then what the spec adds. A field
+/// `declared` for `wire_object!` leaves out its wire name and personal-data note, which
+/// the macro adds from the declaration.
+fn field_doc(field: &FieldDef, declared: bool) -> String {
     let mut text = field.description.clone();
     if !text.ends_with('.') && !text.ends_with(')') {
         text.push('.');
@@ -191,7 +201,7 @@ fn field_doc(field: &FieldDef) -> String {
     if let Some(unit) = field.unit {
         extra.push(unit.doc().to_owned());
     }
-    if field.personal_data {
+    if field.personal_data && !declared {
         extra.push("Personal data: masked in `Debug` output, intact in the field and in JSON.".to_owned());
     }
     if let Some(example) = &field.example {
@@ -205,7 +215,9 @@ fn field_doc(field: &FieldDef) -> String {
         (None, true) => extra.push("Inferred, not documented outright. It may change without notice.".to_owned()),
         (None, false) => {}
     }
-    extra.push(format!("Wire name: `{}`.", field.wire));
+    if !declared {
+        extra.push(format!("Wire name: `{}`.", field.wire));
+    }
     format!("{text}\n\n{}", extra.join("\n"))
 }
 

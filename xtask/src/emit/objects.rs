@@ -18,19 +18,20 @@ pub(super) enum Role {
 }
 
 pub(super) fn emit_object(_spec: &Spec, o: &ObjectFile, settings: &Settings) -> TokenStream {
+    if let Some(item) = o.shared_page_item() {
+        return shared_page(o, item, settings);
+    }
     let mut text = o.description.clone();
     let role = match o.role {
-        ObjectRole::Response => {
-            text.push_str("\n\nDecoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `\"\"` stays `\"\"` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.");
-            Role::Response
-        }
+        // `wire_object!` adds what decoding a response does to the type's documentation.
+        ObjectRole::Response => Role::Response,
         ObjectRole::Request => {
             text.push_str(&format!("\n\nSent inside a request body: build it with [`{}::new`] and the setters; unset fields are left out of the JSON.", o.name));
             Role::Request
         }
     };
     if let Some(wire) = &o.wire {
-        text.push_str(&format!(" Vendor name: `{wire}`."));
+        text.push_str(&format!("{}Vendor name: `{wire}`.", if role == Role::Response { "\n\n" } else { " " }));
     }
     let uses = use_super(&referenced_types(&o.fields));
     let item = struct_item(&o.name, &text, &o.fields, role, settings);
@@ -64,7 +65,7 @@ pub(super) fn struct_item(
     let decls = fields.iter().map(|f| {
         let ident = field_ident(f);
         let ty = field_type(f);
-        let doc = doc(&field_doc(f));
+        let doc = doc(&field_doc(f, true));
         let wire = &f.wire;
         let kind = format_ident!("{}", kind(f));
         let personal = f.personal_data.then(|| quote!(, personal));
@@ -110,5 +111,26 @@ fn field_type(f: &FieldDef) -> TokenStream {
         quote!(Option<#inner>)
     } else {
         inner
+    }
+}
+
+/// A page of the vendor's shared shape: the runtime's `Page<Item>` under the spec's name.
+fn shared_page(o: &ObjectFile, item: &str, settings: &Settings) -> TokenStream {
+    let rt = settings.runtime();
+    let (ty, item_ty, name) = (format_ident!("{}", o.name), format_ident!("{item}"), &o.name);
+    let doc = doc(&format!(
+        "{}\n\nThe runtime's [`Page`]({rt_path}::Page) of [`{item}`]: `total`, `pageNumber`, `pageSize` and `list`, decoded and written back as every response object is.",
+        o.description,
+        rt_path = settings.runtime_path()
+    ));
+    quote! {
+        use super::#item_ty;
+
+        #doc
+        pub type #ty = #rt::Page<#item_ty>;
+
+        impl #rt::PageItem for #item_ty {
+            const PAGE: &'static str = #name;
+        }
     }
 }

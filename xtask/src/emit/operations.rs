@@ -2,7 +2,6 @@
 //! implementing the runtime's `Operation` (and `PaginatedOperation`) traits, which is
 //! all the client and the mock need to call or serve it.
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -225,8 +224,16 @@ pub(super) fn body_impl(
             }
         }
     });
-    let checks: Vec<TokenStream> =
+    let mut checks: Vec<TokenStream> =
         fields.iter().flat_map(field_checks).chain(constraints.iter().map(constraint_check)).collect();
+    checks.insert(
+        0,
+        if checks.is_empty() {
+            quote! { let _ = prefix; }
+        } else {
+            quote! { use #rt::check; }
+        },
+    );
     let validate = if top {
         quote! {
             /// Checks the request against the spec's constraints before it is sent;
@@ -237,7 +244,6 @@ pub(super) fn body_impl(
 
             /// [`validate`](Self::validate) with field paths starting with `prefix`.
             pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-                let _ = prefix;
                 #(#checks)*
                 Ok(())
             }
@@ -247,7 +253,6 @@ pub(super) fn body_impl(
             /// Checks the value against the spec's constraints; field paths in errors
             /// start with `prefix` (the request's `validate()` passes `list[3].`).
             pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-                let _ = prefix;
                 #(#checks)*
                 Ok(())
             }
@@ -309,125 +314,53 @@ pub(super) fn setter_value(f: &FieldDef, value: TokenStream) -> TokenStream {
     }
 }
 
-/// The error path of field `wire`: the prefix (empty at the top, `list[3].` inside a
-/// list) and the wire name. Built only when a check fails.
-fn path_of(wire: &str) -> TokenStream {
-    quote!(format!("{prefix}{}", #wire))
+/// An optional bound as tokens.
+fn bound<T: Into<i128>>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = proc_macro2::Literal::i128_unsuffixed(value.into());
+            quote!(Some(#value))
+        }
+        None => quote!(None),
+    }
 }
 
 /// Range, length and item-count checks declared on single fields, and the checks of
-/// the objects a field holds.
+/// the objects a field holds: one line each, calling the runtime's `check`.
 fn field_checks(f: &FieldDef) -> Vec<TokenStream> {
     let ident = field_ident(f);
     let wire = &f.wire;
-    let path = path_of(wire);
     let mut out = Vec::new();
-    let bind = |check: TokenStream| {
-        if f.required {
-            quote! { { let value = self.#ident; #check } }
-        } else {
-            quote! { if let Some(value) = self.#ident { #check } }
-        }
-    };
-    let bound = |value: Option<i64>| match value {
-        Some(value) => quote!(Some(#value)),
-        None => quote!(None),
-    };
-    let range = match (f.minimum, f.maximum) {
-        (Some(min), Some(max)) => {
-            let (min, max) = (int_literal(&f.ty, min), int_literal(&f.ty, max));
-            Some(quote!(!(#min..=#max).contains(&value)))
-        }
-        (Some(min), None) => {
-            let min = int_literal(&f.ty, min);
-            Some(quote!(value < #min))
-        }
-        (None, Some(max)) => {
-            let max = int_literal(&f.ty, max);
-            Some(quote!(value > #max))
-        }
-        (None, None) => None,
-    };
-    if let Some(cond) = range {
+    if f.minimum.is_some() || f.maximum.is_some() {
         let (min, max) = (bound(f.minimum), bound(f.maximum));
-        out.push(bind(quote! {
-            if #cond {
-                return Err(ValidationError::range(#path, #min, #max, value));
-            }
-        }));
+        out.push(quote! { check::range(prefix, #wire, self.#ident, #min, #max)?; });
     }
-    let string_check = |check: TokenStream| {
-        if f.required {
-            quote! { { let value = self.#ident.as_str(); #check } }
-        } else {
-            quote! { if let Some(value) = self.#ident.as_deref() { #check } }
-        }
-    };
-    if let Some(min_len) = f.min_length {
-        let min_len = min_len as usize;
-        let msg = if min_len == 1 {
-            "must not be empty".to_owned()
-        } else {
-            format!("must be at least {min_len} characters long")
-        };
-        out.push(string_check(quote! {
-            if value.trim().chars().count() < #min_len {
-                return Err(ValidationError::new(#path, #msg));
-            }
-        }));
-    }
-    if let Some(max_len) = f.max_length {
-        let max_len = max_len as usize;
-        let msg = format!("must be at most {max_len} characters long, got {{}}");
-        out.push(string_check(quote! {
-            let count = value.chars().count();
-            if count > #max_len {
-                return Err(ValidationError::new(#path, format!(#msg, count)));
-            }
-        }));
+    if f.min_length.is_some() || f.max_length.is_some() {
+        let (min, max) = (bound(f.min_length), bound(f.max_length));
+        let value = if f.required { quote!(self.#ident.as_str()) } else { quote!(self.#ident.as_deref()) };
+        out.push(quote! { check::length(prefix, #wire, #value, #min, #max)?; });
     }
     if let FieldType::Array(item) = &f.ty {
-        match f.min_items {
-            Some(0) | None => {}
-            Some(1) => out.push(quote! {
-                if self.#ident.is_empty() {
-                    return Err(ValidationError::new(#path, "must hold at least 1 item"));
-                }
-            }),
-            Some(min) => {
-                let min = min as usize;
-                let msg = format!("must hold at least {min} items, got {{}}");
-                out.push(quote! {
-                    if self.#ident.len() < #min {
-                        return Err(ValidationError::new(#path, format!(#msg, self.#ident.len())));
-                    }
-                });
-            }
-        }
-        if let Some(max) = f.max_items {
-            let max = max as usize;
-            let msg = format!("must hold at most {max} items, got {{}}");
-            out.push(quote! {
-                if self.#ident.len() > #max {
-                    return Err(ValidationError::new(#path, format!(#msg, self.#ident.len())));
-                }
-            });
+        let (min, max) = (f.min_items.filter(|min| *min > 0), f.max_items);
+        if min.is_some() || max.is_some() {
+            let (min, max) = (bound(min), bound(max));
+            out.push(quote! { check::items(prefix, #wire, &self.#ident, #min, #max)?; });
         }
         if matches!(item.as_ref(), FieldType::Object(_)) {
             out.push(quote! {
                 for (index, item) in self.#ident.iter().enumerate() {
-                    item.validate_at(&format!("{prefix}{}[{index}].", #wire))?;
+                    item.validate_at(&check::nested(prefix, #wire, Some(index)))?;
                 }
             });
         }
     }
     if let FieldType::Object(_) = &f.ty {
         out.push(if f.required {
-            quote! { self.#ident.validate_at(&format!("{prefix}{}.", #wire))?; }
+            quote! { self.#ident.validate_at(&check::nested(prefix, #wire, None))?; }
         } else {
             quote! {
                 if let Some(value) = &self.#ident {
-                    value.validate_at(&format!("{prefix}{}.", #wire))?;
+                    value.validate_at(&check::nested(prefix, #wire, None))?;
                 }
             }
         });
@@ -446,43 +379,30 @@ fn optional_value(f: &FieldDef) -> TokenStream {
     }
 }
 
-/// A cross-field rule, with its fields as the validator resolved them.
+/// A cross-field rule, with its fields as the validator resolved them: one call to the
+/// runtime's `check`.
 fn constraint_check(c: &Constraint) -> TokenStream {
     match c {
         Constraint::NotAfter { first, second } => {
             let (va, vb) = (optional_value(first), optional_value(second));
-            let other = &second.wire;
-            let path = path_of(&first.wire);
-            quote! {
-                if let (Some(first), Some(second)) = (#va, #vb) {
-                    if first > second {
-                        return Err(ValidationError::not_after(#path, #other, first, second));
-                    }
-                }
-            }
+            let (wire, other) = (&first.wire, &second.wire);
+            quote! { check::not_after(prefix, #wire, #va, #other, #vb)?; }
         }
         Constraint::AtLeastOneOf(fields) => {
-            let values: Vec<TokenStream> = fields.iter().map(optional_value).collect();
+            let values = fields.iter().map(optional_value);
             let wires = fields.iter().map(|f| f.wire.as_str());
-            quote! {
-                if #(#values.is_none())&&* {
-                    return Err(ValidationError::at_least_one_of(prefix, &[#(#wires),*]));
-                }
-            }
+            quote! { check::at_least_one_of(prefix, &[#(#wires),*], &[#(#values.is_some()),*])?; }
         }
         Constraint::OnlyWithGroup { field, enum_field, enum_file, group } => {
             let (vf, vef) = (optional_value(field), optional_value(enum_field));
-            let predicate = format_ident!("is_{}", group.to_snake_case());
-            let ew = &enum_field.wire;
-            let allowed: Vec<i64> =
-                enum_file.groups.iter().filter(|g| &g.name == group).flat_map(|g| g.values.iter().copied()).collect();
-            let path = path_of(&field.wire);
+            let (wire, ew) = (&field.wire, &enum_field.wire);
+            let allowed = enum_file
+                .groups
+                .iter()
+                .filter(|g| &g.name == group)
+                .flat_map(|g| g.values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v)));
             quote! {
-                if let (Some(_), Some(other)) = (#vf, #vef) {
-                    if !other.#predicate() {
-                        return Err(ValidationError::only_with_group(#path, #ew, #group, other.code(), &[#(#allowed),*]));
-                    }
-                }
+                check::only_with_group(prefix, #wire, #vf.is_some(), #ew, #vef.map(|v| v.code()), #group, &[#(#allowed),*])?;
             }
         }
     }

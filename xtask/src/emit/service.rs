@@ -270,7 +270,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
 fn envelope_field(field: &FieldDef, settings: &Settings) -> TokenStream {
     let ident = field_ident(field);
     let wire = &field.wire;
-    let doc = doc(&field_doc(field));
+    let doc = doc(&field_doc(field, false));
     let inner = rust_type(&field.ty);
     let decoder = match (&field.ty, field.required) {
         (FieldType::Array(_), _) => "lenient::list",

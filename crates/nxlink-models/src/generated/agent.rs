@@ -3,8 +3,6 @@
 
 crate::wire_object! {
     /// An AI Agent (flow) of the account, as List AI Agents returns it.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "Agent")]
     #[derive(Default)]
     pub struct Agent {
@@ -12,7 +10,6 @@ crate::wire_object! {
         ///
         /// The item fields are cut off in every copy of the page; every other field the service sends is kept in `extra`.
         /// Inferred, not documented outright: W-EN-flow ("copy the returned autoFlowId into task create"). It may change without notice.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
     }

@@ -2,38 +2,10 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::Agent;
-crate::wire_object! {
-    /// Response payload of List AI Agents: one page of agents.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `data`.
-    #[wire(response, "AgentPage")]
-    #[derive(Default)]
-    pub struct AgentPage {
-        /// Total number of records.
-        ///
-        /// Documented as Integer; widened to 64 bits. It counts every matching item, not the items on this page.
-        /// Documented: W-EN-flow.
-        /// Wire name: `total`.
-        #[wire("total", optional)]
-        pub total: Option<i64>,
-        /// Current page number.
-        ///
-        /// Documented: W-EN-flow.
-        /// Wire name: `pageNumber`.
-        #[wire("pageNumber", optional)]
-        pub page_number: Option<i32>,
-        /// Page size.
-        ///
-        /// Inferred, not documented outright: W-CN-route (the same field on the route list). It may change without notice.
-        /// Wire name: `pageSize`.
-        #[wire("pageSize", optional)]
-        pub page_size: Option<i32>,
-        /// Items of the page.
-        ///
-        /// The item list's name is cut off in every copy of this page; `list` is what the backend export and the call-record page use. `null` or a missing list decodes as an empty list.
-        /// Inferred, not documented outright: OAS (Page2Response.list) and Query Call Records. It may change without notice.
-        /// Wire name: `list`.
-        #[wire("list", list)]
-        pub list: Vec<Agent>,
-    }
+/// Response payload of List AI Agents: one page of agents.
+///
+/// The runtime's [`Page`](crate::runtime::Page) of [`Agent`]: `total`, `pageNumber`, `pageSize` and `list`, decoded and written back as every response object is.
+pub type AgentPage = crate::runtime::Page<Agent>;
+impl crate::runtime::PageItem for Agent {
+    const PAGE: &'static str = "AgentPage";
 }

@@ -40,7 +40,6 @@ crate::wire_object! {
         ///
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
         /// Documented: W-EN-append.
-        /// Wire name: `taskId`.
         #[wire("taskId", required)]
         pub task_id: String,
         /// Dialing code.
@@ -48,20 +47,17 @@ crate::wire_object! {
         /// A number-like string: kept a string, so a leading zero or `+` survives.
         /// Example: `"86"`.
         /// Documented: W-EN-append.
-        /// Wire name: `countryCode`.
         #[wire("countryCode", optional)]
         pub country_code: Option<String>,
         /// Contacts to add.
         ///
         /// Documented: W-EN-append.
-        /// Wire name: `list`.
         #[wire("list", list)]
         pub list: Vec<Contact>,
         /// AI Agent ID.
         ///
         /// Absent from the visible wiki table.
         /// Inferred, not documented outright: OAS (backend export); sent by third-party tooling. It may change without notice.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
     }
@@ -121,28 +117,11 @@ impl AppendContactsRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.task_id.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "taskId"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        if self.list.is_empty() {
-            return Err(
-                ValidationError::new(
-                    format!("{prefix}{}", "list"),
-                    "must hold at least 1 item",
-                ),
-            );
-        }
+        use crate::runtime::check;
+        check::length(prefix, "taskId", self.task_id.as_str(), Some(1), None)?;
+        check::items(prefix, "list", &self.list, Some(1), None)?;
         for (index, item) in self.list.iter().enumerate() {
-            item.validate_at(&format!("{prefix}{}[{index}].", "list"))?;
+            item.validate_at(&check::nested(prefix, "list", Some(index)))?;
         }
         Ok(())
     }

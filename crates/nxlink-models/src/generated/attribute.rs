@@ -4,28 +4,24 @@
 crate::wire_object! {
     /// Variable list (see attributes Element (ParamsInfo))
     ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `ParamsInfo`.
+    /// Vendor name: `ParamsInfo`.
     #[wire(response, "Attribute")]
     #[derive(Default)]
     pub struct Attribute {
         /// Parameter display name.
         ///
         /// Example: `"Name"`.
-        /// Wire name: `name`.
         #[wire("name", optional)]
         pub name: Option<String>,
         /// Parameter key.
         ///
         /// Example: `"sys.name"`.
-        /// Wire name: `key`.
         #[wire("key", optional)]
         pub key: Option<String>,
         /// Parameter value.
         ///
         /// Holds contact variables such as `sys.phoneNumber`, so it is treated as personal data.
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Example: `"haier"`.
-        /// Wire name: `value`.
         #[wire("value", optional, personal)]
         pub value: Option<String>,
     }

@@ -4,97 +4,78 @@
 use super::{Attribute, CallResult, CallStatus};
 crate::wire_object! {
     /// The call-record callback: POSTed to the task's callCallbackUrl (else the console's URL) when a call ends.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "CallCallback")]
     #[derive(Default)]
     pub struct CallCallback {
         /// Internal task ID.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `taskId`.
         #[wire("taskId", optional)]
         pub task_id: Option<String>,
         /// Caller-defined task ID.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `userTaskId`.
         #[wire("userTaskId", optional)]
         pub user_task_id: Option<String>,
         /// Contact ID.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `contactId`.
         #[wire("contactId", optional)]
         pub contact_id: Option<String>,
         /// Contact pass-through given at task create or contact append.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `other`.
         #[wire("other", optional)]
         pub other: Option<String>,
         /// AI Agent ID.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
         /// First call of this contact: 0 = no, 1 = yes.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `orderHead`.
         #[wire("orderHead", optional)]
         pub order_head: Option<i32>,
         /// Last call of this contact: 0 = no, 1 = yes.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `orderTail`.
         #[wire("orderTail", optional)]
         pub order_tail: Option<i32>,
         /// Caller number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Documented: W-EN-callcb.
-        /// Wire name: `callerPhone`.
         #[wire("callerPhone", optional, personal)]
         pub caller_phone: Option<String>,
         /// Callee number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Documented: W-EN-callcb.
-        /// Wire name: `calleePhone`.
         #[wire("calleePhone", optional, personal)]
         pub callee_phone: Option<String>,
         /// Real number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Documented: W-EN-callcb.
-        /// Wire name: `realPhone`.
         #[wire("realPhone", optional, personal)]
         pub real_phone: Option<String>,
         /// Call ID.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `callId`.
         #[wire("callId", optional)]
         pub call_id: Option<String>,
         /// Call status.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `callStatus`.
         #[wire("callStatus", optional)]
         pub call_status: Option<CallStatus>,
         /// Call result.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `callResult`.
         #[wire("callResult", optional)]
         pub call_result: Option<CallResult>,
         /// Created.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-callcb.
-        /// Wire name: `createTs`.
         #[wire("createTs", optional)]
         pub create_ts: Option<i64>,
         /// Operation time.
@@ -102,77 +83,65 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-callcb.
-        /// Wire name: `opTs`.
         #[wire("opTs", optional)]
         pub op_ts: Option<i64>,
         /// Call start.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-callcb.
-        /// Wire name: `callStart`.
         #[wire("callStart", optional)]
         pub call_start: Option<i64>,
         /// Call answered.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-callcb.
-        /// Wire name: `callAnswer`.
         #[wire("callAnswer", optional)]
         pub call_answer: Option<i64>,
         /// Call end.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-callcb.
-        /// Wire name: `callEnd`.
         #[wire("callEnd", optional)]
         pub call_end: Option<i64>,
         /// Ring duration.
         ///
         /// Documented: W-EN-callcb.
-        /// Wire name: `callRingTime`.
         #[wire("callRingTime", optional)]
         pub call_ring_time: Option<i64>,
         /// Talk time.
         ///
         /// Unit: seconds.
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `callElapsed`.
         #[wire("callElapsed", optional)]
         pub call_elapsed: Option<i64>,
         /// Recording URL.
         ///
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `callAudioUrl`.
         #[wire("callAudioUrl", optional)]
         pub call_audio_url: Option<String>,
         /// Hang-up reason.
         ///
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `hangupReason`.
         #[wire("hangupReason", optional)]
         pub hangup_reason: Option<String>,
         /// User intent / conversation tag.
         ///
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `userIntent`.
         #[wire("userIntent", optional)]
         pub user_intent: Option<String>,
         /// Call summary.
         ///
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `callSummary`.
         #[wire("callSummary", optional)]
         pub call_summary: Option<String>,
         /// Dialogue turns.
         ///
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `turnTime`.
         #[wire("turnTime", optional)]
         pub turn_time: Option<i32>,
         /// Contact variables.
         ///
         /// Inferred, not documented outright: mirrors the call record of Query Call Records; the callback page is cut off after callRingTime. It may change without notice.
-        /// Wire name: `attributes`.
         #[wire("attributes", list)]
         pub attributes: Vec<Attribute>,
     }

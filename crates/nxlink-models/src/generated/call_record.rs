@@ -5,90 +5,74 @@ use super::{Attribute, CallResult, CallStatus};
 crate::wire_object! {
     /// list Element (Call Record)
     ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `list`.
+    /// Vendor name: `list`.
     #[wire(response, "CallRecord")]
     #[derive(Default)]
     pub struct CallRecord {
         /// Record ID.
         ///
         /// Example: `125279`.
-        /// Wire name: `id`.
         #[wire("id", optional)]
         pub id: Option<i64>,
         /// Task ID.
         ///
         /// Example: `"972e65ad-bfa5-4f35-845f-1867009b2c34"`.
-        /// Wire name: `taskId`.
         #[wire("taskId", optional)]
         pub task_id: Option<String>,
         /// Contact list ID.
         ///
         /// Example: `"fde45ccd-9902-43a4-8e2e-ca4dba5a93e0"`.
-        /// Wire name: `contactId`.
         #[wire("contactId", optional)]
         pub contact_id: Option<String>,
         /// AI agent / bot ID.
         ///
         /// Example: `207`.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
         /// First-call flag: 0 = no, 1 = yes.
         ///
         /// Example: `1`.
-        /// Wire name: `orderHead`.
         #[wire("orderHead", optional)]
         pub order_head: Option<i32>,
         /// Last-call flag: 0 = no, 1 = yes.
         ///
         /// Example: `1`.
-        /// Wire name: `orderTail`.
         #[wire("orderTail", optional)]
         pub order_tail: Option<i32>,
         /// Caller number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Example: `"00000"`.
-        /// Wire name: `callerPhone`.
         #[wire("callerPhone", optional, personal)]
         pub caller_phone: Option<String>,
         /// Callee number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Example: `"852385xxxx"`.
-        /// Wire name: `calleePhone`.
         #[wire("calleePhone", optional, personal)]
         pub callee_phone: Option<String>,
         /// Real phone number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Example: `"85xxxx"`.
-        /// Wire name: `realPhone`.
         #[wire("realPhone", optional, personal)]
         pub real_phone: Option<String>,
         /// Call ID.
         ///
         /// Example: `"fe90a9af-e14c-4330-8faa-2631e761124a"`.
-        /// Wire name: `callId`.
         #[wire("callId", optional)]
         pub call_id: Option<String>,
         /// Call status (see Call Status (callStatus) Reference)
         ///
         /// Example: `10`.
-        /// Wire name: `callStatus`.
         #[wire("callStatus", optional)]
         pub call_status: Option<CallStatus>,
         /// Call result (see Call Result (callResult) Reference)
         ///
         /// Example: `17`.
-        /// Wire name: `callResult`.
         #[wire("callResult", optional)]
         pub call_result: Option<CallResult>,
         /// Created timestamp (seconds)
         ///
         /// Unit: seconds since the Unix epoch.
         /// Example: `1742378329`.
-        /// Wire name: `createTs`.
         #[wire("createTs", optional)]
         pub create_ts: Option<i64>,
         /// Operation timestamp (seconds)
@@ -96,28 +80,24 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `1742378340`.
-        /// Wire name: `opTs`.
         #[wire("opTs", optional)]
         pub op_ts: Option<i64>,
         /// Call start timestamp (seconds)
         ///
         /// Unit: seconds since the Unix epoch.
         /// Example: `1742378340`.
-        /// Wire name: `callStart`.
         #[wire("callStart", optional)]
         pub call_start: Option<i64>,
         /// Call answered timestamp (seconds)
         ///
         /// Unit: seconds since the Unix epoch.
         /// Example: `1742378343`.
-        /// Wire name: `callAnswer`.
         #[wire("callAnswer", optional)]
         pub call_answer: Option<i64>,
         /// Call end timestamp (seconds)
         ///
         /// Unit: seconds since the Unix epoch.
         /// Example: `1742378480`.
-        /// Wire name: `callEnd`.
         #[wire("callEnd", optional)]
         pub call_end: Option<i64>,
         /// Ring time duration.
@@ -125,51 +105,43 @@ crate::wire_object! {
         /// The vendor gives no unit; the example (3 for a call answered 3 s after it started) shows seconds.
         /// Unit: seconds.
         /// Example: `3`.
-        /// Wire name: `callRingTime`.
         #[wire("callRingTime", optional)]
         pub call_ring_time: Option<i64>,
         /// Call duration (seconds)
         ///
         /// Unit: seconds.
         /// Example: `137`.
-        /// Wire name: `callElapsed`.
         #[wire("callElapsed", optional)]
         pub call_elapsed: Option<i64>,
         /// Line ID selected for the call.
         ///
         /// Example: `"lineID"`.
-        /// Wire name: `lineId`.
         #[wire("lineId", optional)]
         pub line_id: Option<String>,
         /// Route ID selected for the call.
         ///
         /// Example: `"routeID"`.
-        /// Wire name: `routeId`.
         #[wire("routeId", optional)]
         pub route_id: Option<String>,
         /// Call recording URL.
         ///
         /// Example: `"https://nxai-gz-1259196162.cos.ap-guangzhou.myqcloud.com/20250319/xxxxxx.wav"`.
-        /// Wire name: `callAudioUrl`.
         #[wire("callAudioUrl", optional)]
         pub call_audio_url: Option<String>,
         /// User intent / tag.
         ///
         /// Set only when callResult is 1, 3, 17 or 21.
         /// Example: `""`.
-        /// Wire name: `userIntent`.
         #[wire("userIntent", optional)]
         pub user_intent: Option<String>,
         /// Call summary.
         ///
         /// Example: `""`.
-        /// Wire name: `callSummary`.
         #[wire("callSummary", optional)]
         pub call_summary: Option<String>,
         /// Dialogue turn count.
         ///
         /// Example: `0`.
-        /// Wire name: `turnTime`.
         #[wire("turnTime", optional)]
         pub turn_time: Option<i32>,
         /// Manual call start timestamp (seconds)
@@ -177,7 +149,6 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `0`.
-        /// Wire name: `manualCallStart`.
         #[wire("manualCallStart", optional)]
         pub manual_call_start: Option<i64>,
         /// Manual call answered timestamp (seconds)
@@ -185,7 +156,6 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `0`.
-        /// Wire name: `manualCallAnswer`.
         #[wire("manualCallAnswer", optional)]
         pub manual_call_answer: Option<i64>,
         /// Manual call end timestamp (seconds)
@@ -193,86 +163,72 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `0`.
-        /// Wire name: `manualCallEnd`.
         #[wire("manualCallEnd", optional)]
         pub manual_call_end: Option<i64>,
         /// Manual call status.
         ///
         /// Example: `0`.
-        /// Wire name: `manualCallStatus`.
         #[wire("manualCallStatus", optional)]
         pub manual_call_status: Option<i32>,
         /// Manual call duration (seconds)
         ///
         /// Unit: seconds.
         /// Example: `0`.
-        /// Wire name: `manualElapsed`.
         #[wire("manualElapsed", optional)]
         pub manual_elapsed: Option<i32>,
         /// Agent account name.
         ///
         /// Example: `""`.
-        /// Wire name: `agentName`.
         #[wire("agentName", optional)]
         pub agent_name: Option<String>,
         /// Agent account ID.
         ///
         /// Example: `""`.
-        /// Wire name: `agentId`.
         #[wire("agentId", optional)]
         pub agent_id: Option<String>,
         /// Agent group name.
         ///
         /// Example: `""`.
-        /// Wire name: `agentGroupName`.
         #[wire("agentGroupName", optional)]
         pub agent_group_name: Option<String>,
         /// Agent group ID.
         ///
         /// Example: `""`.
-        /// Wire name: `agentGroupId`.
         #[wire("agentGroupId", optional)]
         pub agent_group_id: Option<String>,
         /// Callback URL after call ends.
         ///
         /// Example: `""`.
-        /// Wire name: `callCallbackUrl`.
         #[wire("callCallbackUrl", optional)]
         pub call_callback_url: Option<String>,
         /// Callback URL after order ends.
         ///
         /// Example: `""`.
-        /// Wire name: `orderCallbackUrl`.
         #[wire("orderCallbackUrl", optional)]
         pub order_callback_url: Option<String>,
         /// SIP address.
         ///
         /// Example: `"xxxxx"`.
-        /// Wire name: `sipAddr`.
         #[wire("sipAddr", optional)]
         pub sip_addr: Option<String>,
         /// SIP code.
         ///
         /// Example: `"200"`.
-        /// Wire name: `sipCode`.
         #[wire("sipCode", optional)]
         pub sip_code: Option<String>,
         /// Hang-up reason.
         ///
         /// Example: `"NORMAL_CLEARING"`.
-        /// Wire name: `hangupReason`.
         #[wire("hangupReason", optional)]
         pub hangup_reason: Option<String>,
         /// Variable list (see attributes Element (ParamsInfo))
         ///
         /// Example: `[{"key":"sys.name","name":"Name","value":"haier"}]`.
-        /// Wire name: `attributes`.
         #[wire("attributes", list)]
         pub attributes: Vec<Attribute>,
         /// AI agent name.
         ///
         /// Example: `"test-ai agent"`.
-        /// Wire name: `autoFlowName`.
         #[wire("autoFlowName", optional)]
         pub auto_flow_name: Option<String>,
     }

@@ -2,37 +2,10 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::CallRecord;
-crate::wire_object! {
-    /// Response payload: one page of call records.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `data`.
-    #[wire(response, "CallRecordPage")]
-    #[derive(Default)]
-    pub struct CallRecordPage {
-        /// Total number of records.
-        ///
-        /// Documented as Integer; widened to 64 bits. It counts every record matching the filters, not the records on this page.
-        /// Example: `4`.
-        /// Wire name: `total`.
-        #[wire("total", optional)]
-        pub total: Option<i64>,
-        /// Current page number.
-        ///
-        /// Example: `1`.
-        /// Wire name: `pageNumber`.
-        #[wire("pageNumber", optional)]
-        pub page_number: Option<i32>,
-        /// Page size.
-        ///
-        /// Example: `10`.
-        /// Wire name: `pageSize`.
-        #[wire("pageSize", optional)]
-        pub page_size: Option<i32>,
-        /// Call record list.
-        ///
-        /// `null` or a missing list decodes as an empty list.
-        /// Wire name: `list`.
-        #[wire("list", list)]
-        pub list: Vec<CallRecord>,
-    }
+/// Response payload: one page of call records.
+///
+/// The runtime's [`Page`](crate::runtime::Page) of [`CallRecord`]: `total`, `pageNumber`, `pageSize` and `list`, decoded and written back as every response object is.
+pub type CallRecordPage = crate::runtime::Page<CallRecord>;
+impl crate::runtime::PageItem for CallRecord {
+    const PAGE: &'static str = "CallRecordPage";
 }

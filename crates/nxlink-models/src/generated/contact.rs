@@ -14,28 +14,23 @@ crate::wire_object! {
         /// A retried append adds nobody twice when the ids are stable: keep your own, or derive one from the task id and the phone number.
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42x4rfvmh"`.
         /// Documented: W-EN-append.
-        /// Wire name: `contactId`.
         #[wire("contactId", required)]
         pub contact_id: String,
         /// Contact name.
         ///
         /// Example: `"Jones"`.
         /// Documented: W-EN-append.
-        /// Wire name: `name`.
         #[wire("name", required)]
         pub name: String,
         /// Phone number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Example: `"86130XXXX"`.
         /// Documented: W-EN-append.
-        /// Wire name: `phoneNumber`.
         #[wire("phoneNumber", required, personal)]
         pub phone_number: String,
         /// Custom variables.
         ///
         /// Documented: W-EN-append.
-        /// Wire name: `params`.
         #[wire("params", list)]
         pub params: Vec<ContactParam>,
     }
@@ -95,31 +90,11 @@ impl Contact {
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.contact_id.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "contactId"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.phone_number.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "phoneNumber"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
+        use crate::runtime::check;
+        check::length(prefix, "contactId", self.contact_id.as_str(), Some(1), None)?;
+        check::length(prefix, "phoneNumber", self.phone_number.as_str(), Some(1), None)?;
         for (index, item) in self.params.iter().enumerate() {
-            item.validate_at(&format!("{prefix}{}[{index}].", "params"))?;
+            item.validate_at(&check::nested(prefix, "params", Some(index)))?;
         }
         Ok(())
     }

@@ -12,7 +12,6 @@ crate::wire_object! {
         ///
         /// Example: `"key1"`.
         /// Documented: W-EN-append.
-        /// Wire name: `name`.
         #[wire("name", required)]
         pub name: String,
         /// Variable value.
@@ -20,7 +19,6 @@ crate::wire_object! {
         /// The wiki types it Object, the backend export String; sent as a string, which both accept.
         /// Example: `"value1"`.
         /// Documented: W-EN-append, OAS.
-        /// Wire name: `value`.
         #[wire("value", optional)]
         pub value: Option<String>,
     }
@@ -62,18 +60,8 @@ impl ContactParam {
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.name.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "name"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
+        use crate::runtime::check;
+        check::length(prefix, "name", self.name.as_str(), Some(1), None)?;
         Ok(())
     }
 }

@@ -52,68 +52,58 @@ crate::wire_object! {
         /// Left unset, the client fills in a fresh unique id, so a create whose answer was lost can be found again in the task list.
         /// Example: `"EXT-TASK-202603250001"`.
         /// Documented: W-CN-create.
-        /// Wire name: `userTaskId`.
         #[wire("userTaskId", optional)]
         pub user_task_id: Option<String>,
         /// Task pass-through; returned unchanged in the task-status callback and in the task list.
         ///
         /// Documented: W-CN-create.
-        /// Wire name: `other`.
         #[wire("other", optional)]
         pub other: Option<String>,
         /// Task name.
         ///
         /// Example: `"客户回访任务-0325"`.
         /// Documented: W-CN-create.
-        /// Wire name: `taskName`.
         #[wire("taskName", required)]
         pub task_name: String,
         /// Task description.
         ///
         /// Documented: W-CN-create.
-        /// Wire name: `taskDesc`.
         #[wire("taskDesc", optional)]
         pub task_desc: Option<String>,
         /// AI Agent ID (from List AI Agents)
         ///
         /// Example: `197`.
         /// Documented: W-CN-create.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", required)]
         pub auto_flow_id: i64,
         /// Route ID (from List Routes)
         ///
         /// Example: `"y29ND1X4kkCG_nC576sALEkvg3HjEqde"`.
         /// Documented: W-CN-create.
-        /// Wire name: `routeId`.
         #[wire("routeId", required)]
         pub route_id: String,
         /// Permanent task: 0 = no, 1 = yes.
         ///
         /// Example: `0`.
         /// Documented: W-CN-create.
-        /// Wire name: `taskKeep`.
         #[wire("taskKeep", required)]
         pub task_keep: i32,
         /// How the task starts.
         ///
         /// Example: `1`.
         /// Documented: W-CN-create.
-        /// Wire name: `startupType`.
         #[wire("startupType", required)]
         pub startup_type: StartupType,
         /// URL for the task-status callback.
         ///
         /// Its name is documented on the callback page; the create page is cut off before it.
         /// Inferred, not documented outright: W-EN-taskcb ("given when creating the task via API"). It may change without notice.
-        /// Wire name: `taskCallbackUrl`.
         #[wire("taskCallbackUrl", optional)]
         pub task_callback_url: Option<String>,
         /// URL for the call-record callback.
         ///
         /// Its name is documented on the callback page; the create page is cut off before it.
         /// Inferred, not documented outright: W-EN-callcb ("given when creating the task or appending contacts"). It may change without notice.
-        /// Wire name: `callCallbackUrl`.
         #[wire("callCallbackUrl", optional)]
         pub call_callback_url: Option<String>,
     }
@@ -221,66 +211,18 @@ impl CreateTaskRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        if let Some(value) = self.user_task_id.as_deref() {
-            let count = value.chars().count();
-            if count > 128usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "userTaskId"),
-                        format!("must be at most 128 characters long, got {}", count),
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.task_name.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "taskName"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.auto_flow_id;
-            if value < 1 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "autoFlowId"),
-                        Some(1i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.route_id.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "routeId"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.task_keep;
-            if !(0..=1).contains(&value) {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "taskKeep"),
-                        Some(0i64),
-                        Some(1i64),
-                        value,
-                    ),
-                );
-            }
-        }
+        use crate::runtime::check;
+        check::length(
+            prefix,
+            "userTaskId",
+            self.user_task_id.as_deref(),
+            None,
+            Some(128),
+        )?;
+        check::length(prefix, "taskName", self.task_name.as_str(), Some(1), None)?;
+        check::range(prefix, "autoFlowId", self.auto_flow_id, Some(1), None)?;
+        check::length(prefix, "routeId", self.route_id.as_str(), Some(1), None)?;
+        check::range(prefix, "taskKeep", self.task_keep, Some(0), Some(1))?;
         Ok(())
     }
 }

@@ -38,19 +38,16 @@ crate::wire_object! {
         /// Internal task ID; at least one of taskId and userTaskId is required.
         ///
         /// Documented: W-EN-delete.
-        /// Wire name: `taskId`.
         #[wire("taskId", optional)]
         pub task_id: Option<String>,
         /// Your task ID; recommended, and takes priority when both are sent.
         ///
         /// Documented: W-EN-delete.
-        /// Wire name: `userTaskId`.
         #[wire("userTaskId", optional)]
         pub user_task_id: Option<String>,
         /// Contact ID.
         ///
         /// Documented: W-EN-delete.
-        /// Wire name: `contactId`.
         #[wire("contactId", required)]
         pub contact_id: String,
     }
@@ -103,25 +100,16 @@ impl DeleteContactRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.contact_id.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "contactId"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        if self.task_id.as_deref().filter(|v| !v.is_empty()).is_none()
-            && self.user_task_id.as_deref().filter(|v| !v.is_empty()).is_none()
-        {
-            return Err(
-                ValidationError::at_least_one_of(prefix, &["taskId", "userTaskId"]),
-            );
-        }
+        use crate::runtime::check;
+        check::length(prefix, "contactId", self.contact_id.as_str(), Some(1), None)?;
+        check::at_least_one_of(
+            prefix,
+            &["taskId", "userTaskId"],
+            &[
+                self.task_id.as_deref().filter(|v| !v.is_empty()).is_some(),
+                self.user_task_id.as_deref().filter(|v| !v.is_empty()).is_some(),
+            ],
+        )?;
         Ok(())
     }
 }

@@ -71,20 +71,17 @@ crate::wire_object! {
         ///
         /// Example: `"MX-Router"`.
         /// Documented: W-CN-route.
-        /// Wire name: `routeName`.
         #[wire("routeName", optional)]
         pub route_name: Option<String>,
         /// Page number.
         ///
         /// Counts from 1.
         /// Documented: W-CN-route.
-        /// Wire name: `pageNumber`.
         #[wire("pageNumber", required)]
         pub page_number: i32,
         /// Page size.
         ///
         /// Documented: W-CN-route.
-        /// Wire name: `pageSize`.
         #[wire("pageSize", required)]
         pub page_size: i32,
     }
@@ -143,33 +140,9 @@ impl ListRoutesRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.page_number;
-            if value < 1 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "pageNumber"),
-                        Some(1i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.page_size;
-            if !(1..=1000).contains(&value) {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "pageSize"),
-                        Some(1i64),
-                        Some(1000i64),
-                        value,
-                    ),
-                );
-            }
-        }
+        use crate::runtime::check;
+        check::range(prefix, "pageNumber", self.page_number, Some(1), None)?;
+        check::range(prefix, "pageSize", self.page_size, Some(1), Some(1000))?;
         Ok(())
     }
 }

@@ -71,66 +71,56 @@ crate::wire_object! {
         ///
         /// Example: `"Marketing-Task-2023"`.
         /// Documented: W-EN-tasklist.
-        /// Wire name: `taskName`.
         #[wire("taskName", optional)]
         pub task_name: Option<String>,
         /// Task status.
         ///
         /// Documented: W-EN-tasklist.
-        /// Wire name: `taskStatus`.
         #[wire("taskStatus", optional)]
         pub task_status: Option<TaskStatus>,
         /// Creation time from.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-tasklist.
-        /// Wire name: `createStartTs`.
         #[wire("createStartTs", optional)]
         pub create_start_ts: Option<i64>,
         /// Creation time to.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-tasklist.
-        /// Wire name: `createEndTs`.
         #[wire("createEndTs", optional)]
         pub create_end_ts: Option<i64>,
         /// Minimum answered rate, 0.0-100.0.
         ///
         /// Documented: W-EN-tasklist.
-        /// Wire name: `minCallsAnsweredRate`.
         #[wire("minCallsAnsweredRate", optional)]
         pub min_calls_answered_rate: Option<f64>,
         /// Maximum answered rate, 0.0-100.0.
         ///
         /// Documented: W-EN-tasklist.
-        /// Wire name: `maxCallsAnsweredRate`.
         #[wire("maxCallsAnsweredRate", optional)]
         pub max_calls_answered_rate: Option<f64>,
         /// Minimum number of customers in the task.
         ///
         /// Example: `100`.
         /// Documented: W-EN-tasklist.
-        /// Wire name: `minTaskTotalQuantity`.
         #[wire("minTaskTotalQuantity", optional)]
         pub min_task_total_quantity: Option<i64>,
         /// Maximum number of customers in the task.
         ///
         /// Example: `1000`.
         /// Documented: W-EN-tasklist.
-        /// Wire name: `maxTaskTotalQuantity`.
         #[wire("maxTaskTotalQuantity", optional)]
         pub max_task_total_quantity: Option<i64>,
         /// Page number.
         ///
         /// Counts from 1.
         /// Documented: W-CN-tasklist-old, OAS.
-        /// Wire name: `pageNumber`.
         #[wire("pageNumber", required)]
         pub page_number: i32,
         /// Page size.
         ///
         /// Documented: W-CN-tasklist-old, OAS.
-        /// Wire name: `pageSize`.
         #[wire("pageSize", required)]
         pub page_size: i32,
     }
@@ -238,108 +228,39 @@ impl ListTasksRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        if let Some(value) = self.create_start_ts {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "createStartTs"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.create_end_ts {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "createEndTs"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.min_task_total_quantity {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "minTaskTotalQuantity"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.max_task_total_quantity {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "maxTaskTotalQuantity"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.page_number;
-            if value < 1 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "pageNumber"),
-                        Some(1i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.page_size;
-            if !(1..=1000).contains(&value) {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "pageSize"),
-                        Some(1i64),
-                        Some(1000i64),
-                        value,
-                    ),
-                );
-            }
-        }
-        if let (Some(first), Some(second)) = (self.create_start_ts, self.create_end_ts) {
-            if first > second {
-                return Err(
-                    ValidationError::not_after(
-                        format!("{prefix}{}", "createStartTs"),
-                        "createEndTs",
-                        first,
-                        second,
-                    ),
-                );
-            }
-        }
-        if let (Some(first), Some(second)) = (
+        use crate::runtime::check;
+        check::range(prefix, "createStartTs", self.create_start_ts, Some(0), None)?;
+        check::range(prefix, "createEndTs", self.create_end_ts, Some(0), None)?;
+        check::range(
+            prefix,
+            "minTaskTotalQuantity",
             self.min_task_total_quantity,
+            Some(0),
+            None,
+        )?;
+        check::range(
+            prefix,
+            "maxTaskTotalQuantity",
             self.max_task_total_quantity,
-        ) {
-            if first > second {
-                return Err(
-                    ValidationError::not_after(
-                        format!("{prefix}{}", "minTaskTotalQuantity"),
-                        "maxTaskTotalQuantity",
-                        first,
-                        second,
-                    ),
-                );
-            }
-        }
+            Some(0),
+            None,
+        )?;
+        check::range(prefix, "pageNumber", self.page_number, Some(1), None)?;
+        check::range(prefix, "pageSize", self.page_size, Some(1), Some(1000))?;
+        check::not_after(
+            prefix,
+            "createStartTs",
+            self.create_start_ts,
+            "createEndTs",
+            self.create_end_ts,
+        )?;
+        check::not_after(
+            prefix,
+            "minTaskTotalQuantity",
+            self.min_task_total_quantity,
+            "maxTaskTotalQuantity",
+            self.max_task_total_quantity,
+        )?;
         Ok(())
     }
 }

@@ -70,7 +70,6 @@ crate::wire_object! {
         /// Task ID (returned by AI Agent outbound task APIs)
         ///
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
-        /// Wire name: `taskId`.
         #[wire("taskId", required)]
         pub task_id: String,
         /// Start timestamp (seconds)
@@ -78,7 +77,6 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `1736215928`.
-        /// Wire name: `startTs`.
         #[wire("startTs", optional)]
         pub start_ts: Option<i64>,
         /// End timestamp (seconds)
@@ -86,60 +84,50 @@ crate::wire_object! {
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `1746583929`.
-        /// Wire name: `endTs`.
         #[wire("endTs", optional)]
         pub end_ts: Option<i64>,
         /// Call ID.
         ///
         /// Example: `"call_2023112501234"`.
-        /// Wire name: `callId`.
         #[wire("callId", optional)]
         pub call_id: Option<String>,
         /// Phone number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
         /// Example: `"1380xxxxx"`.
-        /// Wire name: `phone`.
         #[wire("phone", optional, personal)]
         pub phone: Option<String>,
         /// Call result code.
         ///
         /// Example: `1`.
-        /// Wire name: `callResult`.
         #[wire("callResult", optional)]
         pub call_result: Option<CallResult>,
         /// Conversation tag (available when callResult is 1, 3, 17, or 21)
         ///
         /// Example: `"Interested"`.
-        /// Wire name: `userIntent`.
         #[wire("userIntent", optional)]
         pub user_intent: Option<String>,
         /// Page number.
         ///
         /// Counts from 1.
         /// Example: `1`.
-        /// Wire name: `pageNumber`.
         #[wire("pageNumber", required)]
         pub page_number: i32,
         /// Page size.
         ///
         /// Another copy of the vendor's docs gives 10..=1000; this SDK checks 1..=1000 and defaults to 100.
         /// Example: `10`.
-        /// Wire name: `pageSize`.
         #[wire("pageSize", required)]
         pub page_size: i32,
         /// Minimum call duration (seconds)
         ///
         /// Unit: seconds.
         /// Example: `60`.
-        /// Wire name: `minElapsed`.
         #[wire("minElapsed", optional)]
         pub min_elapsed: Option<i64>,
         /// Maximum call duration (seconds)
         ///
         /// Unit: seconds.
         /// Example: `300`.
-        /// Wire name: `maxElapsed`.
         #[wire("maxElapsed", optional)]
         pub max_elapsed: Option<i64>,
     }
@@ -248,132 +236,31 @@ impl QueryCallRecordsRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.task_id.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "taskId"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.start_ts {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "startTs"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.end_ts {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "endTs"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.page_number;
-            if value < 1 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "pageNumber"),
-                        Some(1i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.page_size;
-            if !(1..=1000).contains(&value) {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "pageSize"),
-                        Some(1i64),
-                        Some(1000i64),
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.min_elapsed {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "minElapsed"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.max_elapsed {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "maxElapsed"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let (Some(first), Some(second)) = (self.start_ts, self.end_ts) {
-            if first > second {
-                return Err(
-                    ValidationError::not_after(
-                        format!("{prefix}{}", "startTs"),
-                        "endTs",
-                        first,
-                        second,
-                    ),
-                );
-            }
-        }
-        if let (Some(first), Some(second)) = (self.min_elapsed, self.max_elapsed) {
-            if first > second {
-                return Err(
-                    ValidationError::not_after(
-                        format!("{prefix}{}", "minElapsed"),
-                        "maxElapsed",
-                        first,
-                        second,
-                    ),
-                );
-            }
-        }
-        if let (Some(_), Some(other)) = (
-            self.user_intent.as_deref().filter(|v| !v.is_empty()),
-            self.call_result,
-        ) {
-            if !other.is_intent_available() {
-                return Err(
-                    ValidationError::only_with_group(
-                        format!("{prefix}{}", "userIntent"),
-                        "callResult",
-                        "intentAvailable",
-                        other.code(),
-                        &[1i64, 3i64, 17i64, 21i64],
-                    ),
-                );
-            }
-        }
+        use crate::runtime::check;
+        check::length(prefix, "taskId", self.task_id.as_str(), Some(1), None)?;
+        check::range(prefix, "startTs", self.start_ts, Some(0), None)?;
+        check::range(prefix, "endTs", self.end_ts, Some(0), None)?;
+        check::range(prefix, "pageNumber", self.page_number, Some(1), None)?;
+        check::range(prefix, "pageSize", self.page_size, Some(1), Some(1000))?;
+        check::range(prefix, "minElapsed", self.min_elapsed, Some(0), None)?;
+        check::range(prefix, "maxElapsed", self.max_elapsed, Some(0), None)?;
+        check::not_after(prefix, "startTs", self.start_ts, "endTs", self.end_ts)?;
+        check::not_after(
+            prefix,
+            "minElapsed",
+            self.min_elapsed,
+            "maxElapsed",
+            self.max_elapsed,
+        )?;
+        check::only_with_group(
+            prefix,
+            "userIntent",
+            self.user_intent.as_deref().filter(|v| !v.is_empty()).is_some(),
+            "callResult",
+            self.call_result.map(|v| v.code()),
+            "intentAvailable",
+            &[1, 3, 17, 21],
+        )?;
         Ok(())
     }
 }

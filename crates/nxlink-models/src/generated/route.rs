@@ -3,8 +3,6 @@
 
 crate::wire_object! {
     /// A call route (line) of the account, as List Routes returns it.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "Route")]
     #[derive(Default)]
     pub struct Route {
@@ -13,7 +11,6 @@ crate::wire_object! {
         /// The other item fields are cut off in every copy of the page; every field the service sends besides this one is kept in `extra`.
         /// Example: `"y29ND1X4kkCG_nC576sALEkvg3HjEqde"`.
         /// Documented: W-CN-route.
-        /// Wire name: `routeId`.
         #[wire("routeId", optional)]
         pub route_id: Option<String>,
     }

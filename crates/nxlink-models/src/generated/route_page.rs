@@ -2,38 +2,10 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::Route;
-crate::wire_object! {
-    /// Response payload of List Routes: one page of routes.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `data`.
-    #[wire(response, "RoutePage")]
-    #[derive(Default)]
-    pub struct RoutePage {
-        /// Total number of records.
-        ///
-        /// Documented as Integer; widened to 64 bits. It counts every matching item, not the items on this page.
-        /// Documented: W-CN-route.
-        /// Wire name: `total`.
-        #[wire("total", optional)]
-        pub total: Option<i64>,
-        /// Current page number.
-        ///
-        /// Documented: W-CN-route.
-        /// Wire name: `pageNumber`.
-        #[wire("pageNumber", optional)]
-        pub page_number: Option<i32>,
-        /// Page size.
-        ///
-        /// Documented: W-CN-route.
-        /// Wire name: `pageSize`.
-        #[wire("pageSize", optional)]
-        pub page_size: Option<i32>,
-        /// Items of the page.
-        ///
-        /// The item list's name is cut off in every copy of this page; `list` is what the backend export and the call-record page use. `null` or a missing list decodes as an empty list.
-        /// Inferred, not documented outright: OAS (Page2Response.list) and Query Call Records. It may change without notice.
-        /// Wire name: `list`.
-        #[wire("list", list)]
-        pub list: Vec<Route>,
-    }
+/// Response payload of List Routes: one page of routes.
+///
+/// The runtime's [`Page`](crate::runtime::Page) of [`Route`]: `total`, `pageNumber`, `pageSize` and `list`, decoded and written back as every response object is.
+pub type RoutePage = crate::runtime::Page<Route>;
+impl crate::runtime::PageItem for Route {
+    const PAGE: &'static str = "RoutePage";
 }

@@ -4,194 +4,163 @@
 use super::{StartupType, TaskStats, TaskStatus};
 crate::wire_object! {
     /// An outbound task, as List Tasks returns it.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "Task")]
     #[derive(Default)]
     pub struct Task {
         /// Internal row ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `id`.
         #[wire("id", optional)]
         pub id: Option<i64>,
         /// Task ID.
         ///
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `taskId`.
         #[wire("taskId", optional)]
         pub task_id: Option<String>,
         /// Caller-defined task ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `userTaskId`.
         #[wire("userTaskId", optional)]
         pub user_task_id: Option<String>,
         /// Task name.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `taskName`.
         #[wire("taskName", optional)]
         pub task_name: Option<String>,
         /// Task description.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `taskDesc`.
         #[wire("taskDesc", optional)]
         pub task_desc: Option<String>,
         /// Task status.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `taskStatus`.
         #[wire("taskStatus", optional)]
         pub task_status: Option<TaskStatus>,
         /// AI Agent ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
         /// AI Agent name.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `autoFlowName`.
         #[wire("autoFlowName", optional)]
         pub auto_flow_name: Option<String>,
         /// Route chosen.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `routeId`.
         #[wire("routeId", optional)]
         pub route_id: Option<String>,
         /// Agent (seat) group ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `agentGroupId`.
         #[wire("agentGroupId", optional)]
         pub agent_group_id: Option<String>,
         /// Strategy ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `strategyId`.
         #[wire("strategyId", optional)]
         pub strategy_id: Option<String>,
         /// Contact import type.
         ///
         /// Values not documented.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `importType`.
         #[wire("importType", optional)]
         pub import_type: Option<i32>,
         /// Maximum concurrency.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `maxCall`.
         #[wire("maxCall", optional)]
         pub max_call: Option<i32>,
         /// Ring time.
         ///
         /// Unit: seconds.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `maxRingTime`.
         #[wire("maxRingTime", optional)]
         pub max_ring_time: Option<i32>,
         /// Dial attempts per contact.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `orderMaxCall`.
         #[wire("orderMaxCall", optional)]
         pub order_max_call: Option<i64>,
         /// Redial interval.
         ///
         /// Unit not stated.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `replayInterval`.
         #[wire("replayInterval", optional)]
         pub replay_interval: Option<i64>,
         /// Pause reason.
         ///
         /// Values not documented.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `pauseReason`.
         #[wire("pauseReason", optional)]
         pub pause_reason: Option<i32>,
         /// How the task starts.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `startupType`.
         #[wire("startupType", optional)]
         pub startup_type: Option<StartupType>,
         /// Who started it (manual start)
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `startupBy`.
         #[wire("startupBy", optional)]
         pub startup_by: Option<String>,
         /// Start time (scheduled start)
         ///
         /// A timestamp; its unit is not stated.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `startupAt`.
         #[wire("startupAt", optional)]
         pub startup_at: Option<i64>,
         /// Pause time (scheduled start)
         ///
         /// A timestamp; its unit is not stated.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `shutdownAt`.
         #[wire("shutdownAt", optional)]
         pub shutdown_at: Option<i64>,
         /// Kept alive: 0 = no, 1 = yes.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `taskKeep`.
         #[wire("taskKeep", optional)]
         pub task_keep: Option<i32>,
         /// Task-status callback URL.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `taskCallbackUrl`.
         #[wire("taskCallbackUrl", optional)]
         pub task_callback_url: Option<String>,
         /// Combined weekday value.
         ///
         /// Encoding not documented.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `weekDay`.
         #[wire("weekDay", optional)]
         pub week_day: Option<String>,
         /// Dialing time zone.
         ///
         /// Probably an offset in seconds; not documented.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `zoneSecond`.
         #[wire("zoneSecond", optional)]
         pub zone_second: Option<i32>,
         /// Undocumented flag.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `funcFlag`.
         #[wire("funcFlag", optional)]
         pub func_flag: Option<i32>,
         /// Creation time.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `createTs`.
         #[wire("createTs", optional)]
         pub create_ts: Option<i64>,
         /// Task pass-through given at create, returned unchanged.
         ///
         /// Not in the July 2025 backend export; probably added later.
         /// Inferred, not documented outright: W-CN-create ("returned in the task list"). It may change without notice.
-        /// Wire name: `other`.
         #[wire("other", optional)]
         pub other: Option<String>,
         /// Task statistics.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallTaskInfoVO). It may change without notice.
-        /// Wire name: `statInfo`.
         #[wire("statInfo", object)]
         pub stat_info: Option<TaskStats>,
     }

@@ -4,51 +4,42 @@
 use super::TaskStatus;
 crate::wire_object! {
     /// The task-status callback: POSTed to the task's taskCallbackUrl (else the console's URL) when a task changes status.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "TaskCallback")]
     #[derive(Default)]
     pub struct TaskCallback {
         /// Task ID.
         ///
         /// Documented: W-EN-taskcb.
-        /// Wire name: `taskId`.
         #[wire("taskId", optional)]
         pub task_id: Option<String>,
         /// User-defined task ID.
         ///
         /// Documented: W-EN-taskcb.
-        /// Wire name: `userTaskId`.
         #[wire("userTaskId", optional)]
         pub user_task_id: Option<String>,
         /// Task pass-through given at create.
         ///
         /// Documented: W-EN-taskcb.
-        /// Wire name: `other`.
         #[wire("other", optional)]
         pub other: Option<String>,
         /// AI Agent ID.
         ///
         /// Documented: W-EN-taskcb.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
         /// AI Agent name.
         ///
         /// Documented: W-EN-taskcb.
-        /// Wire name: `autoFlowName`.
         #[wire("autoFlowName", optional)]
         pub auto_flow_name: Option<String>,
         /// Task name.
         ///
         /// Documented: W-EN-taskcb.
-        /// Wire name: `taskName`.
         #[wire("taskName", optional)]
         pub task_name: Option<String>,
         /// Task status.
         ///
         /// Inferred, not documented outright: W-EN-taskcb is cut off after taskName; a status change is what the callback reports. It may change without notice.
-        /// Wire name: `taskStatus`.
         #[wire("taskStatus", optional)]
         pub task_status: Option<TaskStatus>,
     }

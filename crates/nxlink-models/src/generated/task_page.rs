@@ -2,38 +2,10 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::Task;
-crate::wire_object! {
-    /// Response payload of List Tasks: one page of tasks.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `data`.
-    #[wire(response, "TaskPage")]
-    #[derive(Default)]
-    pub struct TaskPage {
-        /// Total number of records.
-        ///
-        /// Widened to 64 bits. It counts every matching task.
-        /// Documented: W-CN-tasklist-old, OAS (Page2Response).
-        /// Wire name: `total`.
-        #[wire("total", optional)]
-        pub total: Option<i64>,
-        /// Current page number.
-        ///
-        /// Documented: W-CN-tasklist-old, OAS.
-        /// Wire name: `pageNumber`.
-        #[wire("pageNumber", optional)]
-        pub page_number: Option<i32>,
-        /// Page size.
-        ///
-        /// Documented: W-CN-tasklist-old, OAS.
-        /// Wire name: `pageSize`.
-        #[wire("pageSize", optional)]
-        pub page_size: Option<i32>,
-        /// Tasks of the page.
-        ///
-        /// `null` or a missing list decodes as an empty list.
-        /// Inferred, not documented outright: OAS (Page2Response.list). It may change without notice.
-        /// Wire name: `list`.
-        #[wire("list", list)]
-        pub list: Vec<Task>,
-    }
+/// Response payload of List Tasks: one page of tasks.
+///
+/// The runtime's [`Page`](crate::runtime::Page) of [`Task`]: `total`, `pageNumber`, `pageSize` and `list`, decoded and written back as every response object is.
+pub type TaskPage = crate::runtime::Page<Task>;
+impl crate::runtime::PageItem for Task {
+    const PAGE: &'static str = "TaskPage";
 }

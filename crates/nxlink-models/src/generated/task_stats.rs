@@ -4,138 +4,118 @@
 crate::wire_object! {
     /// Statistics of an outbound task.
     ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `statInfo`.
+    /// Vendor name: `statInfo`.
     #[wire(response, "TaskStats")]
     #[derive(Default)]
     pub struct TaskStats {
         /// Contacts imported.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `totalOrderCount`.
         #[wire("totalOrderCount", optional)]
         pub total_order_count: Option<i32>,
         /// Contacts dialed at least once.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `dialedOrderCount`.
         #[wire("dialedOrderCount", optional)]
         pub dialed_order_count: Option<i32>,
         /// Contacts finished.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `finishOrderCount`.
         #[wire("finishOrderCount", optional)]
         pub finish_order_count: Option<i32>,
         /// Contacts answered.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `answerOrderCount`.
         #[wire("answerOrderCount", optional)]
         pub answer_order_count: Option<i32>,
         /// Calls made.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `totalCallCount`.
         #[wire("totalCallCount", optional)]
         pub total_call_count: Option<i32>,
         /// Calls answered.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `answerCallCount`.
         #[wire("answerCallCount", optional)]
         pub answer_call_count: Option<i32>,
         /// Answered calls / all calls.
         ///
         /// A rate kept as the string the service sends; its format ("50%" or "0.5") is not documented.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `answerRate`.
         #[wire("answerRate", optional)]
         pub answer_rate: Option<String>,
         /// Dialed contacts / all contacts.
         ///
         /// A rate kept as the string the service sends; its format ("50%" or "0.5") is not documented.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `dialProgress`.
         #[wire("dialProgress", optional)]
         pub dial_progress: Option<String>,
         /// Finished contacts / all contacts.
         ///
         /// A rate kept as the string the service sends; its format ("50%" or "0.5") is not documented.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `finishRate`.
         #[wire("finishRate", optional)]
         pub finish_rate: Option<String>,
         /// Total talk time.
         ///
         /// Unit: seconds.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `totalCallElapsed`.
         #[wire("totalCallElapsed", optional)]
         pub total_call_elapsed: Option<i32>,
         /// Average talk time per answered call.
         ///
         /// Unit: seconds.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `avgCallDuration`.
         #[wire("avgCallDuration", optional)]
         pub avg_call_duration: Option<i32>,
         /// Transfers to a human that were answered.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `manualAnswerCount`.
         #[wire("manualAnswerCount", optional)]
         pub manual_answer_count: Option<i32>,
         /// Transfers to a human that failed.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `manualFailCount`.
         #[wire("manualFailCount", optional)]
         pub manual_fail_count: Option<i32>,
         /// Answered transfers / (answered + failed transfers)
         ///
         /// A rate kept as the string the service sends; its format ("50%" or "0.5") is not documented.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `manualAnswerRate`.
         #[wire("manualAnswerRate", optional)]
         pub manual_answer_rate: Option<String>,
         /// Total human talk time.
         ///
         /// Unit: seconds.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `manualElapsed`.
         #[wire("manualElapsed", optional)]
         pub manual_elapsed: Option<i32>,
         /// Average human talk time.
         ///
         /// Unit: seconds.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `avgManualDuration`.
         #[wire("avgManualDuration", optional)]
         pub avg_manual_duration: Option<i32>,
         /// Row ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `id`.
         #[wire("id", optional)]
         pub id: Option<i64>,
         /// Task ID.
         ///
         /// A rate kept as the string the service sends; its format ("50%" or "0.5") is not documented.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `taskId`.
         #[wire("taskId", optional)]
         pub task_id: Option<String>,
         /// AI Agent ID.
         ///
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `autoFlowId`.
         #[wire("autoFlowId", optional)]
         pub auto_flow_id: Option<i64>,
         /// Creation time.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Inferred, not documented outright: OAS (backend export, CallStatInfoVO). It may change without notice.
-        /// Wire name: `createTs`.
         #[wire("createTs", optional)]
         pub create_ts: Option<i64>,
     }

@@ -13,17 +13,19 @@ mod drift;
 
 mod enums;
 mod operation;
+mod page;
 mod redact;
 mod validate;
 
 pub use drift::{serialize_extra, Drift, DriftReport, Extra, ExtraNames, Finding};
-pub use enums::{normalize_name, ParseEnumError};
+pub use enums::{normalize_name, parse_code, unknown_code, ParseEnumError};
 pub use operation::{Endpoint, Lookup, NoData, Once, Operation, PaginatedOperation, Pagination};
+pub use page::{Page, PageItem};
 pub use redact::{mask_personal, Masked};
 /// A JSON value, for unknown fields; re-exported so generated code in other crates needs
 /// no `serde_json` dependency of its own.
 pub use serde_json::Value as JsonValue;
-pub use validate::{Rule, ValidationError};
+pub use validate::{check, Rule, ValidationError};
 
 /// `skip_serializing_if` for optional request strings: an unset or empty string is left
 /// out of the body, because the service reads `""` as a filter value.

@@ -5,7 +5,8 @@
 //! here.
 //!
 //! A field is declared `#[wire("wireName", kind)]` (plus `personal` for data masked in
-//! `Debug`), with one of these kinds:
+//! `Debug`; the macro adds both facts to the field's documentation), with one of these
+//! kinds:
 //!
 //! | kind | Rust type | decoding | encoded in a response | encoded in a request |
 //! |---|---|---|---|---|
@@ -392,12 +393,15 @@ macro_rules! wire_object {
         }
     ) => {
         $(#[doc = $doc])*
+        #[doc = $crate::wire_object!(@role_doc $role)]
         #[derive(Clone, PartialEq)]
         $(#[$meta])*
         #[non_exhaustive]
         pub struct $ty {
             $(
                 $(#[doc = $fdoc])*
+                $(#[doc = $crate::wire_object!(@personal $personal)])?
+                #[doc = concat!("Wire name: `", $wire, "`.")]
                 pub $field: $fty,
             )*
             /// Fields the spec does not know, by wire name, as sent: written back after
@@ -483,6 +487,13 @@ macro_rules! wire_object {
 
         $crate::wire_object!(@drift $role $ty $name { $($field $wire)* });
     };
+
+    (@personal personal) => { "Personal data: masked in `Debug` output, intact in the field and in JSON." };
+
+    (@role_doc response) => {
+        "\nDecoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `\"\"` stays `\"\"` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent."
+    };
+    (@role_doc request) => { "" };
 
     (@role response) => { $crate::runtime::wire::Role::Response };
     (@role request) => { $crate::runtime::wire::Role::Request };

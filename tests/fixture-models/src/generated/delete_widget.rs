@@ -37,12 +37,10 @@ impl ::nxlink_models::runtime::Operation for DeleteWidget {
     pub struct DeleteWidgetRequest {
         /// Widget ID.
         ///
-        /// Wire name: `widgetId`.
         #[wire("widgetId", optional)]
         pub widget_id: Option<String>,
         /// Delete every widget with this tag.
         ///
-        /// Wire name: `tag`.
         #[wire("tag", optional)]
         pub tag: Option<String>,
     }

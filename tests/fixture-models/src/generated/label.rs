@@ -10,7 +10,6 @@ use ::nxlink_models::runtime::ValidationError;
     pub struct Label {
         /// Label text.
         ///
-        /// Wire name: `text`.
         #[wire("text", required)]
         pub text: String,
     }
@@ -45,18 +44,8 @@ impl Label {
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.text.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "text"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
+        use ::nxlink_models::runtime::check;
+        check::length(prefix, "text", self.text.as_str(), Some(1), None)?;
         Ok(())
     }
 }

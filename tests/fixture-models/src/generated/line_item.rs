@@ -12,23 +12,19 @@ use ::nxlink_models::runtime::ValidationError;
         /// Stock keeping unit.
         ///
         /// Documented: fixture.
-        /// Wire name: `sku`.
         #[wire("sku", required)]
         pub sku: String,
         /// How many.
         ///
-        /// Wire name: `quantity`.
         #[wire("quantity", required)]
         pub quantity: i32,
         /// Free text.
         ///
         /// Inferred, not documented outright. It may change without notice.
-        /// Wire name: `note`.
         #[wire("note", optional)]
         pub note: Option<String>,
         /// Labels printed on the line.
         ///
-        /// Wire name: `labels`.
         #[wire("labels", list)]
         pub labels: Vec<Label>,
     }
@@ -84,53 +80,12 @@ impl LineItem {
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.sku.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "sku"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.sku.as_str();
-            let count = value.chars().count();
-            if count > 16usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "sku"),
-                        format!("must be at most 16 characters long, got {}", count),
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.quantity;
-            if !(1..=999).contains(&value) {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "quantity"),
-                        Some(1i64),
-                        Some(999i64),
-                        value,
-                    ),
-                );
-            }
-        }
-        if self.labels.len() > 3usize {
-            return Err(
-                ValidationError::new(
-                    format!("{prefix}{}", "labels"),
-                    format!("must hold at most 3 items, got {}", self.labels.len()),
-                ),
-            );
-        }
+        use ::nxlink_models::runtime::check;
+        check::length(prefix, "sku", self.sku.as_str(), Some(1), Some(16))?;
+        check::range(prefix, "quantity", self.quantity, Some(1), Some(999))?;
+        check::items(prefix, "labels", &self.labels, None, Some(3))?;
         for (index, item) in self.labels.iter().enumerate() {
-            item.validate_at(&format!("{prefix}{}[{index}].", "labels"))?;
+            item.validate_at(&check::nested(prefix, "labels", Some(index)))?;
         }
         Ok(())
     }

@@ -69,55 +69,44 @@ impl ::nxlink_models::runtime::PaginatedOperation for ListWidgets {
     pub struct ListWidgetsRequest {
         /// Owner.
         ///
-        /// Wire name: `owner`.
         #[wire("owner", required)]
         pub owner: String,
         /// Phone filter.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-        /// Wire name: `phone`.
         #[wire("phone", optional, personal)]
         pub phone: Option<String>,
         /// Color filter.
         ///
-        /// Wire name: `color`.
         #[wire("color", optional)]
         pub color: Option<Color>,
         /// Shade, only with warm colors.
         ///
-        /// Wire name: `shade`.
         #[wire("shade", optional)]
         pub shade: Option<String>,
         /// Active filter.
         ///
-        /// Wire name: `active`.
         #[wire("active", optional)]
         pub active: Option<bool>,
         /// Minimum weight.
         ///
-        /// Wire name: `minWeight`.
         #[wire("minWeight", optional)]
         pub min_weight: Option<f64>,
         /// From.
         ///
         /// Unit: seconds since the Unix epoch.
-        /// Wire name: `since`.
         #[wire("since", optional)]
         pub since: Option<i64>,
         /// To.
         ///
         /// Unit: seconds since the Unix epoch.
-        /// Wire name: `until`.
         #[wire("until", optional)]
         pub until: Option<i64>,
         /// Page number.
         ///
-        /// Wire name: `page`.
         #[wire("page", required)]
         pub page: i32,
         /// Page size.
         ///
-        /// Wire name: `size`.
         #[wire("size", required)]
         pub size: i64,
     }
@@ -219,96 +208,22 @@ impl ListWidgetsRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        {
-            let value = self.owner.as_str();
-            if value.trim().chars().count() < 1usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "owner"),
-                        "must not be empty",
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.since {
-            if value < 0 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "since"),
-                        Some(0i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        if let Some(value) = self.until {
-            if value > 4102444800 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "until"),
-                        None,
-                        Some(4102444800i64),
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.page;
-            if value < 1 {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "page"),
-                        Some(1i64),
-                        None,
-                        value,
-                    ),
-                );
-            }
-        }
-        {
-            let value = self.size;
-            if !(1..=50).contains(&value) {
-                return Err(
-                    ValidationError::range(
-                        format!("{prefix}{}", "size"),
-                        Some(1i64),
-                        Some(50i64),
-                        value,
-                    ),
-                );
-            }
-        }
-        if let (Some(first), Some(second)) = (self.since, self.until) {
-            if first > second {
-                return Err(
-                    ValidationError::not_after(
-                        format!("{prefix}{}", "since"),
-                        "until",
-                        first,
-                        second,
-                    ),
-                );
-            }
-        }
-        if let (Some(_), Some(other)) = (
-            self.shade.as_deref().filter(|v| !v.is_empty()),
-            self.color,
-        ) {
-            if !other.is_warm() {
-                return Err(
-                    ValidationError::only_with_group(
-                        format!("{prefix}{}", "shade"),
-                        "color",
-                        "warm",
-                        other.code(),
-                        &[1i64],
-                    ),
-                );
-            }
-        }
+        use ::nxlink_models::runtime::check;
+        check::length(prefix, "owner", self.owner.as_str(), Some(1), None)?;
+        check::range(prefix, "since", self.since, Some(0), None)?;
+        check::range(prefix, "until", self.until, None, Some(4102444800))?;
+        check::range(prefix, "page", self.page, Some(1), None)?;
+        check::range(prefix, "size", self.size, Some(1), Some(50))?;
+        check::not_after(prefix, "since", self.since, "until", self.until)?;
+        check::only_with_group(
+            prefix,
+            "shade",
+            self.shade.as_deref().filter(|v| !v.is_empty()).is_some(),
+            "color",
+            self.color.map(|v| v.code()),
+            "warm",
+            &[1],
+        )?;
         Ok(())
     }
 }

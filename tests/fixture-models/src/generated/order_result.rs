@@ -3,18 +3,14 @@
 
 ::nxlink_models::wire_object! {
     /// What placing an order returns.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "OrderResult")]
     pub struct OrderResult {
         /// Order ID.
         ///
-        /// Wire name: `orderId`.
         #[wire("orderId", required)]
         pub order_id: String,
         /// Accepted.
         ///
-        /// Wire name: `accepted`.
         #[wire("accepted", optional)]
         pub accepted: Option<bool>,
     }

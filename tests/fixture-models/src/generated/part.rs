@@ -3,19 +3,14 @@
 
 ::nxlink_models::wire_object! {
     /// A part of a widget.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "Part")]
     pub struct Part {
         /// Part name.
         ///
-        /// Wire name: `name`.
         #[wire("name", optional)]
         pub name: Option<String>,
         /// Serial number.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-        /// Wire name: `serial`.
         #[wire("serial", required, personal)]
         pub serial: String,
     }

@@ -49,27 +49,22 @@ impl ::nxlink_models::runtime::Operation for PlaceOrder {
     pub struct PlaceOrderRequest {
         /// Your reference.
         ///
-        /// Wire name: `clientRef`.
         #[wire("clientRef", optional)]
         pub client_ref: Option<String>,
         /// Widget to order.
         ///
-        /// Wire name: `widgetId`.
         #[wire("widgetId", optional)]
         pub widget_id: Option<String>,
         /// Owner whose widgets to order.
         ///
-        /// Wire name: `owner`.
         #[wire("owner", optional)]
         pub owner: Option<String>,
         /// Order lines.
         ///
-        /// Wire name: `lines`.
         #[wire("lines", list)]
         pub lines: Vec<LineItem>,
         /// Total weight.
         ///
-        /// Wire name: `weight`.
         #[wire("weight", optional)]
         pub weight: Option<f64>,
     }
@@ -136,42 +131,20 @@ impl PlaceOrderRequest {
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
-        let _ = prefix;
-        if let Some(value) = self.client_ref.as_deref() {
-            let count = value.chars().count();
-            if count > 64usize {
-                return Err(
-                    ValidationError::new(
-                        format!("{prefix}{}", "clientRef"),
-                        format!("must be at most 64 characters long, got {}", count),
-                    ),
-                );
-            }
-        }
-        if self.lines.is_empty() {
-            return Err(
-                ValidationError::new(
-                    format!("{prefix}{}", "lines"),
-                    "must hold at least 1 item",
-                ),
-            );
-        }
-        if self.lines.len() > 10usize {
-            return Err(
-                ValidationError::new(
-                    format!("{prefix}{}", "lines"),
-                    format!("must hold at most 10 items, got {}", self.lines.len()),
-                ),
-            );
-        }
+        use ::nxlink_models::runtime::check;
+        check::length(prefix, "clientRef", self.client_ref.as_deref(), None, Some(64))?;
+        check::items(prefix, "lines", &self.lines, Some(1), Some(10))?;
         for (index, item) in self.lines.iter().enumerate() {
-            item.validate_at(&format!("{prefix}{}[{index}].", "lines"))?;
+            item.validate_at(&check::nested(prefix, "lines", Some(index)))?;
         }
-        if self.widget_id.as_deref().filter(|v| !v.is_empty()).is_none()
-            && self.owner.as_deref().filter(|v| !v.is_empty()).is_none()
-        {
-            return Err(ValidationError::at_least_one_of(prefix, &["widgetId", "owner"]));
-        }
+        check::at_least_one_of(
+            prefix,
+            &["widgetId", "owner"],
+            &[
+                self.widget_id.as_deref().filter(|v| !v.is_empty()).is_some(),
+                self.owner.as_deref().filter(|v| !v.is_empty()).is_some(),
+            ],
+        )?;
         Ok(())
     }
 }

@@ -5,86 +5,70 @@ use super::{Color, Part};
 ::nxlink_models::wire_object! {
     /// A widget.
     ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent. Vendor name: `item`.
+    /// Vendor name: `item`.
     #[wire(response, "Widget")]
     pub struct Widget {
         /// Widget ID.
         ///
         /// Example: `42`.
-        /// Wire name: `id`.
         #[wire("id", required)]
         pub id: i64,
         /// Label.
         ///
         /// Example: `"hello"`.
-        /// Wire name: `label`.
         #[wire("label", optional)]
         pub label: Option<String>,
         /// Count.
         ///
-        /// Wire name: `count`.
         #[wire("count", optional)]
         pub count: Option<i32>,
         /// Weight.
         ///
-        /// Wire name: `weight`.
         #[wire("weight", optional)]
         pub weight: Option<f64>,
         /// Active flag.
         ///
-        /// Wire name: `active`.
         #[wire("active", optional)]
         pub active: Option<bool>,
         /// Created timestamp.
         ///
         /// Unit: seconds since the Unix epoch.
-        /// Wire name: `createdTs`.
         #[wire("createdTs", optional)]
         pub created_ts: Option<i64>,
         /// Color.
         ///
-        /// Wire name: `color`.
         #[wire("color", optional)]
         pub color: Option<Color>,
         /// Required enum.
         ///
-        /// Wire name: `kind`.
         #[wire("kind", required)]
         pub kind: Color,
         /// Owner phone.
         ///
-        /// Personal data: masked in `Debug` output, intact in the field and in JSON.
-        /// Wire name: `ownerPhone`.
         #[wire("ownerPhone", optional, personal)]
         pub owner_phone: Option<String>,
         /// Nested part.
         ///
-        /// Wire name: `part`.
         #[wire("part", object)]
         pub part: Option<Part>,
         /// Required nested part.
         ///
-        /// Wire name: `mainPart`.
         #[wire("mainPart", required_object)]
         pub main_part: Part,
         /// All parts.
         ///
-        /// Wire name: `parts`.
         #[wire("parts", list)]
         pub parts: Vec<Part>,
         /// Tags.
         ///
-        /// Wire name: `tags`.
         #[wire("tags", list)]
         pub tags: Vec<String>,
         /// Colors.
         ///
-        /// Wire name: `colors`.
         #[wire("colors", list)]
         pub colors: Vec<Color>,
         /// A keyword wire name, renamed.
         ///
-        /// Wire name: `type`.
         #[wire("type", optional)]
         pub type_name: Option<String>,
     }

@@ -4,19 +4,15 @@
 use super::Widget;
 ::nxlink_models::wire_object! {
     /// A page of widgets.
-    ///
-    /// Decoding is lenient field by field: `null`, a missing field or a number sent as a string never fails the object, and `""` stays `""` in a string field. Fields the spec does not know are kept in `extra` and written back after the known ones, so decoding and encoding again loses nothing the server sent.
     #[wire(response, "WidgetPage")]
     #[derive(Default)]
     pub struct WidgetPage {
         /// Total.
         ///
-        /// Wire name: `total`.
         #[wire("total", optional)]
         pub total: Option<i32>,
         /// Widgets.
         ///
-        /// Wire name: `items`.
         #[wire("items", list)]
         pub items: Vec<Widget>,
     }
