@@ -69,9 +69,14 @@ pub(super) fn struct_item(
         let wire = &f.wire;
         let kind = format_ident!("{}", kind(f));
         let personal = f.personal_data.then(|| quote!(, personal));
+        // A request object's field names its setter's type: the macro writes the setter.
+        let set = (role == Role::Request).then(|| {
+            let ty = rust_type(&f.ty);
+            quote!((#ty))
+        });
         quote! {
             #doc
-            #[wire(#wire, #kind #personal)]
+            #[wire(#wire, #kind #set #personal)]
             pub #ident: #ty,
         }
     });

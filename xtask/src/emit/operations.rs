@@ -209,21 +209,6 @@ pub(super) fn body_impl(
         "A value with its required fields{}; every optional field is unset.",
         if defaults.is_empty() { String::new() } else { format!(" ({})", defaults.join(", ")) }
     ));
-    let setters = fields.iter().map(|f| {
-        let ident = field_ident(f);
-        let ty = setter_type(f);
-        let value = setter_value(f, quote!(value));
-        let stored = if f.required || matches!(f.ty, FieldType::Array(_)) { value } else { quote!(Some(#value)) };
-        let doc = doc(&format!("Sets `{}`: {}", f.wire, f.description));
-        quote! {
-            #doc
-            #[must_use]
-            pub fn #ident(mut self, value: #ty) -> Self {
-                self.#ident = #stored;
-                self
-            }
-        }
-    });
     let mut checks: Vec<TokenStream> =
         fields.iter().flat_map(field_checks).chain(constraints.iter().map(constraint_check)).collect();
     checks.insert(
@@ -234,14 +219,9 @@ pub(super) fn body_impl(
             quote! { use #rt::check; }
         },
     );
+    // `wire_object!` writes `validate()`, which calls this with an empty prefix.
     let validate = if top {
         quote! {
-            /// Checks the request against the spec's constraints before it is sent;
-            /// the error names the offending field by its path (`list[3].phoneNumber`).
-            pub fn validate(&self) -> Result<(), ValidationError> {
-                self.validate_at("")
-            }
-
             /// [`validate`](Self::validate) with field paths starting with `prefix`.
             pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
                 #(#checks)*
@@ -266,17 +246,6 @@ pub(super) fn body_impl(
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* extra: Default::default(), __presence: Default::default() }
             }
-
-            /// Adds a field the spec does not know, sent after the known ones: for a
-            /// field the vendor added, or documents only in part. A name the spec knows
-            /// is ignored here; use its setter.
-            #[must_use]
-            pub fn extra_field(mut self, name: impl Into<String>, value: impl Into<#rt::JsonValue>) -> Self {
-                self.extra.insert(name.into(), value.into());
-                self
-            }
-
-            #(#setters)*
 
             #validate
         }

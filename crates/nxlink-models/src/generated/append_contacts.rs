@@ -40,25 +40,25 @@ crate::wire_object! {
         ///
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
         /// Documented: W-EN-append.
-        #[wire("taskId", required)]
+        #[wire("taskId", required(String))]
         pub task_id: String,
         /// Dialing code.
         ///
         /// A number-like string: kept a string, so a leading zero or `+` survives.
         /// Example: `"86"`.
         /// Documented: W-EN-append.
-        #[wire("countryCode", optional)]
+        #[wire("countryCode", optional(String))]
         pub country_code: Option<String>,
         /// Contacts to add.
         ///
         /// Documented: W-EN-append.
-        #[wire("list", list)]
+        #[wire("list", list(Vec<Contact>))]
         pub list: Vec<Contact>,
         /// AI Agent ID.
         ///
         /// Absent from the visible wiki table.
         /// Inferred, not documented outright: OAS (backend export); sent by third-party tooling. It may change without notice.
-        #[wire("autoFlowId", optional)]
+        #[wire("autoFlowId", optional(i64))]
         pub auto_flow_id: Option<i64>,
     }
 }
@@ -73,47 +73,6 @@ impl AppendContactsRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `taskId`: Task ID
-    #[must_use]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = value.into();
-        self
-    }
-    /// Sets `countryCode`: Dialing code
-    #[must_use]
-    pub fn country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = Some(value.into());
-        self
-    }
-    /// Sets `list`: Contacts to add
-    #[must_use]
-    pub fn list(mut self, value: Vec<Contact>) -> Self {
-        self.list = value;
-        self
-    }
-    /// Sets `autoFlowId`: AI Agent ID
-    #[must_use]
-    pub fn auto_flow_id(mut self, value: i64) -> Self {
-        self.auto_flow_id = Some(value);
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

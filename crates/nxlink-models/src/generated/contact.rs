@@ -14,24 +14,24 @@ crate::wire_object! {
         /// A retried append adds nobody twice when the ids are stable: keep your own, or derive one from the task id and the phone number.
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42x4rfvmh"`.
         /// Documented: W-EN-append.
-        #[wire("contactId", required)]
+        #[wire("contactId", required(String))]
         pub contact_id: String,
         /// Contact name.
         ///
         /// Example: `"Jones"`.
         /// Documented: W-EN-append.
-        #[wire("name", required)]
+        #[wire("name", required(String))]
         pub name: String,
         /// Phone number.
         ///
         /// Example: `"86130XXXX"`.
         /// Documented: W-EN-append.
-        #[wire("phoneNumber", required, personal)]
+        #[wire("phoneNumber", required(String), personal)]
         pub phone_number: String,
         /// Custom variables.
         ///
         /// Documented: W-EN-append.
-        #[wire("params", list)]
+        #[wire("params", list(Vec<ContactParam>))]
         pub params: Vec<ContactParam>,
     }
 }
@@ -50,42 +50,6 @@ impl Contact {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `contactId`: Contact ID; must be globally unique
-    #[must_use]
-    pub fn contact_id(mut self, value: impl Into<String>) -> Self {
-        self.contact_id = value.into();
-        self
-    }
-    /// Sets `name`: Contact name
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `phoneNumber`: Phone number
-    #[must_use]
-    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
-        self.phone_number = value.into();
-        self
-    }
-    /// Sets `params`: Custom variables
-    #[must_use]
-    pub fn params(mut self, value: Vec<ContactParam>) -> Self {
-        self.params = value;
-        self
     }
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).

@@ -12,14 +12,14 @@ crate::wire_object! {
         ///
         /// Example: `"key1"`.
         /// Documented: W-EN-append.
-        #[wire("name", required)]
+        #[wire("name", required(String))]
         pub name: String,
         /// Variable value.
         ///
         /// The wiki types it Object, the backend export String; sent as a string, which both accept.
         /// Example: `"value1"`.
         /// Documented: W-EN-append, OAS.
-        #[wire("value", optional)]
+        #[wire("value", optional(String))]
         pub value: Option<String>,
     }
 }
@@ -32,30 +32,6 @@ impl ContactParam {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `name`: Variable name; must match a variable that already exists in the agent's workflow
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-    /// Sets `value`: Variable value
-    #[must_use]
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
     }
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).

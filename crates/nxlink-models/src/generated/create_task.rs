@@ -52,59 +52,59 @@ crate::wire_object! {
         /// Left unset, the client fills in a fresh unique id, so a create whose answer was lost can be found again in the task list.
         /// Example: `"EXT-TASK-202603250001"`.
         /// Documented: W-CN-create.
-        #[wire("userTaskId", optional)]
+        #[wire("userTaskId", optional(String))]
         pub user_task_id: Option<String>,
         /// Task pass-through; returned unchanged in the task-status callback and in the task list.
         ///
         /// Documented: W-CN-create.
-        #[wire("other", optional)]
+        #[wire("other", optional(String))]
         pub other: Option<String>,
         /// Task name.
         ///
         /// Example: `"客户回访任务-0325"`.
         /// Documented: W-CN-create.
-        #[wire("taskName", required)]
+        #[wire("taskName", required(String))]
         pub task_name: String,
         /// Task description.
         ///
         /// Documented: W-CN-create.
-        #[wire("taskDesc", optional)]
+        #[wire("taskDesc", optional(String))]
         pub task_desc: Option<String>,
         /// AI Agent ID (from List AI Agents)
         ///
         /// Example: `197`.
         /// Documented: W-CN-create.
-        #[wire("autoFlowId", required)]
+        #[wire("autoFlowId", required(i64))]
         pub auto_flow_id: i64,
         /// Route ID (from List Routes)
         ///
         /// Example: `"y29ND1X4kkCG_nC576sALEkvg3HjEqde"`.
         /// Documented: W-CN-create.
-        #[wire("routeId", required)]
+        #[wire("routeId", required(String))]
         pub route_id: String,
         /// Permanent task: 0 = no, 1 = yes.
         ///
         /// Example: `0`.
         /// Documented: W-CN-create.
-        #[wire("taskKeep", required)]
+        #[wire("taskKeep", required(i32))]
         pub task_keep: i32,
         /// How the task starts.
         ///
         /// Example: `1`.
         /// Documented: W-CN-create.
-        #[wire("startupType", required)]
+        #[wire("startupType", required(StartupType))]
         pub startup_type: StartupType,
         /// URL for the task-status callback.
         ///
         /// Its name is documented on the callback page; the create page is cut off before it.
         /// Inferred, not documented outright: W-EN-taskcb ("given when creating the task via API"). It may change without notice.
-        #[wire("taskCallbackUrl", optional)]
+        #[wire("taskCallbackUrl", optional(String))]
         pub task_callback_url: Option<String>,
         /// URL for the call-record callback.
         ///
         /// Its name is documented on the callback page; the create page is cut off before it.
         /// Inferred, not documented outright: W-EN-callcb ("given when creating the task or appending contacts"). It may change without notice.
-        #[wire("callCallbackUrl", optional)]
+        #[wire("callCallbackUrl", optional(String))]
         pub call_callback_url: Option<String>,
     }
 }
@@ -131,83 +131,6 @@ impl CreateTaskRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `userTaskId`: Your own task ID; should be globally unique
-    #[must_use]
-    pub fn user_task_id(mut self, value: impl Into<String>) -> Self {
-        self.user_task_id = Some(value.into());
-        self
-    }
-    /// Sets `other`: Task pass-through; returned unchanged in the task-status callback and in the task list
-    #[must_use]
-    pub fn other(mut self, value: impl Into<String>) -> Self {
-        self.other = Some(value.into());
-        self
-    }
-    /// Sets `taskName`: Task name
-    #[must_use]
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = value.into();
-        self
-    }
-    /// Sets `taskDesc`: Task description
-    #[must_use]
-    pub fn task_desc(mut self, value: impl Into<String>) -> Self {
-        self.task_desc = Some(value.into());
-        self
-    }
-    /// Sets `autoFlowId`: AI Agent ID (from List AI Agents)
-    #[must_use]
-    pub fn auto_flow_id(mut self, value: i64) -> Self {
-        self.auto_flow_id = value;
-        self
-    }
-    /// Sets `routeId`: Route ID (from List Routes)
-    #[must_use]
-    pub fn route_id(mut self, value: impl Into<String>) -> Self {
-        self.route_id = value.into();
-        self
-    }
-    /// Sets `taskKeep`: Permanent task: 0 = no, 1 = yes
-    #[must_use]
-    pub fn task_keep(mut self, value: i32) -> Self {
-        self.task_keep = value;
-        self
-    }
-    /// Sets `startupType`: How the task starts
-    #[must_use]
-    pub fn startup_type(mut self, value: impl Into<StartupType>) -> Self {
-        self.startup_type = value.into();
-        self
-    }
-    /// Sets `taskCallbackUrl`: URL for the task-status callback
-    #[must_use]
-    pub fn task_callback_url(mut self, value: impl Into<String>) -> Self {
-        self.task_callback_url = Some(value.into());
-        self
-    }
-    /// Sets `callCallbackUrl`: URL for the call-record callback
-    #[must_use]
-    pub fn call_callback_url(mut self, value: impl Into<String>) -> Self {
-        self.call_callback_url = Some(value.into());
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

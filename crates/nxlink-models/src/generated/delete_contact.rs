@@ -38,17 +38,17 @@ crate::wire_object! {
         /// Internal task ID; at least one of taskId and userTaskId is required.
         ///
         /// Documented: W-EN-delete.
-        #[wire("taskId", optional)]
+        #[wire("taskId", optional(String))]
         pub task_id: Option<String>,
         /// Your task ID; recommended, and takes priority when both are sent.
         ///
         /// Documented: W-EN-delete.
-        #[wire("userTaskId", optional)]
+        #[wire("userTaskId", optional(String))]
         pub user_task_id: Option<String>,
         /// Contact ID.
         ///
         /// Documented: W-EN-delete.
-        #[wire("contactId", required)]
+        #[wire("contactId", required(String))]
         pub contact_id: String,
     }
 }
@@ -62,41 +62,6 @@ impl DeleteContactRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `taskId`: Internal task ID; at least one of taskId and userTaskId is required
-    #[must_use]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = Some(value.into());
-        self
-    }
-    /// Sets `userTaskId`: Your task ID; recommended, and takes priority when both are sent
-    #[must_use]
-    pub fn user_task_id(mut self, value: impl Into<String>) -> Self {
-        self.user_task_id = Some(value.into());
-        self
-    }
-    /// Sets `contactId`: Contact ID
-    #[must_use]
-    pub fn contact_id(mut self, value: impl Into<String>) -> Self {
-        self.contact_id = value.into();
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

@@ -71,18 +71,18 @@ crate::wire_object! {
         ///
         /// Example: `"Parcel Notification"`.
         /// Documented: W-EN-flow.
-        #[wire("name", optional)]
+        #[wire("name", optional(String))]
         pub name: Option<String>,
         /// Page number.
         ///
         /// Counts from 1.
         /// Documented: W-EN-flow.
-        #[wire("pageNumber", required)]
+        #[wire("pageNumber", required(i32))]
         pub page_number: i32,
         /// Page size.
         ///
         /// Documented: W-EN-flow.
-        #[wire("pageSize", required)]
+        #[wire("pageSize", required(i32))]
         pub page_size: i32,
     }
 }
@@ -102,41 +102,6 @@ impl ListAgentsRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `name`: Agent name, fuzzy match
-    #[must_use]
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `pageNumber`: Page number
-    #[must_use]
-    pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Sets `pageSize`: Page size
-    #[must_use]
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

@@ -71,57 +71,57 @@ crate::wire_object! {
         ///
         /// Example: `"Marketing-Task-2023"`.
         /// Documented: W-EN-tasklist.
-        #[wire("taskName", optional)]
+        #[wire("taskName", optional(String))]
         pub task_name: Option<String>,
         /// Task status.
         ///
         /// Documented: W-EN-tasklist.
-        #[wire("taskStatus", optional)]
+        #[wire("taskStatus", optional(TaskStatus))]
         pub task_status: Option<TaskStatus>,
         /// Creation time from.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-tasklist.
-        #[wire("createStartTs", optional)]
+        #[wire("createStartTs", optional(i64))]
         pub create_start_ts: Option<i64>,
         /// Creation time to.
         ///
         /// Unit: seconds since the Unix epoch.
         /// Documented: W-EN-tasklist.
-        #[wire("createEndTs", optional)]
+        #[wire("createEndTs", optional(i64))]
         pub create_end_ts: Option<i64>,
         /// Minimum answered rate, 0.0-100.0.
         ///
         /// Documented: W-EN-tasklist.
-        #[wire("minCallsAnsweredRate", optional)]
+        #[wire("minCallsAnsweredRate", optional(f64))]
         pub min_calls_answered_rate: Option<f64>,
         /// Maximum answered rate, 0.0-100.0.
         ///
         /// Documented: W-EN-tasklist.
-        #[wire("maxCallsAnsweredRate", optional)]
+        #[wire("maxCallsAnsweredRate", optional(f64))]
         pub max_calls_answered_rate: Option<f64>,
         /// Minimum number of customers in the task.
         ///
         /// Example: `100`.
         /// Documented: W-EN-tasklist.
-        #[wire("minTaskTotalQuantity", optional)]
+        #[wire("minTaskTotalQuantity", optional(i64))]
         pub min_task_total_quantity: Option<i64>,
         /// Maximum number of customers in the task.
         ///
         /// Example: `1000`.
         /// Documented: W-EN-tasklist.
-        #[wire("maxTaskTotalQuantity", optional)]
+        #[wire("maxTaskTotalQuantity", optional(i64))]
         pub max_task_total_quantity: Option<i64>,
         /// Page number.
         ///
         /// Counts from 1.
         /// Documented: W-CN-tasklist-old, OAS.
-        #[wire("pageNumber", required)]
+        #[wire("pageNumber", required(i32))]
         pub page_number: i32,
         /// Page size.
         ///
         /// Documented: W-CN-tasklist-old, OAS.
-        #[wire("pageSize", required)]
+        #[wire("pageSize", required(i32))]
         pub page_size: i32,
     }
 }
@@ -148,83 +148,6 @@ impl ListTasksRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `taskName`: Task name
-    #[must_use]
-    pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = Some(value.into());
-        self
-    }
-    /// Sets `taskStatus`: Task status
-    #[must_use]
-    pub fn task_status(mut self, value: impl Into<TaskStatus>) -> Self {
-        self.task_status = Some(value.into());
-        self
-    }
-    /// Sets `createStartTs`: Creation time from
-    #[must_use]
-    pub fn create_start_ts(mut self, value: i64) -> Self {
-        self.create_start_ts = Some(value);
-        self
-    }
-    /// Sets `createEndTs`: Creation time to
-    #[must_use]
-    pub fn create_end_ts(mut self, value: i64) -> Self {
-        self.create_end_ts = Some(value);
-        self
-    }
-    /// Sets `minCallsAnsweredRate`: Minimum answered rate, 0.0-100.0
-    #[must_use]
-    pub fn min_calls_answered_rate(mut self, value: f64) -> Self {
-        self.min_calls_answered_rate = Some(value);
-        self
-    }
-    /// Sets `maxCallsAnsweredRate`: Maximum answered rate, 0.0-100.0
-    #[must_use]
-    pub fn max_calls_answered_rate(mut self, value: f64) -> Self {
-        self.max_calls_answered_rate = Some(value);
-        self
-    }
-    /// Sets `minTaskTotalQuantity`: Minimum number of customers in the task
-    #[must_use]
-    pub fn min_task_total_quantity(mut self, value: i64) -> Self {
-        self.min_task_total_quantity = Some(value);
-        self
-    }
-    /// Sets `maxTaskTotalQuantity`: Maximum number of customers in the task
-    #[must_use]
-    pub fn max_task_total_quantity(mut self, value: i64) -> Self {
-        self.max_task_total_quantity = Some(value);
-        self
-    }
-    /// Sets `pageNumber`: Page number
-    #[must_use]
-    pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Sets `pageSize`: Page size
-    #[must_use]
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

@@ -70,65 +70,65 @@ crate::wire_object! {
         /// Task ID (returned by AI Agent outbound task APIs)
         ///
         /// Example: `"52145b00-abc9-4a87-94c2-ed1e1e42ec1c"`.
-        #[wire("taskId", required)]
+        #[wire("taskId", required(String))]
         pub task_id: String,
         /// Start timestamp (seconds)
         ///
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `1736215928`.
-        #[wire("startTs", optional)]
+        #[wire("startTs", optional(i64))]
         pub start_ts: Option<i64>,
         /// End timestamp (seconds)
         ///
         /// Documented as Integer; widened to 64 bits because it holds a Unix timestamp.
         /// Unit: seconds since the Unix epoch.
         /// Example: `1746583929`.
-        #[wire("endTs", optional)]
+        #[wire("endTs", optional(i64))]
         pub end_ts: Option<i64>,
         /// Call ID.
         ///
         /// Example: `"call_2023112501234"`.
-        #[wire("callId", optional)]
+        #[wire("callId", optional(String))]
         pub call_id: Option<String>,
         /// Phone number.
         ///
         /// Example: `"1380xxxxx"`.
-        #[wire("phone", optional, personal)]
+        #[wire("phone", optional(String), personal)]
         pub phone: Option<String>,
         /// Call result code.
         ///
         /// Example: `1`.
-        #[wire("callResult", optional)]
+        #[wire("callResult", optional(CallResult))]
         pub call_result: Option<CallResult>,
         /// Conversation tag (available when callResult is 1, 3, 17, or 21)
         ///
         /// Example: `"Interested"`.
-        #[wire("userIntent", optional)]
+        #[wire("userIntent", optional(String))]
         pub user_intent: Option<String>,
         /// Page number.
         ///
         /// Counts from 1.
         /// Example: `1`.
-        #[wire("pageNumber", required)]
+        #[wire("pageNumber", required(i32))]
         pub page_number: i32,
         /// Page size.
         ///
         /// Another copy of the vendor's docs gives 10..=1000; this SDK checks 1..=1000 and defaults to 100.
         /// Example: `10`.
-        #[wire("pageSize", required)]
+        #[wire("pageSize", required(i32))]
         pub page_size: i32,
         /// Minimum call duration (seconds)
         ///
         /// Unit: seconds.
         /// Example: `60`.
-        #[wire("minElapsed", optional)]
+        #[wire("minElapsed", optional(i64))]
         pub min_elapsed: Option<i64>,
         /// Maximum call duration (seconds)
         ///
         /// Unit: seconds.
         /// Example: `300`.
-        #[wire("maxElapsed", optional)]
+        #[wire("maxElapsed", optional(i64))]
         pub max_elapsed: Option<i64>,
     }
 }
@@ -150,89 +150,6 @@ impl QueryCallRecordsRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<crate::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `taskId`: Task ID (returned by AI Agent outbound task APIs)
-    #[must_use]
-    pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = value.into();
-        self
-    }
-    /// Sets `startTs`: Start timestamp (seconds)
-    #[must_use]
-    pub fn start_ts(mut self, value: i64) -> Self {
-        self.start_ts = Some(value);
-        self
-    }
-    /// Sets `endTs`: End timestamp (seconds)
-    #[must_use]
-    pub fn end_ts(mut self, value: i64) -> Self {
-        self.end_ts = Some(value);
-        self
-    }
-    /// Sets `callId`: Call ID
-    #[must_use]
-    pub fn call_id(mut self, value: impl Into<String>) -> Self {
-        self.call_id = Some(value.into());
-        self
-    }
-    /// Sets `phone`: Phone number
-    #[must_use]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `callResult`: Call result code
-    #[must_use]
-    pub fn call_result(mut self, value: impl Into<CallResult>) -> Self {
-        self.call_result = Some(value.into());
-        self
-    }
-    /// Sets `userIntent`: Conversation tag (available when callResult is 1, 3, 17, or 21)
-    #[must_use]
-    pub fn user_intent(mut self, value: impl Into<String>) -> Self {
-        self.user_intent = Some(value.into());
-        self
-    }
-    /// Sets `pageNumber`: Page number
-    #[must_use]
-    pub fn page_number(mut self, value: i32) -> Self {
-        self.page_number = value;
-        self
-    }
-    /// Sets `pageSize`: Page size
-    #[must_use]
-    pub fn page_size(mut self, value: i32) -> Self {
-        self.page_size = value;
-        self
-    }
-    /// Sets `minElapsed`: Minimum call duration (seconds)
-    #[must_use]
-    pub fn min_elapsed(mut self, value: i64) -> Self {
-        self.min_elapsed = Some(value);
-        self
-    }
-    /// Sets `maxElapsed`: Maximum call duration (seconds)
-    #[must_use]
-    pub fn max_elapsed(mut self, value: i64) -> Self {
-        self.max_elapsed = Some(value);
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

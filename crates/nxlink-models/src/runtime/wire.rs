@@ -5,8 +5,9 @@
 //! here.
 //!
 //! A field is declared `#[wire("wireName", kind)]` (plus `personal` for data masked in
-//! `Debug`; the macro adds both facts to the field's documentation), with one of these
-//! kinds:
+//! `Debug`; the macro adds both facts to the field's documentation); a request object's
+//! field also names its setter's type (`#[wire("taskId", required(String))]`), and the
+//! macro writes the setters, `extra_field` and `validate()`. The kinds:
 //!
 //! | kind | Rust type | decoding | encoded in a response | encoded in a request |
 //! |---|---|---|---|---|
@@ -387,7 +388,7 @@ macro_rules! wire_object {
         pub struct $ty:ident {
             $(
                 $(#[doc = $fdoc:expr])*
-                #[wire($wire:literal, $kind:ident $(, $personal:ident)?)]
+                #[wire($wire:literal, $kind:ident $(($set:ty))? $(, $personal:ident)?)]
                 pub $field:ident : $fty:ty,
             )*
         }
@@ -486,7 +487,46 @@ macro_rules! wire_object {
         }
 
         $crate::wire_object!(@drift $role $ty $name { $($field $wire)* });
+        $crate::wire_object!(@builder $role $ty { $( [$field $kind $wire ($($fdoc),*) $($set)?] )* });
     };
+
+    (@builder request $ty:ident { $( [$field:ident $kind:ident $wire:literal ($first:expr $(, $rest:expr)*) $($set:ty)?] )* }) => {
+        impl $ty {
+            /// Adds a field the spec does not know, sent after the known ones: for a
+            /// field the vendor added, or documents only in part. A name the spec knows
+            /// is ignored here; use its setter.
+            #[must_use]
+            pub fn extra_field(mut self, name: impl Into<String>, value: impl Into<$crate::runtime::JsonValue>) -> Self {
+                self.extra.insert(name.into(), value.into());
+                self
+            }
+
+            /// Checks the value against the spec's constraints before it is sent; the
+            /// error names the offending field by its path (`list[3].phoneNumber`).
+            pub fn validate(&self) -> Result<(), $crate::runtime::ValidationError> {
+                self.validate_at("")
+            }
+
+            $( $crate::wire_object!{@setter $field $kind $wire ($first) $($set)?} )*
+        }
+    };
+    (@builder response $($rest:tt)*) => {};
+
+    (@setter $field:ident $kind:ident $wire:literal ($first:expr) $set:ty) => {
+        #[doc = concat!("Sets `", $wire, "`:", $first)]
+        #[must_use]
+        pub fn $field(mut self, value: impl Into<$set>) -> Self {
+            self.$field = $crate::wire_object!(@store $kind value.into());
+            self
+        }
+    };
+    (@setter $field:ident $kind:ident $wire:literal ($first:expr)) => {
+        compile_error!(concat!("request field `", $wire, "` declares no setter type (`", stringify!($kind), "(Type)`)"));
+    };
+
+    (@store optional $value:expr) => { Some($value) };
+    (@store object $value:expr) => { Some($value) };
+    (@store $kind:ident $value:expr) => { $value };
 
     (@personal personal) => { "Personal data: masked in `Debug` output, intact in the field and in JSON." };
 

@@ -37,11 +37,11 @@ impl ::nxlink_models::runtime::Operation for DeleteWidget {
     pub struct DeleteWidgetRequest {
         /// Widget ID.
         ///
-        #[wire("widgetId", optional)]
+        #[wire("widgetId", optional(String))]
         pub widget_id: Option<String>,
         /// Delete every widget with this tag.
         ///
-        #[wire("tag", optional)]
+        #[wire("tag", optional(String))]
         pub tag: Option<String>,
     }
 }
@@ -60,35 +60,6 @@ impl DeleteWidgetRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<::nxlink_models::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `widgetId`: Widget ID
-    #[must_use]
-    pub fn widget_id(mut self, value: impl Into<String>) -> Self {
-        self.widget_id = Some(value.into());
-        self
-    }
-    /// Sets `tag`: Delete every widget with this tag
-    #[must_use]
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

@@ -50,23 +50,6 @@ impl DescribeWidgetsRequest {
             __presence: Default::default(),
         }
     }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<::nxlink_models::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
-    }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
         let _ = prefix;

@@ -10,7 +10,7 @@ use ::nxlink_models::runtime::ValidationError;
     pub struct Label {
         /// Label text.
         ///
-        #[wire("text", required)]
+        #[wire("text", required(String))]
         pub text: String,
     }
 }
@@ -22,24 +22,6 @@ impl Label {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<::nxlink_models::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `text`: Label text
-    #[must_use]
-    pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = value.into();
-        self
     }
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).

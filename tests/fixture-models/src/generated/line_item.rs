@@ -12,20 +12,20 @@ use ::nxlink_models::runtime::ValidationError;
         /// Stock keeping unit.
         ///
         /// Documented: fixture.
-        #[wire("sku", required)]
+        #[wire("sku", required(String))]
         pub sku: String,
         /// How many.
         ///
-        #[wire("quantity", required)]
+        #[wire("quantity", required(i32))]
         pub quantity: i32,
         /// Free text.
         ///
         /// Inferred, not documented outright. It may change without notice.
-        #[wire("note", optional)]
+        #[wire("note", optional(String))]
         pub note: Option<String>,
         /// Labels printed on the line.
         ///
-        #[wire("labels", list)]
+        #[wire("labels", list(Vec<Label>))]
         pub labels: Vec<Label>,
     }
 }
@@ -40,42 +40,6 @@ impl LineItem {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<::nxlink_models::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `sku`: Stock keeping unit
-    #[must_use]
-    pub fn sku(mut self, value: impl Into<String>) -> Self {
-        self.sku = value.into();
-        self
-    }
-    /// Sets `quantity`: How many
-    #[must_use]
-    pub fn quantity(mut self, value: i32) -> Self {
-        self.quantity = value;
-        self
-    }
-    /// Sets `note`: Free text
-    #[must_use]
-    pub fn note(mut self, value: impl Into<String>) -> Self {
-        self.note = Some(value.into());
-        self
-    }
-    /// Sets `labels`: Labels printed on the line
-    #[must_use]
-    pub fn labels(mut self, value: Vec<Label>) -> Self {
-        self.labels = value;
-        self
     }
     /// Checks the value against the spec's constraints; field paths in errors
     /// start with `prefix` (the request's `validate()` passes `list[3].`).

@@ -69,45 +69,45 @@ impl ::nxlink_models::runtime::PaginatedOperation for ListWidgets {
     pub struct ListWidgetsRequest {
         /// Owner.
         ///
-        #[wire("owner", required)]
+        #[wire("owner", required(String))]
         pub owner: String,
         /// Phone filter.
         ///
-        #[wire("phone", optional, personal)]
+        #[wire("phone", optional(String), personal)]
         pub phone: Option<String>,
         /// Color filter.
         ///
-        #[wire("color", optional)]
+        #[wire("color", optional(Color))]
         pub color: Option<Color>,
         /// Shade, only with warm colors.
         ///
-        #[wire("shade", optional)]
+        #[wire("shade", optional(String))]
         pub shade: Option<String>,
         /// Active filter.
         ///
-        #[wire("active", optional)]
+        #[wire("active", optional(bool))]
         pub active: Option<bool>,
         /// Minimum weight.
         ///
-        #[wire("minWeight", optional)]
+        #[wire("minWeight", optional(f64))]
         pub min_weight: Option<f64>,
         /// From.
         ///
         /// Unit: seconds since the Unix epoch.
-        #[wire("since", optional)]
+        #[wire("since", optional(i64))]
         pub since: Option<i64>,
         /// To.
         ///
         /// Unit: seconds since the Unix epoch.
-        #[wire("until", optional)]
+        #[wire("until", optional(i64))]
         pub until: Option<i64>,
         /// Page number.
         ///
-        #[wire("page", required)]
+        #[wire("page", required(i32))]
         pub page: i32,
         /// Page size.
         ///
-        #[wire("size", required)]
+        #[wire("size", required(i64))]
         pub size: i64,
     }
 }
@@ -128,83 +128,6 @@ impl ListWidgetsRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<::nxlink_models::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `owner`: Owner
-    #[must_use]
-    pub fn owner(mut self, value: impl Into<String>) -> Self {
-        self.owner = value.into();
-        self
-    }
-    /// Sets `phone`: Phone filter
-    #[must_use]
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets `color`: Color filter
-    #[must_use]
-    pub fn color(mut self, value: impl Into<Color>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-    /// Sets `shade`: Shade, only with warm colors
-    #[must_use]
-    pub fn shade(mut self, value: impl Into<String>) -> Self {
-        self.shade = Some(value.into());
-        self
-    }
-    /// Sets `active`: Active filter
-    #[must_use]
-    pub fn active(mut self, value: bool) -> Self {
-        self.active = Some(value);
-        self
-    }
-    /// Sets `minWeight`: Minimum weight
-    #[must_use]
-    pub fn min_weight(mut self, value: f64) -> Self {
-        self.min_weight = Some(value);
-        self
-    }
-    /// Sets `since`: From
-    #[must_use]
-    pub fn since(mut self, value: i64) -> Self {
-        self.since = Some(value);
-        self
-    }
-    /// Sets `until`: To
-    #[must_use]
-    pub fn until(mut self, value: i64) -> Self {
-        self.until = Some(value);
-        self
-    }
-    /// Sets `page`: Page number
-    #[must_use]
-    pub fn page(mut self, value: i32) -> Self {
-        self.page = value;
-        self
-    }
-    /// Sets `size`: Page size
-    #[must_use]
-    pub fn size(mut self, value: i64) -> Self {
-        self.size = value;
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {

@@ -49,23 +49,23 @@ impl ::nxlink_models::runtime::Operation for PlaceOrder {
     pub struct PlaceOrderRequest {
         /// Your reference.
         ///
-        #[wire("clientRef", optional)]
+        #[wire("clientRef", optional(String))]
         pub client_ref: Option<String>,
         /// Widget to order.
         ///
-        #[wire("widgetId", optional)]
+        #[wire("widgetId", optional(String))]
         pub widget_id: Option<String>,
         /// Owner whose widgets to order.
         ///
-        #[wire("owner", optional)]
+        #[wire("owner", optional(String))]
         pub owner: Option<String>,
         /// Order lines.
         ///
-        #[wire("lines", list)]
+        #[wire("lines", list(Vec<LineItem>))]
         pub lines: Vec<LineItem>,
         /// Total weight.
         ///
-        #[wire("weight", optional)]
+        #[wire("weight", optional(f64))]
         pub weight: Option<f64>,
     }
 }
@@ -81,53 +81,6 @@ impl PlaceOrderRequest {
             extra: Default::default(),
             __presence: Default::default(),
         }
-    }
-    /// Adds a field the spec does not know, sent after the known ones: for a
-    /// field the vendor added, or documents only in part. A name the spec knows
-    /// is ignored here; use its setter.
-    #[must_use]
-    pub fn extra_field(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<::nxlink_models::runtime::JsonValue>,
-    ) -> Self {
-        self.extra.insert(name.into(), value.into());
-        self
-    }
-    /// Sets `clientRef`: Your reference
-    #[must_use]
-    pub fn client_ref(mut self, value: impl Into<String>) -> Self {
-        self.client_ref = Some(value.into());
-        self
-    }
-    /// Sets `widgetId`: Widget to order
-    #[must_use]
-    pub fn widget_id(mut self, value: impl Into<String>) -> Self {
-        self.widget_id = Some(value.into());
-        self
-    }
-    /// Sets `owner`: Owner whose widgets to order
-    #[must_use]
-    pub fn owner(mut self, value: impl Into<String>) -> Self {
-        self.owner = Some(value.into());
-        self
-    }
-    /// Sets `lines`: Order lines
-    #[must_use]
-    pub fn lines(mut self, value: Vec<LineItem>) -> Self {
-        self.lines = value;
-        self
-    }
-    /// Sets `weight`: Total weight
-    #[must_use]
-    pub fn weight(mut self, value: f64) -> Self {
-        self.weight = Some(value);
-        self
-    }
-    /// Checks the request against the spec's constraints before it is sent;
-    /// the error names the offending field by its path (`list[3].phoneNumber`).
-    pub fn validate(&self) -> Result<(), ValidationError> {
-        self.validate_at("")
     }
     /// [`validate`](Self::validate) with field paths starting with `prefix`.
     pub fn validate_at(&self, prefix: &str) -> Result<(), ValidationError> {
