@@ -297,7 +297,7 @@ pub fn diff(spec: &Spec, page: &Page) -> Result<Vec<Change>, DiffError> {
 fn object_for<'a>(spec: &'a Spec, endpoint: &'a Endpoint, heading: &str) -> Option<&'a ObjectFile> {
     if heading == "data Object" {
         return match &endpoint.data {
-            Data::Object(object) => spec.objects.get(&object.name),
+            Data::Object(object) => spec.objects.get(&object.name).map(|o| &o.def),
             _ => None,
         };
     }
@@ -306,7 +306,7 @@ fn object_for<'a>(spec: &'a Spec, endpoint: &'a Endpoint, heading: &str) -> Opti
     }
     let inner = heading.rsplit_once('(').map(|(_, rest)| rest.trim_end_matches(')')).unwrap_or("");
     let camel: String = inner.split_whitespace().collect();
-    spec.objects.values().find(|o| {
+    spec.objects.values().map(|o| &o.def).find(|o| {
         o.description == heading
             || o.description.contains(&format!("see {heading}"))
             || o.wire.as_deref() == Some(inner)

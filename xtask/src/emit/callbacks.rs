@@ -1,16 +1,16 @@
 //! The callbacks the vendor POSTs: one `Callback` enum over their payloads, told apart
 //! by a field only each carries, with the key that recognises a redelivered event.
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, Settings};
+use super::common::{doc, field_ident};
+use super::settings::Settings;
 use crate::spec::model::Spec;
 
 /// The `callback.rs` tokens, or `None` when the spec lists no callback.
 pub(super) fn emit(spec: &Spec, settings: &Settings) -> Option<TokenStream> {
-    let callbacks = &spec.service.callbacks;
+    let callbacks = &spec.callbacks;
     if callbacks.is_empty() {
         return None;
     }
@@ -41,14 +41,8 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> Option<TokenStream> {
     let key_arms = callbacks.iter().map(|c| {
         let name = format_ident!("{}", c.name);
         let label = &c.name;
-        let parts = c.dedupe_by.iter().map(|wire| {
-            let field = spec
-                .objects
-                .get(&c.payload)
-                .and_then(|o| o.fields.iter().find(|f| &f.wire == wire))
-                .map(|f| f.name.clone().unwrap_or_else(|| f.wire.to_snake_case()))
-                .unwrap_or_else(|| wire.to_snake_case());
-            let ident = format_ident!("{field}");
+        let parts = c.dedupe_fields.iter().map(|f| {
+            let ident = field_ident(f);
             quote!(#rt::callback::key_part(&payload.#ident))
         });
         quote! {

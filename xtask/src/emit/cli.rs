@@ -8,9 +8,10 @@ use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, Files};
-use crate::spec::model::{FieldDef, FieldType, Spec, Unit};
-use crate::spec::resolve::{Constraint, Data, Endpoint};
+use super::common::doc;
+use super::render::Files;
+use crate::spec::model::{FieldType, Spec, Unit};
+use crate::spec::resolve::{Data, Endpoint, Flag, FlagKind};
 
 /// Emits the CLI's generated files: one per endpoint, and `mod.rs` with `ENDPOINTS`.
 pub fn cli(spec: &Spec) -> Result<Files, String> {
@@ -20,7 +21,7 @@ pub fn cli(spec: &Spec) -> Result<Files, String> {
     for e in spec.endpoints.values() {
         let module = format_ident!("{}", e.name.to_snake_case());
         let name = format_ident!("{}", e.name.to_shouty_snake_case());
-        files.insert(format!("{module}.rs"), super::render(endpoint(spec, e))?);
+        files.insert(format!("{module}.rs"), super::render::render(endpoint(e))?);
         modules.push(quote!(mod #module;));
         statics.push(quote!(&#module::#name));
     }
@@ -32,23 +33,23 @@ pub fn cli(spec: &Spec) -> Result<Files, String> {
         /// Every endpoint of the spec, in the order of their operation names.
         pub(crate) static ENDPOINTS: &[&crate::request_args::EndpointArgs] = &[#(#statics),*];
     };
-    files.insert("mod.rs".to_owned(), super::render(mod_rs)?);
+    files.insert("mod.rs".to_owned(), super::render::render(mod_rs)?);
     Ok(files)
 }
 
-fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
+fn endpoint(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}", e.name.to_shouty_snake_case());
     let op = format_ident!("{}", e.name);
     let command = e.name.to_kebab_case();
     let summary = e.summary.as_str();
     let description = e.description.as_str();
     let call = if e.pagination.is_some() { format_ident!("Paged") } else { format_ident!("Plain") };
-    let flags = e.request.fields.iter().filter_map(|f| flag(spec, e, f));
+    let flags = e.flags.iter().map(flag);
     let body_fields = e
         .request
         .fields
         .iter()
-        .filter(|f| scalar(&f.ty).is_none())
+        .filter(|f| e.flags.iter().all(|flag| flag.field.wire != f.wire))
         .map(|f| format!("{} ({}{})", f.wire, type_words(&f.ty), if f.required { ", required" } else { "" }));
     let columns: Vec<&str> = match (&e.pagination, &e.data) {
         (Some(p), _) => p.item.fields.iter().map(|f| f.wire.as_str()).collect(),
@@ -80,20 +81,7 @@ fn endpoint(spec: &Spec, e: &Endpoint) -> TokenStream {
     }
 }
 
-/// How a flag's value is read, for a field a flag can set; `None` for arrays and
-/// objects, which only `--body` sets.
-fn scalar(ty: &FieldType) -> Option<&'static str> {
-    match ty {
-        FieldType::String => Some("Text"),
-        FieldType::Int32 => Some("Int32"),
-        FieldType::Int64 => Some("Int64"),
-        FieldType::Float64 => Some("Float"),
-        FieldType::Bool => Some("Bool"),
-        FieldType::Enum(_) => Some("Code"),
-        FieldType::Object(_) | FieldType::Array(_) => None,
-    }
-}
-
+/// How `--body` describes a field no flag sets.
 fn type_words(ty: &FieldType) -> String {
     match ty {
         FieldType::String => "text".to_owned(),
@@ -105,17 +93,15 @@ fn type_words(ty: &FieldType) -> String {
     }
 }
 
-fn flag(spec: &Spec, e: &Endpoint, f: &FieldDef) -> Option<TokenStream> {
-    let kind = scalar(&f.ty)?;
+fn flag(flag: &Flag) -> TokenStream {
+    let f = &flag.field;
     let wire = f.wire.as_str();
-    let long = f.flag();
-    let is_end =
-        e.constraints.iter().any(|c| matches!(c, Constraint::NotAfter { second, .. } if second.wire == f.wire));
+    let long = &flag.long;
     let mut help = f.description.trim_end_matches('.').to_owned();
     let mut details = Vec::new();
-    let (kind, value_name) = match (kind, f.unit) {
-        ("Int32" | "Int64", Some(unit @ (Unit::UnixSeconds | Unit::UnixMilliseconds))) => {
-            let millis = unit == Unit::UnixMilliseconds;
+    let (kind, value_name) = match &flag.kind {
+        FlagKind::Time { millis } => {
+            let is_end = flag.is_end;
             help.push_str(if is_end {
                 ": unix seconds, RFC 3339, or a date YYYY-MM-DD (UTC, the whole day included)"
             } else {
@@ -123,26 +109,24 @@ fn flag(spec: &Spec, e: &Endpoint, f: &FieldDef) -> Option<TokenStream> {
             });
             (quote!(Kind::Time { millis: #millis, end: #is_end }), "TIME")
         }
-        ("Code", _) => {
-            let FieldType::Enum(name) = &f.ty else { return None };
-            let values = spec.enums.get(name).map(|e| e.values.as_slice()).unwrap_or_default();
+        FlagKind::Code(enum_file) => {
             help.push_str(": a code or a name");
-            for value in values {
+            for value in &enum_file.values {
                 details.push(format!("{:>5}  {}: {}", value.value, value.name.to_kebab_case(), value.description));
             }
-            let pairs = values.iter().map(|v| {
+            let pairs = enum_file.values.iter().map(|v| {
                 let code = v.value;
                 let kebab = v.name.to_kebab_case();
                 quote!((#code, #kebab))
             });
-            let what = name.to_kebab_case().replace('-', " ");
+            let what = enum_file.name.to_kebab_case().replace('-', " ");
             (quote!(Kind::Code { what: #what, values: &[#(#pairs),*] }), "CODE|NAME")
         }
-        ("Text", _) => (quote!(Kind::Text), "TEXT"),
-        ("Int32", _) => (quote!(Kind::Int32), "N"),
-        ("Int64", _) => (quote!(Kind::Int64), "N"),
-        ("Float", _) => (quote!(Kind::Float), "NUMBER"),
-        _ => (quote!(Kind::Bool), "true|false"),
+        FlagKind::Text => (quote!(Kind::Text), "TEXT"),
+        FlagKind::Int32 => (quote!(Kind::Int32), "N"),
+        FlagKind::Int64 => (quote!(Kind::Int64), "N"),
+        FlagKind::Float => (quote!(Kind::Float), "NUMBER"),
+        FlagKind::Bool => (quote!(Kind::Bool), "true|false"),
     };
     if let Some(unit) = f.unit.filter(|u| matches!(u, Unit::Seconds | Unit::Milliseconds)) {
         let words = if unit == Unit::Seconds { "seconds" } else { "milliseconds" };
@@ -151,18 +135,9 @@ fn flag(spec: &Spec, e: &Endpoint, f: &FieldDef) -> Option<TokenStream> {
             help.push_str(&format!(" ({words})"));
         }
     }
-    for c in &e.constraints {
-        if let Constraint::OnlyWithGroup { field, enum_field, enum_file, group } = c {
-            if field.wire == f.wire {
-                let codes: Vec<String> = enum_file
-                    .groups
-                    .iter()
-                    .filter(|g| &g.name == group)
-                    .flat_map(|g| g.values.iter().map(i64::to_string))
-                    .collect();
-                help.push_str(&format!(" (only with --{} {})", enum_field.flag(), or_list(&codes)));
-            }
-        }
+    if let Some((enum_field, codes)) = &flag.only_with {
+        let codes: Vec<String> = codes.iter().map(i64::to_string).collect();
+        help.push_str(&format!(" (only with --{} {})", enum_field.flag(), or_list(&codes)));
     }
     if let Some(example) = &f.example {
         details.push(format!("Example: {example}"));
@@ -177,7 +152,7 @@ fn flag(spec: &Spec, e: &Endpoint, f: &FieldDef) -> Option<TokenStream> {
         Some(value) => quote!(Some(#value)),
         None => quote!(None),
     };
-    Some(quote! {
+    quote! {
         Flag {
             wire: #wire,
             long: #long,
@@ -188,7 +163,7 @@ fn flag(spec: &Spec, e: &Endpoint, f: &FieldDef) -> Option<TokenStream> {
             required: #required,
             default: #default,
         }
-    })
+    }
 }
 
 /// `1, 3, 17 or 21`.

@@ -6,8 +6,10 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::operations::{setter_type, setter_value};
-use super::{doc, field_ident, referenced_types, Files, Settings};
+use super::common::{doc, field_ident, referenced_types};
+use super::render::Files;
+use super::request::{setter_type, setter_value};
+use super::settings::Settings;
 use crate::spec::model::{EndpointFile, Spec};
 
 /// Emits the client's generated files: one per endpoint, and `mod.rs`.
@@ -16,7 +18,7 @@ pub fn client(spec: &Spec, settings: &Settings) -> Result<Files, String> {
     let mut modules = Vec::new();
     for e in spec.endpoints.values() {
         let module = e.name.to_snake_case();
-        files.insert(format!("{module}.rs"), super::render(endpoint(e, settings))?);
+        files.insert(format!("{module}.rs"), super::render::render(endpoint(e, settings))?);
         modules.push(format_ident!("{module}"));
     }
     let title = format!(" Client operations generated from the spec of the {}.", spec.service.name);
@@ -24,7 +26,7 @@ pub fn client(spec: &Spec, settings: &Settings) -> Result<Files, String> {
         #![doc = #title]
         #(mod #modules;)*
     };
-    files.insert("mod.rs".to_owned(), super::render(mod_rs)?);
+    files.insert("mod.rs".to_owned(), super::render::render(mod_rs)?);
     Ok(files)
 }
 

@@ -5,7 +5,8 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, Settings};
+use super::common::doc;
+use super::settings::Settings;
 use crate::spec::model::EnumFile;
 
 pub(super) fn emit(e: &EnumFile, settings: &Settings) -> TokenStream {

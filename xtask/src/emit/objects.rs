@@ -6,8 +6,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, field_doc, field_ident, referenced_types, rust_type, use_super, Settings};
-use crate::spec::model::{FieldDef, FieldType, ObjectFile, ObjectRole, Spec};
+use super::common::{doc, field_doc, field_ident, referenced_types, rust_type, use_super};
+use super::settings::Settings;
+use crate::spec::model::{FieldDef, FieldType, ObjectFile, ObjectRole};
+use crate::spec::resolve::{Object, Shape};
 
 /// Whether a struct is sent (requests: unset options are left out of the body) or
 /// received (responses: every key is written back, `null` when unset).
@@ -17,8 +19,8 @@ pub(super) enum Role {
     Response,
 }
 
-pub(super) fn emit_object(_spec: &Spec, o: &ObjectFile, settings: &Settings) -> TokenStream {
-    if let Some(item) = o.shared_page_item() {
+pub(super) fn emit_object(o: &Object, settings: &Settings) -> TokenStream {
+    if let Shape::SharedPage { item } = &o.shape {
         return shared_page(o, item, settings);
     }
     let mut text = o.description.clone();
@@ -35,7 +37,7 @@ pub(super) fn emit_object(_spec: &Spec, o: &ObjectFile, settings: &Settings) -> 
     }
     let uses = use_super(&referenced_types(&o.fields));
     let item = struct_item(&o.name, &text, &o.fields, role, settings);
-    let body = (role == Role::Request).then(|| super::operations::body_impl(&o.name, &o.fields, &[], false, settings));
+    let body = (role == Role::Request).then(|| super::request::body_impl(&o.name, &o.fields, &[], false, settings));
     let validation_use = body.as_ref().map(|_| {
         let rt = settings.runtime();
         quote!(use #rt::ValidationError;)

@@ -4,7 +4,8 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, field_doc, field_ident, referenced_types, rust_type, use_super, Settings};
+use super::common::{doc, field_doc, field_ident, referenced_types, rust_type, use_super};
+use super::settings::Settings;
 use crate::spec::model::{FieldDef, FieldType, Spec};
 
 /// Returns the public names the file defines (for `mod.rs`) and its tokens.

@@ -264,34 +264,6 @@ pub struct ObjectFile {
     pub fields: Vec<FieldDef>,
 }
 
-impl ObjectFile {
-    /// The item type when this object is a page of the vendor's shared shape (optional
-    /// `total` int64, `pageNumber` and `pageSize` int32, then `list` of objects): such a
-    /// page is the runtime's generic `Page<Item>`, not a type of its own.
-    pub fn shared_page_item(&self) -> Option<&str> {
-        if self.role != ObjectRole::Response || self.fields.iter().any(|f| f.required) {
-            return None;
-        }
-        match self.fields.as_slice() {
-            [total, number, size, list]
-                if (total.wire.as_str(), &total.ty) == ("total", &FieldType::Int64)
-                    && (number.wire.as_str(), &number.ty) == ("pageNumber", &FieldType::Int32)
-                    && (size.wire.as_str(), &size.ty) == ("pageSize", &FieldType::Int32)
-                    && list.wire == "list" =>
-            {
-                match &list.ty {
-                    FieldType::Array(item) => match item.as_ref() {
-                        FieldType::Object(name) => Some(name),
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-}
-
 /// Which way an object travels.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -661,17 +633,21 @@ fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()
 }
 
-/// A loaded, validated spec: every name resolves, nothing is duplicated.
+/// A loaded, validated spec: every name resolves, nothing is duplicated. It is the
+/// generator's IR: endpoints, objects and callbacks in their resolved form
+/// ([`resolve`](super::resolve)), so emitters read it and never look a name up.
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The service file.
     pub service: ServiceFile,
     /// Enums by Rust name.
     pub enums: BTreeMap<String, EnumFile>,
-    /// Objects by Rust name.
-    pub objects: BTreeMap<String, ObjectFile>,
+    /// Objects by Rust name, with their shapes.
+    pub objects: BTreeMap<String, super::resolve::Object>,
     /// Endpoints by operation name, their references resolved.
     pub endpoints: BTreeMap<String, super::resolve::Endpoint>,
+    /// The callbacks, in the service file's order, their payload fields resolved.
+    pub callbacks: Vec<super::resolve::Callback>,
 }
 
 #[cfg(test)]

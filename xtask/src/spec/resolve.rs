@@ -1,13 +1,17 @@
-//! The resolved form of an endpoint: every name the endpoint file uses, looked up once,
-//! right after validation. Emitters read these structures and never look a name up
-//! again, so they cannot meet a name that does not resolve (progenitor's
-//! `OperationMethod` is the model).
+//! The resolved form of the spec, the generator's IR: every name the spec files use,
+//! looked up once right after validation, and every fact more than one emitter needs
+//! (an object's shape, a callback's fields, a request field's flag) worked out once.
+//! Emitters read these structures and never look a name up again, so they cannot meet
+//! a name that does not resolve (progenitor's `OperationMethod` is the model).
 
 use std::ops::Deref;
 use std::path::Path;
 
 use super::error::SpecError;
-use super::model::{ConstraintDef, DataDef, EndpointFile, EnumFile, FieldDef, FieldType, ObjectFile, ServiceFile};
+use super::model::{
+    CallbackDef, ConstraintDef, DataDef, EndpointFile, EnumFile, FieldDef, FieldType, ObjectFile, ObjectRole,
+    ServiceFile, Unit,
+};
 
 /// An endpoint with its references resolved. Derefs to the endpoint file for its plain
 /// facts (name, summary, path, request fields).
@@ -27,6 +31,8 @@ pub struct Endpoint {
     pub constraints: Vec<Constraint>,
     /// The request field the client fills with a unique id.
     pub idempotency_key: Option<FieldDef>,
+    /// The request fields a command-line flag sets (scalars and codes), in wire order.
+    pub flags: Vec<Flag>,
 }
 
 impl Deref for Endpoint {
@@ -90,6 +96,172 @@ pub enum Constraint {
         /// The group's name.
         group: String,
     },
+}
+
+/// An object, with the shape the emitters give it. Derefs to the object file.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// The object file as written.
+    pub def: ObjectFile,
+    /// How it is emitted.
+    pub shape: Shape,
+}
+
+impl Deref for Object {
+    type Target = ObjectFile;
+
+    fn deref(&self) -> &ObjectFile {
+        &self.def
+    }
+}
+
+/// How an object is emitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// A struct declared for the runtime's `wire_object!`.
+    Struct,
+    /// A page of the vendor's shared shape (optional `total` int64, `pageNumber` and
+    /// `pageSize` int32, then `list` of objects): the runtime's generic `Page<item>`.
+    SharedPage {
+        /// The item object's name.
+        item: String,
+    },
+}
+
+/// An object resolved: its shape worked out.
+pub(super) fn object(o: &ObjectFile) -> Object {
+    Object { def: o.clone(), shape: shared_page_item(o).map_or(Shape::Struct, |item| Shape::SharedPage { item }) }
+}
+
+fn shared_page_item(o: &ObjectFile) -> Option<String> {
+    if o.role != ObjectRole::Response || o.fields.iter().any(|f| f.required) {
+        return None;
+    }
+    let [total, number, size, list] = o.fields.as_slice() else { return None };
+    let shared = (total.wire.as_str(), &total.ty) == ("total", &FieldType::Int64)
+        && (number.wire.as_str(), &number.ty) == ("pageNumber", &FieldType::Int32)
+        && (size.wire.as_str(), &size.ty) == ("pageSize", &FieldType::Int32)
+        && list.wire == "list";
+    match &list.ty {
+        FieldType::Array(item) if shared => match item.as_ref() {
+            FieldType::Object(name) => Some(name.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A callback with its payload's fields resolved.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// The callback as the service file declares it.
+    pub def: CallbackDef,
+    /// The payload fields that identify one event, in the order the spec lists them.
+    pub dedupe_fields: Vec<FieldDef>,
+}
+
+impl Deref for Callback {
+    type Target = CallbackDef;
+
+    fn deref(&self) -> &CallbackDef {
+        &self.def
+    }
+}
+
+/// Resolves a validated callback.
+pub(super) fn callback(
+    file: &Path,
+    at: &str,
+    c: &CallbackDef,
+    object: &dyn Fn(&str) -> Option<ObjectFile>,
+) -> Result<Callback, SpecError> {
+    let missing = |what: String| SpecError::new(file, at, format!("does not resolve: {what}"));
+    let payload = object(&c.payload).ok_or_else(|| missing(format!("object `{}`", c.payload)))?;
+    let dedupe_fields = c
+        .dedupe_by
+        .iter()
+        .map(|wire| {
+            payload
+                .fields
+                .iter()
+                .find(|f| &f.wire == wire)
+                .cloned()
+                .ok_or_else(|| missing(format!("field `{wire}` of `{}`", payload.name)))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Callback { def: c.clone(), dedupe_fields })
+}
+
+/// A request field that a command-line flag sets.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    /// The field.
+    pub field: FieldDef,
+    /// The flag's long name (`--page-size`): the spec's CLI name, else the kebab-case
+    /// of the wire name.
+    pub long: String,
+    /// How the value is read.
+    pub kind: FlagKind,
+    /// The upper bound of a not-after rule: a date alone means the end of that day.
+    pub is_end: bool,
+    /// `(enum field, codes)` when the field is meaningful only with those codes.
+    pub only_with: Option<(FieldDef, Vec<i64>)>,
+}
+
+/// How a flag's value is read.
+#[derive(Debug, Clone)]
+pub enum FlagKind {
+    /// Text.
+    Text,
+    /// A 32-bit integer.
+    Int32,
+    /// A 64-bit integer.
+    Int64,
+    /// A number.
+    Float,
+    /// `true` or `false`.
+    Bool,
+    /// A time, written to the field in unix seconds or milliseconds.
+    Time {
+        /// Milliseconds rather than seconds.
+        millis: bool,
+    },
+    /// A code of the enum, by number or name.
+    Code(EnumFile),
+}
+
+/// The flags of an endpoint's request fields; arrays and objects have none (`--body`
+/// sets them).
+fn flags(e: &EndpointFile, constraints: &[Constraint], enumeration: &dyn Fn(&str) -> Option<EnumFile>) -> Vec<Flag> {
+    e.request
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let kind = match (&f.ty, f.unit) {
+                (FieldType::Int32 | FieldType::Int64, Some(unit @ (Unit::UnixSeconds | Unit::UnixMilliseconds))) => {
+                    FlagKind::Time { millis: unit == Unit::UnixMilliseconds }
+                }
+                (FieldType::String, _) => FlagKind::Text,
+                (FieldType::Int32, _) => FlagKind::Int32,
+                (FieldType::Int64, _) => FlagKind::Int64,
+                (FieldType::Float64, _) => FlagKind::Float,
+                (FieldType::Bool, _) => FlagKind::Bool,
+                (FieldType::Enum(name), _) => FlagKind::Code(enumeration(name)?),
+                (FieldType::Object(_) | FieldType::Array(_), _) => return None,
+            };
+            let is_end =
+                constraints.iter().any(|c| matches!(c, Constraint::NotAfter { second, .. } if second.wire == f.wire));
+            let only_with = constraints.iter().find_map(|c| match c {
+                Constraint::OnlyWithGroup { field, enum_field, enum_file, group } if field.wire == f.wire => {
+                    let codes =
+                        enum_file.groups.iter().filter(|g| &g.name == group).flat_map(|g| g.values.clone()).collect();
+                    Some((enum_field.clone(), codes))
+                }
+                _ => None,
+            });
+            Some(Flag { field: f.clone(), long: f.flag(), kind, is_end, only_with })
+        })
+        .collect()
 }
 
 /// Resolves a validated endpoint. A miss cannot happen after validation; should one, it
@@ -175,6 +347,7 @@ pub(super) fn endpoint(
         });
     }
     let idempotency_key = e.idempotency_key.as_deref().map(|wire| request(wire, "$.idempotencyKey")).transpose()?;
+    let flags = flags(e, &constraints, enumeration);
     Ok(Endpoint {
         def: e.clone(),
         biz_type: e.biz_type.clone().unwrap_or_else(|| service.biz_type.clone()),
@@ -183,5 +356,6 @@ pub(super) fn endpoint(
         pagination,
         constraints,
         idempotency_key,
+        flags,
     })
 }

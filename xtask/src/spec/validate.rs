@@ -128,14 +128,22 @@ pub fn validate(files: Vec<(PathBuf, Parsed)>) -> Result<Spec, SpecErrors> {
             Err(error) => ck.push(error),
         }
     }
+    let mut callbacks = Vec::new();
+    for (i, c) in service.callbacks.iter().enumerate() {
+        match super::resolve::callback(&service_file, &format!("$.callbacks[{i}]"), c, &object) {
+            Ok(callback) => callbacks.push(callback),
+            Err(error) => ck.push(error),
+        }
+    }
     if !ck.errors.is_empty() {
         return Err(SpecErrors(ck.errors));
     }
     Ok(Spec {
         service,
         enums: enums.into_iter().map(|(k, (_, v))| (k, v)).collect(),
-        objects: objects.into_iter().map(|(k, (_, v))| (k, v)).collect(),
+        objects: objects.into_iter().map(|(k, (_, v))| (k, super::resolve::object(&v))).collect(),
         endpoints: resolved,
+        callbacks,
     })
 }
 
