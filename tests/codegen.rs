@@ -1,7 +1,8 @@
 //! The generator's output: fresh on disk, deterministic, and as reviewed in snapshots.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test fails by panicking
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use nxlink_tests::root;
 use xtask::codegen::{self, Stale};
@@ -12,7 +13,36 @@ fn checked_in_generated_files_are_fresh() {
     let root = root();
     let files = codegen::generate(&root).unwrap();
     let stale = codegen::stale_files(&root, &files).unwrap();
-    assert!(stale.is_empty(), "{}", codegen::describe_stale(&stale));
+    assert!(stale.is_empty(), "{}{}", diffs(&root, &files, &stale), codegen::describe_stale(&stale));
+}
+
+/// The lines of diff shown per stale file; `git diff` after regenerating shows the rest.
+const DIFF_LINES: usize = 80;
+
+/// Each outdated file as a unified diff from what is checked in to what the generator
+/// writes, so a failure says what changed, not only where.
+fn diffs(root: &Path, files: &BTreeMap<PathBuf, String>, stale: &[Stale]) -> String {
+    let mut out = String::new();
+    for item in stale {
+        let Stale::Outdated(path) = item else { continue };
+        let checked_in = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        let name = path.display();
+        let diff = similar::TextDiff::from_lines(&checked_in, &files[path])
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("{name} (checked in)"), &format!("{name} (generated)"))
+            .to_string();
+        let lines: Vec<&str> = diff.lines().collect();
+        for line in lines.iter().take(DIFF_LINES) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        if lines.len() > DIFF_LINES {
+            out.push_str(&format!("... {} more lines of diff\n", lines.len() - DIFF_LINES));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[test]
