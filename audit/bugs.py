@@ -197,8 +197,8 @@ BUGS = [
         file=CLI + "output.rs",
         old="return Ok(Plan::Direct { file: current, append: regular });",
         new="return Ok(Plan::Direct { file: current, append: false });",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::dev_stdout_redirected_to_a_file_keeps_the_shells_append_or_truncate"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/output.rs::dev_stdout_redirected_to_a_file_keeps_the_shells_append_or_truncate"],
+        test="-p nxlink-cli --test output",
     ),
     dict(
         name="replaced-file-mode-lost",
@@ -207,8 +207,8 @@ BUGS = [
         file=CLI + "output.rs",
         old="handle.set_permissions(fs::Permissions::from_mode(existing.mode() & 0o7777))",
         new="Ok(())",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::an_existing_file_keeps_its_mode"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/output.rs::an_existing_file_keeps_its_mode"],
+        test="-p nxlink-cli --test output",
     ),
     dict(
         name="cli-500-envelope-is-an-api-error",
@@ -441,8 +441,8 @@ BUGS = [
         file=CLI + "config.rs",
         old='if let Ok(rest) = path.strip_prefix("~") {',
         new='if let Ok(rest) = path.strip_prefix("~~") {',
-        caught_by=["crates/nxlink-cli/tests/cli.rs::a_profile_secret_file_under_home_is_found"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::a_profile_secret_file_under_home_is_found"],
+        test="-p nxlink-cli --test edges",
     ),
     dict(
         name="cli-country-code-dropped",
@@ -451,8 +451,8 @@ BUGS = [
         file=CLI + "commands/family.rs",
         old="let mut request = template.clone();",
         new="let mut request = AppendContactsRequest::new(template.task_id.clone(), Vec::new());",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::contacts_carry_the_country_code_in_batches_of_500_by_default"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::contacts_carry_the_country_code_in_batches_of_500_by_default"],
+        test="-p nxlink-cli --test edges",
     ),
     dict(
         name="cli-limit-fetches-a-whole-page",
@@ -461,8 +461,8 @@ BUGS = [
         file=CLI + "commands/calls.rs",
         old="if limit < u64::try_from(default).unwrap_or(u64::MAX) {",
         new="if limit < 1 {",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::a_limit_below_a_page_asks_for_that_many_records"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::a_limit_below_a_page_asks_for_that_many_records"],
+        test="-p nxlink-cli --test edges",
     ),
     dict(
         name="cli-sign-trims-the-body",
@@ -473,8 +473,8 @@ BUGS = [
 }""",
         new="""    Ok(body.trim_ascii_end().to_vec())
 }""",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::sign_signs_every_byte_of_the_body_a_trailing_newline_included"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::sign_signs_every_byte_of_the_body_a_trailing_newline_included"],
+        test="-p nxlink-cli --test edges",
     ),
     dict(
         name="cli-allow-unsigned-ignored",
@@ -483,8 +483,8 @@ BUGS = [
         file=CLI + "commands/callbacks.rs",
         old="let policy = if args.allow_unsigned { UnsignedPolicy::Allow } else { UnsignedPolicy::Reject };",
         new="let policy = UnsignedPolicy::Reject;",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::callbacks_listen_allow_unsigned_takes_unsigned_ones_and_still_checks_signed_ones"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::callbacks_listen_allow_unsigned_takes_unsigned_ones_and_still_checks_signed_ones"],
+        test="-p nxlink-cli --test edges",
     ),
     dict(
         name="cli-idle-timeout-flag-ignored",
@@ -503,8 +503,8 @@ BUGS = [
         file=CLI + "output.rs",
         old="const MAX_LINKS: usize = 40;",
         new="const MAX_LINKS: usize = 3;",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::forty_links_in_a_row_are_followed_and_forty_one_are_refused"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::forty_links_in_a_row_are_followed_and_forty_one_are_refused"],
+        test="-p nxlink-cli --test edges",
     ),
     dict(
         name="cli-append-one-batch-at-a-time",
@@ -513,8 +513,8 @@ BUGS = [
         file=CLI + "commands/family.rs",
         old="const APPEND_CONCURRENCY: usize = 8;",
         new="const APPEND_CONCURRENCY: usize = 1;",
-        caught_by=["crates/nxlink-cli/tests/cli.rs::exports_keep_four_pages_and_appends_eight_batches_in_flight_by_default"],
-        test="-p nxlink-cli --test cli",
+        caught_by=["crates/nxlink-cli/tests/edges.rs::exports_keep_four_pages_and_appends_eight_batches_in_flight_by_default"],
+        test="-p nxlink-cli --test edges",
     ),
     # --- the mock's knobs ------------------------------------------------------------
     dict(
