@@ -113,7 +113,7 @@ fn check_mode_names_stale_and_orphan_files_and_the_fix() {
 #[test]
 fn fixture_spec_resolved_endpoints_snapshot() {
     use std::fmt::Write;
-    use xtask::spec::resolve::{Constraint, Data};
+    use xtask::spec::resolve::{Constraint, Data, FlagKind};
     let spec = xtask::spec::load_dir(&root().join("tests/fixtures/spec")).unwrap_or_else(|errors| panic!("{errors}"));
     let mut out = String::new();
     for (name, e) in &spec.endpoints {
@@ -158,6 +158,29 @@ fn fixture_spec_resolved_endpoints_snapshot() {
             };
             writeln!(out, "  constraint: {line}").unwrap();
         }
+        for flag in &e.flags {
+            let kind = match &flag.kind {
+                FlagKind::Code(enum_file) => format!("code of {}", enum_file.name),
+                other => format!("{other:?}"),
+            };
+            let only = flag.only_with.as_ref().map(|(field, codes)| format!(" only with {} {codes:?}", field.wire));
+            writeln!(
+                out,
+                "  --{} ({}): {kind}{}{}",
+                flag.long,
+                flag.field.wire,
+                if flag.is_end { " end" } else { "" },
+                only.unwrap_or_default()
+            )
+            .unwrap();
+        }
+    }
+    for (name, o) in &spec.objects {
+        writeln!(out, "object {name}: {:?}", o.shape).unwrap();
+    }
+    for c in &spec.callbacks {
+        let key: Vec<&str> = c.dedupe_fields.iter().map(|f| f.wire.as_str()).collect();
+        writeln!(out, "callback {} ({}): key {}", c.name, c.payload, key.join(" + ")).unwrap();
     }
     insta::assert_snapshot!("fixture_resolved_endpoints", out);
 }

@@ -20,6 +20,8 @@ mod order_result;
 pub use order_result::OrderResult;
 mod part;
 pub use part::Part;
+mod part_page;
+pub use part_page::PartPage;
 mod place_order;
 pub use place_order::{PlaceOrder, PlaceOrderRequest};
 mod service;
