@@ -113,7 +113,7 @@ pub(crate) enum Command {
     /// Query call records
     #[command(subcommand)]
     Calls(Box<CallsCommand>),
-    /// Print the code tables: call statuses, call results, error codes
+    /// Print the code tables of the spec: call statuses, call results, error codes, ...
     Enums(EnumsArgs),
     /// Sign a request body, to debug a 1003 (invalid signature) against the real service
     Sign(SignArgs),
@@ -501,20 +501,25 @@ pub(crate) enum Format {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  nxlink enums                       every table\n  nxlink enums call-result           one table (or its wire name, callResult)\n  nxlink enums --format json | jq '.[].name'"
+)]
 pub(crate) struct EnumsArgs {
-    /// Which table (all when left out)
-    #[arg(value_enum)]
-    pub(crate) table: Option<EnumTable>,
+    /// Which table (all when left out): every enum of the spec
+    #[arg(value_parser = crate::commands::enums::table_parser())]
+    pub(crate) table: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = EnumsFormat::Table)]
+    pub(crate) format: EnumsFormat,
 }
 
+/// How `nxlink enums` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum EnumTable {
-    /// callStatus codes
-    CallStatus,
-    /// callResult codes
-    CallResult,
-    /// API result codes
-    ErrorCodes,
+pub(crate) enum EnumsFormat {
+    /// One aligned table per enum
+    Table,
+    /// An array of tables: name, wire, description, values (code, name, description)
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -109,6 +109,13 @@ fn enums_print_the_generated_tables() {
     }
     let all = String::from_utf8(run(nxlink().arg("enums")).stdout).unwrap();
     assert!(all.contains("callStatus") && all.contains("callResult") && all.contains("InvalidSignature"));
+    // Every table of the spec, not a hand-kept three, and as JSON.
+    let json = run(nxlink().args(["enums", "--format", "json"]));
+    assert_ok(&json);
+    let tables: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, nxlink_models::ENUMS.iter().map(|t| t.name).collect::<Vec<_>>());
+    assert!(String::from_utf8(run(nxlink().args(["enums", "startupType"])).stdout).unwrap().contains("Scheduled"));
 }
 
 #[test]

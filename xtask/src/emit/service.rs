@@ -113,6 +113,10 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         quote!(<#ident as #rt::Operation>::ENDPOINT)
     });
     let endpoint_uses = spec.endpoints.keys().map(|name| format_ident!("{name}"));
+    let enum_tables = spec.enums.keys().map(|name| {
+        let ident = format_ident!("{name}");
+        quote!(super::#ident::TABLE)
+    });
 
     let tokens = quote! {
         use std::fmt;
@@ -233,6 +237,9 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         /// Every endpoint of the spec.
         pub const ENDPOINTS: &[#rt::Endpoint] = &[#(#endpoints),*];
 
+        /// Every code table of the spec, by enum name.
+        pub const ENUMS: &[#rt::CodeTable] = &[#(#enum_tables),*];
+
         #env_doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(bound(deserialize = "T: serde::Deserialize<'de>"))]
@@ -260,6 +267,7 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         "BIZ_TYPE".to_owned(),
         "ACTION".to_owned(),
         "ENDPOINTS".to_owned(),
+        "ENUMS".to_owned(),
         env.name.clone(),
     ];
     (names, tokens)

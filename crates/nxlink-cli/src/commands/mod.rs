@@ -5,7 +5,7 @@ mod api;
 mod callbacks;
 mod calls;
 mod contact_file;
-mod enums;
+pub(crate) mod enums;
 mod family;
 mod sign;
 

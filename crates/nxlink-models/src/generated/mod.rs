@@ -49,7 +49,7 @@ pub use route_page::RoutePage;
 mod service;
 pub use service::{
     Region, ParseRegionError, header, signing, CONTENT_TYPE, BIZ_TYPE, ACTION, ENDPOINTS,
-    Envelope,
+    ENUMS, Envelope,
 };
 mod startup_type;
 pub use startup_type::StartupType;

@@ -168,6 +168,14 @@ pub const ENDPOINTS: &[crate::runtime::Endpoint] = &[
     <ListTasks as crate::runtime::Operation>::ENDPOINT,
     <QueryCallRecords as crate::runtime::Operation>::ENDPOINT,
 ];
+/// Every code table of the spec, by enum name.
+pub const ENUMS: &[crate::runtime::CodeTable] = &[
+    super::CallResult::TABLE,
+    super::CallStatus::TABLE,
+    super::ErrorCode::TABLE,
+    super::StartupType::TABLE,
+    super::TaskStatus::TABLE,
+];
 /// The JSON envelope of every response. Errors arrive as an envelope with a non-zero `code`; do not rely on the HTTP status alone.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(bound(deserialize = "T: serde::Deserialize<'de>"))]

@@ -32,6 +32,20 @@ pub fn normalize_name(name: &str) -> String {
     name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
+/// A code table of the spec, as data: for listing every enum (`nxlink enums`) without a
+/// hand-kept list. Each generated enum's `TABLE`; all of them in `ENUMS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeTable {
+    /// The enum's name, e.g. `CallStatus`.
+    pub name: &'static str,
+    /// The wire field it is sent in, e.g. `callStatus`.
+    pub wire: &'static str,
+    /// What the table is.
+    pub description: &'static str,
+    /// `(code, variant name, the vendor's description)`, in the vendor's order.
+    pub values: &'static [(i64, &'static str, &'static str)],
+}
+
 /// The text after "unknown" in a code's `Display`: `code` is already a code ("unknown
 /// code 99"), anything else is not ("unknown callStatus code 99").
 pub fn unknown_code(f: &mut fmt::Formatter<'_>, wire: &str, code: i64) -> fmt::Result {
@@ -103,6 +117,14 @@ macro_rules! code_enum {
         impl $ty {
             #[doc = concat!("Every documented `", $wire, "` code, in the vendor's order.")]
             pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+
+            /// The table as data: codes, names and descriptions.
+            pub const TABLE: $crate::runtime::CodeTable = $crate::runtime::CodeTable {
+                name: stringify!($ty),
+                wire: $wire,
+                description: $crate::code_enum!(@first $($doc),*),
+                values: &[$(($code, stringify!($variant), $desc)),*],
+            };
 
             /// The value for a code: the named variant when the code is documented,
             /// else `Unknown(code)`. The one constructor that decoding and `From` use.
@@ -214,4 +236,6 @@ macro_rules! code_enum {
             }
         }
     };
+    (@first $first:expr $(, $rest:expr)*) => { $first.trim_ascii() };
+    (@first) => { "" };
 }

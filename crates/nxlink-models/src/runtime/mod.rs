@@ -18,7 +18,7 @@ mod redact;
 mod validate;
 
 pub use drift::{serialize_extra, Drift, DriftReport, Extra, ExtraNames, Finding};
-pub use enums::{normalize_name, parse_code, unknown_code, ParseEnumError};
+pub use enums::{normalize_name, parse_code, unknown_code, CodeTable, ParseEnumError};
 pub use operation::{Endpoint, Lookup, NoData, Once, Operation, PaginatedOperation, Pagination};
 pub use page::{Page, PageItem};
 pub use redact::{mask_personal, Masked};

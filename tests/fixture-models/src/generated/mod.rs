@@ -27,7 +27,7 @@ pub use place_order::{PlaceOrder, PlaceOrderRequest};
 mod service;
 pub use service::{
     Region, ParseRegionError, header, signing, CONTENT_TYPE, BIZ_TYPE, ACTION, ENDPOINTS,
-    Envelope,
+    ENUMS, Envelope,
 };
 mod status;
 pub use status::Status;

@@ -129,6 +129,11 @@ pub const ENDPOINTS: &[::nxlink_models::runtime::Endpoint] = &[
     <ListWidgets as ::nxlink_models::runtime::Operation>::ENDPOINT,
     <PlaceOrder as ::nxlink_models::runtime::Operation>::ENDPOINT,
 ];
+/// Every code table of the spec, by enum name.
+pub const ENUMS: &[::nxlink_models::runtime::CodeTable] = &[
+    super::Color::TABLE,
+    super::Status::TABLE,
+];
 /// Fixture envelope.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(bound(deserialize = "T: serde::Deserialize<'de>"))]
