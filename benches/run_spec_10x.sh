@@ -32,6 +32,11 @@
 #   REPEAT=5 SCALE=10 BASELINE=0 CLIPPY=0 benches/run_spec_10x.sh
 #   KEEP=1 benches/run_spec_10x.sh            # keep the copies (their path is printed)
 #   CARGO_TARGET_DIR=... benches/run_spec_10x.sh
+#   BEFORE=/tmp/before BASELINE=0 benches/run_spec_10x.sh   # before/after a change
+#
+# BEFORE=DIR adds a copy of another workspace (a worktree of the commit before a change)
+# multiplied the same way, tagged `before-x10`, its builds interleaved with this
+# workspace's: the figure to judge a change by, since machine noise hits both alike.
 #
 # The workspace is only read (its tracked and untracked, not ignored, files are copied
 # as they are in the working tree; without git: everything but target/ and .git).
@@ -264,9 +269,19 @@ if [[ "$BASELINE" == 1 ]]; then
 fi
 copy_repo "$WORK/x$SCALE"
 COPIES+=("$WORK/x$SCALE")
+if [[ -n "${BEFORE:-}" ]]; then
+    REPO_AFTER=$REPO
+    REPO="$(cd "$BEFORE" && pwd)"
+    log "copy $REPO (before)"
+    copy_repo "$WORK/before-x$SCALE"
+    COPIES=("$WORK/before-x$SCALE" "${COPIES[@]}")
+    REPO=$REPO_AFTER
+fi
 
 log "multiply the spec x$SCALE"
-multiply_spec "$WORK/x$SCALE"
+for dir in "${COPIES[@]}"; do
+    [[ "$(basename "$dir")" == *x"$SCALE" ]] && multiply_spec "$dir"
+done
 
 declare -A COUNTS
 for dir in "${COPIES[@]}"; do

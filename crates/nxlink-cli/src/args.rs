@@ -115,7 +115,20 @@ pub(crate) enum Command {
     Calls(Box<CallsCommand>),
     /// Print the code tables of the spec: call statuses, call results, error codes, ...
     Enums(EnumsArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  nxlink completions bash > ~/.local/share/bash-completion/completions/nxlink\n  nxlink completions zsh > \"${fpath[1]}/_nxlink\"\n  nxlink completions fish > ~/.config/fish/completions/nxlink.fish\n  nxlink completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man`
+    #[command(
+        after_help = "Examples:\n  nxlink man | man -l -\n  nxlink man --dir ~/.local/share/man/man1 && man nxlink-calls-export"
+    )]
+    Man(ManArgs),
     /// Sign a request body, to debug a 1003 (invalid signature) against the real service
+    #[command(
+        after_help = "Examples:\n  nxlink sign --body request.json\n  echo -n '{\"taskId\":\"T\"}' | nxlink sign --body -"
+    )]
     Sign(SignArgs),
     /// AI Agents (flows): the `--agent-id` of a task
     #[command(subcommand)]
@@ -242,6 +255,9 @@ impl clap::Args for ApiArgs {
 pub(crate) enum CallbacksCommand {
     /// Receive callbacks: verify each with your key pair, answer it, print it once as a
     /// JSON line (every field); refused ones get 401/403 and one line on stderr
+    #[command(
+        after_help = "Examples:\n  nxlink callbacks listen --port 8080 > callbacks.jsonl\n  nxlink callbacks listen --port 0 --max-body-bytes 65536 | jq ."
+    )]
     Listen(ListenArgs),
 }
 
@@ -329,12 +345,14 @@ pub(crate) enum ListenFormat {
 #[derive(Debug, Subcommand)]
 pub(crate) enum AgentsCommand {
     /// Every agent of the account
+    #[command(after_help = "Examples:\n  nxlink agents list\n  nxlink agents list --name parcel --format json")]
     List(ScanArgs<ListAgents>),
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum RoutesCommand {
     /// Every route of the account
+    #[command(after_help = "Examples:\n  nxlink routes list\n  nxlink --demo routes list --format csv")]
     List(ScanArgs<ListRoutes>),
 }
 
@@ -353,8 +371,14 @@ pub(crate) struct ScanArgs<Op: Operation + Send + Sync + 'static> {
 #[derive(Debug, Subcommand)]
 pub(crate) enum TasksCommand {
     /// Every task, newest first
+    #[command(
+        after_help = "Examples:\n  nxlink tasks list --format table\n  nxlink tasks list --status 2 --format jsonl | jq -r .taskId"
+    )]
     List(ScanArgs<ListTasks>),
     /// Create a task, once even if an answer is lost; prints its id
+    #[command(
+        after_help = "Examples:\n  nxlink tasks create --name 'December reminders' --agent-id 207 --route-id R1\n  nxlink tasks create --name later --agent-id 207 --route-id R1 --startup manual --user-task-id crm-42"
+    )]
     Create(TaskCreateArgs),
 }
 
@@ -403,8 +427,12 @@ impl Omit for KeepAndStartup {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ContactsCommand {
     /// Add the contacts of a CSV or JSONL file to a task, each once
+    #[command(
+        after_help = "Examples:\n  nxlink contacts append --task-id $TASK --file contacts.csv\n  cat contacts.jsonl | nxlink contacts append --task-id $TASK --file -"
+    )]
     Append(ContactsAppendArgs),
     /// Delete a contact that has not been dialed
+    #[command(after_help = "Examples:\n  nxlink contacts delete --task-id $TASK --contact-id $CONTACT")]
     Delete(ContactsDeleteArgs),
 }
 
@@ -436,8 +464,14 @@ pub(crate) struct ContactsDeleteArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum CallsCommand {
     /// One page of records
+    #[command(
+        after_help = "Examples:\n  nxlink calls list --task-id $TASK --page-size 50\n  nxlink calls list --task-id $TASK --since 24h --result normal-end-user-hung-up --format json"
+    )]
     List(ListArgs),
     /// Every record of every page, streamed (stop early with --limit)
+    #[command(
+        after_help = "Examples:\n  nxlink calls export --task-id $TASK --format csv -o calls.csv\n  nxlink calls export --task-id $TASK --since 7d --format jsonl | jq .callResult\n  nxlink --demo calls export --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --limit 20 --format table"
+    )]
     Export(ExportArgs),
 }
 
@@ -498,6 +532,21 @@ pub(crate) enum Format {
     Jsonl,
     /// A header of the API's field names, one row per record
     Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// Write one page per command into this directory (`nxlink.1`, `nxlink-calls.1`,
+    /// `nxlink-calls-export.1`, ...) instead of printing the top page
+    #[arg(long, value_name = "DIR")]
+    pub(crate) dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

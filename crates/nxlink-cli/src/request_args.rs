@@ -278,10 +278,26 @@ impl EndpointArgs {
 
     /// The endpoint's `--help` text after its flags: what only `--body` sets.
     pub(crate) fn body_help(&self) -> String {
-        if self.body_fields.is_empty() {
-            return String::new();
+        let mut help = String::new();
+        if !self.body_fields.is_empty() {
+            help.push_str(&format!("Set with --body (a JSON object): {}\n\n", self.body_fields.join("; ")));
         }
-        format!("Set with --body (a JSON object): {}", self.body_fields.join("; "))
+        // An example built from the table: the required flags with a placeholder each.
+        let required: String = self
+            .flags
+            .iter()
+            .filter(|flag| flag.required)
+            .map(|flag| format!(" --{} {}", flag.long, flag.value_name))
+            .collect();
+        let command = format!("nxlink api {}{required}", self.command);
+        help.push_str(&format!("Examples:\n  {command}\n"));
+        if self.list.is_some() {
+            help.push_str(&format!("  {command} --all --format jsonl > items.jsonl\n"));
+        }
+        if !self.body_fields.is_empty() {
+            help.push_str(&format!("  {command} --body request.json\n"));
+        }
+        help
     }
 }
 

@@ -7,6 +7,7 @@ mod calls;
 mod contact_file;
 pub(crate) mod enums;
 mod family;
+mod shell;
 mod sign;
 
 use std::io::BufRead;
@@ -30,6 +31,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
     let Cli { global, command } = cli;
     match command {
         Command::Enums(args) => enums::run(&args),
+        Command::Completions(args) => shell::completions(args.shell),
+        Command::Man(args) => shell::man(args.dir.as_deref()),
         Command::Sign(args) => {
             if global.secret_stdin && args.body.as_os_str() == "-" {
                 return Err(CliError::usage(
@@ -107,6 +110,8 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                     Command::Contacts(ContactsCommand::Delete(args)) => family::delete_contact(&client, args).await,
                     Command::Calls(_)
                     | Command::Enums(_)
+                    | Command::Completions(_)
+                    | Command::Man(_)
                     | Command::Sign(_)
                     | Command::Callbacks(_)
                     | Command::Api(_) => Ok(()),
