@@ -33,6 +33,7 @@
 #   KEEP=1 benches/run_spec_10x.sh            # keep the copies (their path is printed)
 #   CARGO_TARGET_DIR=... benches/run_spec_10x.sh
 #   BEFORE=/tmp/before BASELINE=0 benches/run_spec_10x.sh   # before/after a change
+#   (BEFORE_TARGET_DIR=... for the before copy's builds; default $CARGO_TARGET_DIR-before)
 #
 # BEFORE=DIR adds a copy of another workspace (a worktree of the commit before a change)
 # multiplied the same way, tagged `before-x10`, its builds interleaved with this
@@ -89,6 +90,17 @@ copy_repo() {
         tar -C "$REPO" --exclude=./target --exclude=./.git -cf - . | tar -xmf - -C "$dest"
     fi
     echo "copied $(find "$dest" -type f | wc -l) files to $dest" >&2
+}
+
+# The target dir of the copy $1. A BEFORE copy gets its own (BEFORE_TARGET_DIR, default
+# $CARGO_TARGET_DIR-before): cargo tells the units of two copies apart by their relative
+# paths, not by the copy, so two sources of the same crate in one target dir would be
+# taken for one another (the generator of one run in the other).
+target_of() {
+    case "$(basename "$1")" in
+        before-*) echo "${BEFORE_TARGET_DIR:-$CARGO_TARGET_DIR-before}" ;;
+        *) echo "$CARGO_TARGET_DIR" ;;
+    esac
 }
 
 # Writes SCALE-1 renamed copies of every endpoint, object and enum file of $1/spec.
@@ -197,7 +209,7 @@ per_crate() {
 # lib.rs of every workspace crate nxlink-models and nxlink-client build on (themselves
 # included), one a line: what a run touches so exactly those rebuild.
 own_crates() {
-    (cd "$1" && cargo metadata --format-version 1 --locked) | python3 -c '
+    (cd "$1" && export CARGO_TARGET_DIR="$(target_of "$1")" && cargo metadata --format-version 1 --locked) | python3 -c '
 import json, sys
 meta = json.load(sys.stdin)
 members = {p["id"]: p for p in meta["packages"] if p["source"] is None}
@@ -222,7 +234,7 @@ declare -A CRATES
 timed_build() {
     local dir=$1 out=$2 name src compiled extra
     while read -r name src; do touch "$src"; done <<<"${CRATES[$dir]}"
-    (cd "$dir" && /usr/bin/time -f '%e %U %S' -o "$WORK/time" cargo build --release --locked "${PACKAGES[@]}" 2>"$WORK/build.log")
+    (cd "$dir" && export CARGO_TARGET_DIR="$(target_of "$dir")" && /usr/bin/time -f '%e %U %S' -o "$WORK/time" cargo build --release --locked "${PACKAGES[@]}" 2>"$WORK/build.log")
     compiled=$(sed -n 's/^ *Compiling \([^ ]*\) .*/\1/p' "$WORK/build.log" | sort | tr '\n' ' ')
     extra=$(sed -n 's/^ *Compiling \([^ ]*\) .*/\1/p' "$WORK/build.log" | grep -v '^nxlink-' || true)
     if [[ -n "$extra" ]]; then
@@ -243,7 +255,7 @@ clippy() {
     local label=$1 must=$2 code=0 out checked errors
     shift 2
     out="$WORK/clippy-${label// /-}.log"
-    (cd "$DIR" && cargo clippy --locked "$@" --all-targets -- -D warnings -D missing_docs) >"$out" 2>&1 || code=$?
+    (cd "$DIR" && export CARGO_TARGET_DIR="$(target_of "$DIR")" && cargo clippy --locked "$@" --all-targets -- -D warnings -D missing_docs) >"$out" 2>&1 || code=$?
     checked=$(sed -n 's/^ *Checking \(nxlink[^ ]*\) .*/\1/p' "$out" | sort -u | tr '\n' ' ')
     echo "  $label: exit $code, checked: ${checked:-nothing} (log: $out)" >&2
     if [[ " $checked " != *" $must "* ]]; then
@@ -286,7 +298,7 @@ done
 declare -A COUNTS
 for dir in "${COPIES[@]}"; do
     log "cargo xtask codegen in $(basename "$dir")"
-    (cd "$dir" && cargo xtask codegen >&2)
+    (cd "$dir" && export CARGO_TARGET_DIR="$(target_of "$dir")" && cargo xtask codegen >&2)
     COUNTS[$dir]=$(count "$dir")
     per_crate "$dir"
     CRATES[$dir]=$(own_crates "$dir")
@@ -294,7 +306,7 @@ done
 
 log "build the dependencies (release), untimed"
 for dir in "${COPIES[@]}"; do
-    (cd "$dir" && cargo build --release --locked --quiet "${PACKAGES[@]}")
+    (cd "$dir" && export CARGO_TARGET_DIR="$(target_of "$dir")" && cargo build --release --locked --quiet "${PACKAGES[@]}")
 done
 
 log "timed builds: cargo build --release ${PACKAGES[*]}, $REPEAT runs each, interleaved"

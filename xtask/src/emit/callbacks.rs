@@ -57,9 +57,12 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> Option<TokenStream> {
         let label = &c.name;
         quote!(Self::#name(_) => #label,)
     });
-    let payloads = callbacks.iter().map(|c| format_ident!("{}", c.payload));
+    let payloads: Vec<_> = callbacks.iter().map(|c| format_ident!("{}", c.payload)).collect();
+    let schema_macro: TokenStream = settings.macro_path("__union_schema").parse().unwrap_or_default();
     Some(quote! {
         use super::{#(#payloads),*};
+
+        #schema_macro!(Callback [#(#payloads),*]);
 
         /// A callback the vendor POSTs to the customer, decoded.
         ///

@@ -107,6 +107,22 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         }
     });
     let uses = use_super(&referenced_types(&env.fields));
+    // The envelope keeps serde's derive; its JSON Schema comes from the runtime's macro.
+    let schema_fields = env.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let inner = rust_type(&f.ty);
+        let optional = !f.required && !matches!(f.ty, FieldType::Array(_));
+        let (kind, ty) = if optional { (quote!(optional), quote!(Option<#inner>)) } else { (quote!(required), inner) };
+        let lines = doc_lines(&f.description);
+        quote!(#wire #kind (#ty) [#(#lines),*])
+    });
+    let schema_macro: TokenStream = settings.macro_path("__wire_schema").parse().unwrap_or_default();
+    let env_name = &env.name;
+    let env_lines = doc_lines(&env.description);
+    let data_lines = doc_lines(&env.data_description);
+    let env_schema = quote! {
+        #schema_macro!(#env_ty<T> #env_name [#(#env_lines),*] { #(#schema_fields)* #data_wire optional (Option<T>) [#(#data_lines),*] });
+    };
 
     let endpoints = spec.endpoints.keys().map(|name| {
         let ident = format_ident!("{name}");
@@ -250,6 +266,8 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
             pub #data_ident: Option<T>,
         }
 
+        #env_schema
+
         impl<T> #env_ty<T> {
             #is_success
 
@@ -271,6 +289,11 @@ pub(super) fn emit(spec: &Spec, settings: &Settings) -> (Vec<String>, TokenStrea
         env.name.clone(),
     ];
     (names, tokens)
+}
+
+/// Text as doc lines, each with the leading space `///` gives.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines().map(|line| format!(" {line}")).collect()
 }
 
 /// An envelope field: the envelope is generic over its `data`, so it keeps serde's derive

@@ -2,6 +2,7 @@
 // change spec/ or xtask/ and run `cargo xtask codegen`.
 
 use super::{CallCallback, TaskCallback};
+crate::__union_schema!(Callback[CallCallback, TaskCallback]);
 /// A callback the vendor POSTs to the customer, decoded.
 ///
 /// The vendor may add callbacks: match with a catch-all arm.

@@ -220,6 +220,14 @@ pub struct Envelope<T> {
     )]
     pub data: Option<T>,
 }
+crate::__wire_schema!(
+    Envelope < T >
+    "Envelope"[" The JSON envelope of every response. Errors arrive as an envelope with a non-zero `code`; do not rely on the HTTP status alone."]
+    { "code" required(ErrorCode) [" Result code"] "message" optional(Option < String >)
+    [" Result message"] "traceId" optional(Option < String >)
+    [" Trace ID for request tracking"] "data" optional(Option < T >)
+    [" Response payload"] }
+);
 impl<T> Envelope<T> {
     /// True when the result code means success.
     pub fn is_success(&self) -> bool {

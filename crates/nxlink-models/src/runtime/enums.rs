@@ -235,7 +235,36 @@ macro_rules! code_enum {
                 }
             }
         }
+
+        $crate::__code_enum_schema!($ty);
     };
     (@first $first:expr $(, $rest:expr)*) => { $first.trim_ascii() };
     (@first) => { "" };
+}
+
+/// `JsonSchema` for a code enum (feature `schemars`): an integer, each documented code
+/// listed with its name and description.
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __code_enum_schema {
+    ($ty:ident) => {
+        impl $crate::runtime::schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+
+            fn json_schema(_: &mut $crate::runtime::schemars::SchemaGenerator) -> $crate::runtime::schemars::Schema {
+                $crate::runtime::schema::code_enum(&[Self::TABLE.description], Self::TABLE.wire, Self::TABLE.values)
+            }
+        }
+    };
+}
+
+/// Without the `schemars` feature, no schema.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __code_enum_schema {
+    ($($tokens:tt)*) => {};
 }

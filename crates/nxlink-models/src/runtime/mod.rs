@@ -7,6 +7,8 @@
 
 pub mod callback;
 pub mod lenient;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod wire;
 
 mod drift;
@@ -22,6 +24,9 @@ pub use enums::{normalize_name, parse_code, unknown_code, CodeTable, ParseEnumEr
 pub use operation::{Endpoint, Lookup, NoData, Once, Operation, PaginatedOperation, Pagination};
 pub use page::{Page, PageItem};
 pub use redact::{mask_personal, Masked};
+/// The JSON Schema crate, for the `JsonSchema` impls the macros write in other crates.
+#[cfg(feature = "schemars")]
+pub use schemars;
 /// A JSON value, for unknown fields; re-exported so generated code in other crates needs
 /// no `serde_json` dependency of its own.
 pub use serde_json::Value as JsonValue;

@@ -123,3 +123,20 @@ impl<T: FieldDrift + PageItem> Drift for Page<T> {
         self.list.field_drift(T::PAGE, "list", report);
     }
 }
+
+/// The page's fields by wire name, its items by `T`'s schema.
+#[cfg(feature = "schemars")]
+impl<T: schemars::JsonSchema + PageItem> schemars::JsonSchema for Page<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(T::PAGE)
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut object = super::schema::Object::new(&["One page of items, as the server sent it."]);
+        object.field::<Option<i64>>(generator, "total", &["Total number of matching items."], false);
+        object.field::<Option<i32>>(generator, "pageNumber", &["The page's number, from 1."], false);
+        object.field::<Option<i32>>(generator, "pageSize", &["The page's size."], false);
+        object.field::<Vec<T>>(generator, "list", &["The page's items."], false);
+        object.finish()
+    }
+}

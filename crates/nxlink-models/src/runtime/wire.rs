@@ -488,6 +488,7 @@ macro_rules! wire_object {
 
         $crate::wire_object!(@drift $role $ty $name { $($field $wire)* });
         $crate::wire_object!(@builder $role $ty { $( [$field $kind $wire ($($fdoc),*) $($set)?] )* });
+        $crate::__wire_schema!($ty $name [$($doc),*] { $( $wire $kind ($fty) [$($fdoc),*] )* });
     };
 
     (@builder request $ty:ident { $( [$field:ident $kind:ident $wire:literal ($first:expr $(, $rest:expr)*) $($set:ty)?] )* }) => {
@@ -586,4 +587,63 @@ macro_rules! wire_object {
         }
     };
     (@drift request $ty:ident $name:literal { $($field:ident $wire:literal)* }) => {};
+}
+
+/// `JsonSchema` for a declared object (feature `schemars`): its fields under their wire
+/// names, described by their docs, the required ones listed.
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_schema {
+    ($ty:ident $(<$g:ident>)? $name:literal [$($doc:expr),*] { $( $wire:literal $kind:ident ($fty:ty) [$($fdoc:expr),*] )* }) => {
+        impl $(<$g: $crate::runtime::schemars::JsonSchema>)? $crate::runtime::schemars::JsonSchema for $ty $(<$g>)? {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($name)
+            }
+
+            fn json_schema(generator: &mut $crate::runtime::schemars::SchemaGenerator) -> $crate::runtime::schemars::Schema {
+                let mut object = $crate::runtime::schema::Object::new(&[$($doc),*]);
+                $( object.field::<$fty>(generator, $wire, &[$($fdoc),*], $crate::__wire_schema!(@required $kind)); )*
+                object.finish()
+            }
+        }
+    };
+    (@required required) => { true };
+    (@required required_object) => { true };
+    (@required $kind:ident) => { false };
+}
+
+/// Without the `schemars` feature, no schema.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wire_schema {
+    ($($tokens:tt)*) => {};
+}
+
+/// `JsonSchema` for an enum over payloads told apart by their fields (feature
+/// `schemars`): any of the payloads' schemas.
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_schema {
+    ($ty:ident [$($payload:ty),*]) => {
+        impl $crate::runtime::schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($ty))
+            }
+
+            fn json_schema(generator: &mut $crate::runtime::schemars::SchemaGenerator) -> $crate::runtime::schemars::Schema {
+                $crate::runtime::schema::any_of(vec![$(generator.subschema_for::<$payload>()),*])
+            }
+        }
+    };
+}
+
+/// Without the `schemars` feature, no schema.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __union_schema {
+    ($($tokens:tt)*) => {};
 }

@@ -165,6 +165,11 @@ pub struct Envelope<T> {
     )]
     pub data: Option<T>,
 }
+::nxlink_models::__wire_schema!(
+    Envelope < T > "Envelope"[" Fixture envelope."] { "code" required(Status)
+    [" Result code"] "message" optional(Option < String >) [" Result message"] "data"
+    optional(Option < T >) [" Payload"] }
+);
 impl<T> Envelope<T> {
     /// True when the result code means success.
     pub fn is_success(&self) -> bool {
