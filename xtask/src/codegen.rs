@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::emit::{self, Settings};
 use crate::spec;
 
+/// The OpenAPI 3.1 document of the real spec, at the workspace root.
+pub const OPENAPI_FILE: &str = "openapi.json";
+const OPENAPI_SPEC: &str = "spec";
+
 /// The command that brings generated files up to date.
 pub const FIX_COMMAND: &str = "cargo xtask codegen";
 
@@ -102,6 +106,9 @@ pub fn generate(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
         }
     }
     files.insert(PathBuf::from("spec/spec.schema.json"), crate::spec_schema()?);
+    if let Some(spec) = specs.get(Path::new(OPENAPI_SPEC)) {
+        files.insert(PathBuf::from(OPENAPI_FILE), emit::openapi(spec)?);
+    }
     Ok(files)
 }
 

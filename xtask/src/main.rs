@@ -1,4 +1,4 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask docs diff|apply PAGE`.
+//! `cargo xtask codegen [--check]`, `cargo xtask openapi`, `cargo xtask docs diff|apply PAGE`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use xtask::codegen;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | docs diff PAGE | docs apply PAGE\n\n  codegen          regenerate every file generated from spec/\n  codegen --check  write nothing; fail naming each stale file\n  docs diff PAGE   what differs between a vendor page saved as text and spec/, a line each;\n                   exit 0 none, 1 some, 2 the page cannot be read\n  docs apply PAGE  write those differences into spec/ and store the page in tests/data/;\n                   then run `cargo xtask codegen`";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | openapi | docs diff PAGE | docs apply PAGE\n\n  codegen          regenerate every file generated from spec/ (openapi.json included)\n  openapi          write openapi.json (OpenAPI 3.1) from spec/\n  codegen --check  write nothing; fail naming each stale file\n  docs diff PAGE   what differs between a vendor page saved as text and spec/, a line each;\n                   exit 0 none, 1 some, 2 the page cannot be read\n  docs apply PAGE  write those differences into spec/ and store the page in tests/data/;\n                   then run `cargo xtask codegen`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         ["docs", "diff", page] => return docs_diff(Path::new(page)),
         ["docs", "apply", page] => return docs_apply(Path::new(page)),
         ["codegen"] => false,
+        ["openapi"] => return openapi(),
         ["codegen", "--check"] => true,
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
@@ -48,6 +49,26 @@ fn main() -> ExitCode {
             let changed = if check { String::new() } else { format!(", {} changed", stale.len()) };
             eprintln!("{verb} {} files{changed} in {:.2?}", files.len(), started.elapsed());
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn openapi() -> ExitCode {
+    let root = codegen::workspace_root();
+    let document = xtask::spec::load_dir(&root.join("spec"))
+        .map_err(|errors| errors.to_string())
+        .and_then(|spec| xtask::emit::openapi(&spec));
+    let path = root.join(codegen::OPENAPI_FILE);
+    match document
+        .and_then(|text| std::fs::write(&path, text).map_err(|err| format!("cannot write {}: {err}", path.display())))
+    {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -6,6 +6,7 @@ mod cli;
 mod client;
 mod enums;
 mod objects;
+mod openapi;
 mod operations;
 mod request;
 mod service;
@@ -25,6 +26,7 @@ use render::render;
 
 pub use cli::cli;
 pub use client::client;
+pub use openapi::openapi;
 pub use render::{Files, PREAMBLE};
 pub use settings::Settings;
 
