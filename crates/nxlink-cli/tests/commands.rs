@@ -209,3 +209,24 @@ fn no_command_prints_the_secret_or_a_signature_at_trace_level() {
     }
     assert!(saw_trace_logs, "the runs must actually log at trace level");
 }
+
+#[test]
+fn the_bash_completion_loads_and_completes_generated_flags() {
+    let script = run(nxlink().args(["completions", "bash"]));
+    assert_ok(&script);
+    let dir = std::env::temp_dir().join(format!("nxlink-completion-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("nxlink.bash");
+    std::fs::write(&path, &script.stdout).unwrap();
+    // Loaded by bash, it registers itself for `nxlink` and offers a flag the spec generates.
+    let check = format!(
+        "source {} && complete -p nxlink && COMP_WORDS=(nxlink calls export --page) COMP_CWORD=3 && _nxlink nxlink --page calls && printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display()
+    );
+    let output = std::process::Command::new("bash").args(["-c", &check]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("complete -o bashdefault -o default -o nosort -F _nxlink nxlink"), "{stdout}");
+    assert!(stdout.lines().any(|line| line == "--page-size"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
