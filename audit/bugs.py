@@ -372,9 +372,8 @@ BUGS = [
         planted="the HTTP client follows redirects, sending the signed request (key and signature) to whatever host a Location names",
         kind="dropped setting",
         file=CLIENT + "client.rs",
-        old="""            .redirect(reqwest::redirect::Policy::none())
-""",
-        new="",
+        old=""".redirect(reqwest::redirect::Policy::none());""",
+        new=""";""",
         caught_by=["crates/nxlink-client/tests/scans.rs::a_redirect_is_not_followed"],
         test="-p nxlink-client --test scans",
     ),
@@ -595,5 +594,43 @@ BUGS = [
         new="Ok(stale) if check && stale.len() > 1_000 => {",
         caught_by=["xtask/tests/docs_cli.rs::codegen_check_names_a_stale_file_exits_1_and_writes_nothing"],
         test="-p xtask --test docs_cli",
+    ),
+    # --- your own HTTP client ---------------------------------------------------------
+    dict(
+        name="given-http-client-ignored",
+        planted="`http_client(..)` is accepted but the builder makes its own client anyway, so the caller's proxy, roots and headers are silently dropped",
+        kind="wrong variable",
+        file=CLIENT + "client.rs",
+        old="""                given
+            }""",
+        new="""                let _ = given;
+                own_http_client(DEFAULT_CONNECT_TIMEOUT)?
+            }""",
+        caught_by=[
+            "crates/nxlink-client/tests/http_client.rs::the_given_client_sends_with_its_default_headers_and_the_sdks_user_agent",
+            "crates/nxlink-client/tests/http_client.rs::calls_go_through_the_proxy_of_the_given_client_loopback_included",
+        ],
+        test="-p nxlink-client --test http_client",
+    ),
+    dict(
+        name="user-agent-left-to-the-http-client",
+        planted="the User-Agent is no longer set on each request, so a given client sends its own (or none) and `app_name` is lost",
+        kind="dropped step",
+        file=CLIENT + "execute.rs",
+        old="""            .header(USER_AGENT, inner.user_agent.clone())
+""",
+        new="",
+        caught_by=["crates/nxlink-client/tests/http_client.rs::the_given_client_sends_with_its_default_headers_and_the_sdks_user_agent"],
+        test="-p nxlink-client --test http_client",
+    ),
+    dict(
+        name="proxy-variables-turned-off",
+        planted="the builder's own client is built with `.no_proxy()`, so HTTP_PROXY / HTTPS_PROXY / NO_PROXY are silently ignored",
+        kind="wrong call",
+        file=CLIENT + "client.rs",
+        old=""".redirect(reqwest::redirect::Policy::none());""",
+        new=""".redirect(reqwest::redirect::Policy::none()).no_proxy();""",
+        caught_by=["crates/nxlink-client/tests/http_client.rs::clients_honour_the_proxy_variables_unless_told_not_to"],
+        test="-p nxlink-client --test http_client",
     ),
 ]

@@ -160,7 +160,8 @@ impl CliError {
             BuildError::InsecureBaseUrl { .. } | BuildError::InvalidBaseUrl { .. } => {
                 Self::usage(format!("{error} (base URL from {endpoint_source})"))
             }
-            BuildError::Http(_) => Self::local(error.to_string()),
+            // The binary, not the command line: it cannot make the HTTP client.
+            BuildError::Http(_) | BuildError::TlsDisabled { .. } => Self::local(error.to_string()),
             _ => Self::usage(error.to_string()),
         }
     }

@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 use nxlink_auth::Clock;
 use nxlink_models::runtime::Operation;
 use nxlink_models::{Envelope, ErrorCode, CONTENT_TYPE};
-use reqwest::header::{HeaderMap, CONTENT_TYPE as CONTENT_TYPE_HEADER, DATE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, CONTENT_TYPE as CONTENT_TYPE_HEADER, DATE, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument;
 
 use crate::error::{ApiError, BodySnippet, Error, TimeoutKind};
@@ -175,7 +175,12 @@ impl Client {
         let signed = inner.signer.sign(endpoint.biz_type, endpoint.action, ts, body);
         let url = format!("{}{}", inner.base_url, endpoint.path);
         let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let mut builder = inner.http.request(method, url).header(CONTENT_TYPE_HEADER, CONTENT_TYPE).body(body.clone());
+        let mut builder = inner
+            .http
+            .request(method, url)
+            .header(USER_AGENT, inner.user_agent.clone())
+            .header(CONTENT_TYPE_HEADER, CONTENT_TYPE)
+            .body(body.clone());
         for (name, value) in &signed {
             builder = builder.header(name, value);
         }

@@ -38,6 +38,22 @@
 //!
 //! Against the local mock (`nxlink-mock`), use `.base_url("http://127.0.0.1:PORT")`:
 //! plain HTTP is accepted only for loopback hosts.
+//!
+//! Behind a proxy, with your own root certificates or connection pool, give your own
+//! `reqwest::Client` with [`ClientBuilder::http_client`]; its rustdoc says which
+//! settings stay the SDK's and how the proxy environment variables apply.
+//!
+//! # Features
+//!
+//! - `rustls` (default): the builder's HTTP client speaks TLS with rustls (aws-lc-rs)
+//!   and the platform's roots.
+//! - `native-tls`: the platform's TLS library instead (OpenSSL on Linux: `libssl-dev`
+//!   and `pkg-config` to build). With both on, native-tls is used.
+//! - neither: plain http only, which the client allows to loopback only (the mock);
+//!   [`ClientBuilder::build`] refuses an https base URL with
+//!   [`BuildError::TlsDisabled`] unless a client with its own TLS is given.
+//! - `axum`: `receiver::axum_router` and `receiver::serve`, the callback receiver as
+//!   an HTTP server.
 #![deny(missing_docs)]
 
 mod client;

@@ -1,6 +1,8 @@
 //! Servers for tests that need answers the mock cannot be made to give: canned bytes,
-//! or an answer scripted per request.
+//! an answer scripted per request, or no answer at all.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses some
+
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -82,4 +84,21 @@ where
         }
     });
     (format!("http://{addr}"), count)
+}
+
+/// A listener on 127.0.0.1 whose accept queue is full: the kernel drops further SYNs, so
+/// a connect to it waits until the caller gives up. The held connections fill the queue.
+pub(crate) async fn a_listener_that_never_accepts() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match tokio::time::timeout(Duration::from_millis(300), tokio::net::TcpStream::connect(addr)).await {
+            Ok(stream) => held.push(stream.unwrap()),
+            Err(_) => return (listener, held),
+        }
+    }
+    panic!("the accept queue of {addr} never filled: {} connections made", held.len());
 }
