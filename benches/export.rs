@@ -29,6 +29,9 @@ struct Args {
     limit: u64,
     /// `--decode-floor N`: instead of exporting, fetch one page and decode it N times.
     decode_floor: u64,
+    /// `--write-floor N`: instead of exporting, fetch one page, then N times decode it
+    /// with a plain derive and write its records out as JSON lines.
+    write_floor: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -39,6 +42,7 @@ fn parse_args() -> Result<Args, String> {
         concurrency: 4,
         limit: 200_000,
         decode_floor: 0,
+        write_floor: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
             "--concurrency" => args.concurrency = usize::try_from(number(&value)?).map_err(|err| err.to_string())?,
             "--limit" => args.limit = number(&value)?,
             "--decode-floor" => args.decode_floor = number(&value)?,
+            "--write-floor" => args.write_floor = number(&value)?,
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -110,13 +115,8 @@ async fn export(args: &Args) -> Result<String, Box<dyn std::error::Error>> {
     ))
 }
 
-/// Where the client's CPU per record goes, on one real page body from the mock: the
-/// lenient typed decode the client does; a strict derive read with
-/// `serde_json::from_slice` (what a user's own code would do); a derive borrowing
-/// every string (no allocation: the floor of a typed serde decode); an untyped
-/// `serde_json::Value` decode; and the parse alone (`IgnoredAny`): user CPU µs per
-/// record each. Each decoder runs once untimed first, so none pays for a cold cache.
-async fn decode_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>> {
+/// The body of the task's first page of `--page-size` records, as the mock sends it.
+async fn first_page(args: &Args) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     use nxlink_auth::{Clock, Signer, SystemClock};
     let body = format!(r#"{{"taskId":"{}","pageNumber":1,"pageSize":{}}}"#, args.task_id, args.page_size);
     let signer = Signer::new(Credentials::new(nxlink_mock::DEMO_ACCESS_KEY, nxlink_mock::DEMO_ACCESS_SECRET));
@@ -127,7 +127,78 @@ async fn decode_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>>
     for (name, value) in &signed {
         request = request.header(name, value);
     }
-    let bytes = request.body(body).send().await?.bytes().await?;
+    Ok(request.body(body).send().await?.bytes().await?.to_vec())
+}
+
+/// The floor of an export that writes JSON lines: one real page decoded with
+/// `serde_json::from_slice` into a plain owned derive (strict: the clean page only),
+/// and each record written back with serde's derive as one JSON line into a 64 KiB
+/// `BufWriter` on `/dev/null`, as `nxlink calls export` writes its stdout to a pipe or
+/// file; `--write-floor N` times. No HTTP, no paging, no lenient decoding, nothing kept
+/// of how the server spelt a field: the least any owned-type export can spend on the
+/// same bytes. Prints user CPU µs per record of the whole (`floor_us`), of the decode
+/// alone (`parse_us`), and the bytes written per page (the CLI's JSON lines for the
+/// same page have as many).
+async fn write_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>> {
+    use std::io::Write;
+    let bytes = first_page(args).await?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::fs::File::create("/dev/null")?);
+    let mut counter = Counter::default();
+    let write_page = |body: &[u8], out: &mut dyn Write| -> Result<usize, Box<dyn std::error::Error>> {
+        let page: StrictEnvelope = serde_json::from_slice(body)?;
+        let list = page.data.map(|data| data.list).unwrap_or_default();
+        for record in &list {
+            serde_json::to_writer(&mut *out, record)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(list.len())
+    };
+    let per_page = write_page(&bytes, &mut counter)?;
+    let line_bytes = counter.0;
+    let rounds = args.write_floor;
+    let (user0, _) = cpu_times();
+    let mut records = 0;
+    for _ in 0..rounds {
+        records += write_page(&bytes, &mut out)?;
+    }
+    out.flush()?;
+    let (user1, _) = cpu_times();
+    let mut parsed = 0;
+    for _ in 0..rounds {
+        let page: StrictEnvelope = serde_json::from_slice(&bytes)?;
+        parsed += page.data.map_or(0, |data| data.list.len());
+    }
+    let (user2, _) = cpu_times();
+    let per_record = |from: Duration, to: Duration, n: usize| (to - from).as_secs_f64() * 1e6 / n.max(1) as f64;
+    Ok(format!(
+        "records_per_page={per_page} line_bytes_per_page={line_bytes} records={records} floor_us={:.3} parse_us={:.3}",
+        per_record(user0, user1, records),
+        per_record(user1, user2, parsed),
+    ))
+}
+
+/// A writer that counts the bytes and drops them.
+#[derive(Default)]
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Where the client's CPU per record goes, on one real page body from the mock: the
+/// lenient typed decode the client does; a strict derive read with
+/// `serde_json::from_slice` (what a user's own code would do); a derive borrowing
+/// every string (no allocation: the floor of a typed serde decode); an untyped
+/// `serde_json::Value` decode; and the parse alone (`IgnoredAny`): user CPU µs per
+/// record each. Each decoder runs once untimed first, so none pays for a cold cache.
+async fn decode_floor(args: &Args) -> Result<String, Box<dyn std::error::Error>> {
+    let bytes = first_page(args).await?;
     let page: nxlink_models::Envelope<nxlink_models::CallRecordPage> = nxlink_models::decode(&bytes)?;
     let per_page = page.data.map_or(0, |data| data.list.len()) as f64;
     let rounds = args.decode_floor;
@@ -174,8 +245,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result =
-        if args.decode_floor > 0 { runtime.block_on(decode_floor(&args)) } else { runtime.block_on(export(&args)) };
+    let result = if args.write_floor > 0 {
+        runtime.block_on(write_floor(&args))
+    } else if args.decode_floor > 0 {
+        runtime.block_on(decode_floor(&args))
+    } else {
+        runtime.block_on(export(&args))
+    };
     match result {
         Ok(line) => {
             println!("{line}");

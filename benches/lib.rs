@@ -44,12 +44,13 @@ pub fn with_unknown_fields(body: &[u8], every: usize) -> Vec<u8> {
 /// Baselines for the decode benchmarks: the call record and its page as plain serde
 /// derives would decode them, without the SDK's lenient runtime.
 pub mod mirrors {
-    use serde::Deserialize;
+    use serde::{Deserialize, Serialize};
 
     /// The call record as a plain derive would decode it: fails on `""` for a number,
     /// on numbers sent as strings, on nulls in non-`Option` fields. Strings are `S`:
-    /// owned `String` by default, `&str` for [`BorrowedEnvelope`].
-    #[derive(Deserialize)]
+    /// owned `String` by default, `&str` for [`BorrowedEnvelope`]. Serialized, it
+    /// writes the clean page's record back byte for byte (the export's write floor).
+    #[derive(Deserialize, Serialize)]
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
     pub struct StrictRecord<S = String> {
@@ -68,6 +69,8 @@ pub mod mirrors {
         create_ts: i64,
         op_ts: i64,
         call_start: i64,
+        // Left out of the clean page when the call was not answered.
+        #[serde(skip_serializing_if = "Option::is_none")]
         call_answer: Option<i64>,
         call_end: i64,
         call_ring_time: i64,
@@ -97,7 +100,7 @@ pub mod mirrors {
     }
 
     /// An attribute, strict.
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Serialize)]
     #[allow(dead_code)]
     pub struct StrictAttribute<S = String> {
         name: S,

@@ -38,6 +38,7 @@
 mod args;
 mod commands;
 mod config;
+mod encode;
 mod error;
 // Laid out by the generator (prettyplease); `cargo fmt` would fight `codegen --check`.
 #[rustfmt::skip]

@@ -1,7 +1,10 @@
 //! Writing records as they arrive, in each format, to stdout or to a file.
 //!
 //! Nothing is collected: each record is encoded and written when the stream yields it,
-//! so memory stays flat whatever the export's size.
+//! so memory stays flat whatever the export's size. Every format takes the same path:
+//! the [`Encoder`] appends the record's bytes to one reused line buffer, and the line
+//! goes to the sink in one write (a single `write_all` per record rather than one per
+//! JSON token or CSV field through the sink's `dyn Write`).
 //!
 //! `--output PATH` depends on what is at PATH (see [`plan`]):
 //! - nothing, or a regular file: written under a temporary name in the same directory
@@ -22,12 +25,11 @@ use std::io::{self, BufWriter, IsTerminal, LineWriter, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::table::{Column, Item};
-use serde_json::Value;
-
 use crate::args::Format;
+use crate::encode::Encoder;
 use crate::error::CliError;
 use crate::signals::{CreateError, TempFileGuard};
+use crate::table::Item;
 
 /// Symbolic links followed before giving up: Linux's own limit (`MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
@@ -46,6 +48,14 @@ impl Write for Sink {
         }
     }
 
+    /// Forwarded whole: a line is one copy into the buffer below, not a loop of `write`s.
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Self::Stdout(out) => out.write_all(buf),
+            Self::File(out) => out.write_all(buf),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Self::Stdout(out) => out.flush(),
@@ -54,16 +64,12 @@ impl Write for Sink {
     }
 }
 
-enum Encoder {
-    Table { out: Sink, columns: &'static [Column] },
-    Json { out: Sink, first: bool },
-    Jsonl(Sink),
-    Csv { out: Box<csv::Writer<Sink>>, fields: Vec<String> },
-}
-
 /// Where records go and how they are encoded.
 pub(crate) struct RecordOutput {
     encoder: Encoder,
+    sink: Sink,
+    /// The bytes of the record being written (and, before the first, the header).
+    line: Vec<u8>,
     target: Target,
     started: bool,
 }
@@ -135,55 +141,34 @@ impl RecordOutput {
                 (Sink::File(BufWriter::with_capacity(64 * 1024, file)), target)
             }
         };
-        let encoder = match format {
-            Format::Table => Encoder::Table { out: sink, columns: T::COLUMNS },
-            Format::Json => Encoder::Json { out: sink, first: true },
-            Format::Jsonl => Encoder::Jsonl(sink),
-            Format::Csv => {
-                Encoder::Csv { out: Box::new(csv::Writer::from_writer(sink)), fields: csv_header(T::FIELDS) }
-            }
-        };
-        Ok(Self { encoder, target, started: false })
+        Ok(Self { encoder: Encoder::new::<T>(format), sink, line: Vec::new(), target, started: false })
     }
 
-    /// Writes the header, once. Deferred to the first record or the end, so a request
-    /// that fails before any data leaves stdout empty rather than holding a lone header.
+    /// Puts the header into the line, once. Deferred to the first record or the end,
+    /// so a request that fails before any data leaves stdout empty rather than holding
+    /// a lone header.
     fn begin(&mut self) -> io::Result<()> {
+        self.line.clear();
         if std::mem::replace(&mut self.started, true) {
             return Ok(());
         }
-        match &mut self.encoder {
-            Encoder::Table { out, columns } => crate::table::write_header(out, columns),
-            Encoder::Json { out, .. } => out.write_all(b"["),
-            Encoder::Jsonl(_) => Ok(()),
-            Encoder::Csv { out, fields } => out.write_record(fields.iter()).map_err(io::Error::from),
-        }
+        self.encoder.begin(&mut self.line)
     }
 
     /// Encodes and writes one record.
+    ///
+    /// Never inlined, so that a profile can take encoding and writing apart from the
+    /// rest of an export (`valgrind --tool=callgrind --toggle-collect='*RecordOutput::write*'`,
+    /// BENCHMARKS.md); one call per record costs nothing measurable.
+    #[inline(never)]
     pub(crate) fn write<T: Item>(&mut self, record: &T) -> Result<(), WriteError> {
         self.write_inner(record).map_err(|err| self.classify(err))
     }
 
     fn write_inner<T: Item>(&mut self, record: &T) -> io::Result<()> {
         self.begin()?;
-        match &mut self.encoder {
-            Encoder::Table { out, .. } => crate::table::write_row(out, record),
-            Encoder::Json { out, first } => {
-                out.write_all(if *first { b"\n" } else { b",\n" })?;
-                *first = false;
-                serde_json::to_writer(&mut *out, record)?;
-                Ok(())
-            }
-            Encoder::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, record)?;
-                out.write_all(b"\n")
-            }
-            Encoder::Csv { out, fields } => {
-                let row = csv_row(record, fields)?;
-                out.write_record(&row).map_err(io::Error::from)
-            }
-        }
+        self.encoder.record(record, &mut self.line)?;
+        self.sink.write_all(&self.line)
     }
 
     /// Writes what follows the last record, flushes, and (for `--output`) syncs and
@@ -191,9 +176,9 @@ impl RecordOutput {
     pub(crate) fn finish(mut self) -> Result<(), WriteError> {
         let result = self.finish_inner();
         result.map_err(|err| self.classify(err))?;
-        let Self { encoder, target, .. } = self;
+        let Self { sink, target, .. } = self;
         // Closed before the rename, which some platforms refuse on an open file.
-        drop(encoder);
+        drop(sink);
         if let Target::Atomic { temp, file, named } = target {
             temp.persist(&file).map_err(|err| {
                 let shown = if file == named { String::new() } else { format!(" (the target of {})", named.display()) };
@@ -208,25 +193,12 @@ impl RecordOutput {
 
     fn finish_inner(&mut self) -> io::Result<()> {
         self.begin()?;
+        self.encoder.end(&mut self.line);
+        self.sink.write_all(&self.line)?;
+        self.sink.flush()?;
         // Only a file about to be renamed is synced: a FIFO or a device refuses fsync.
         let atomic = matches!(self.target, Target::Atomic { .. });
-        let sink: &Sink = match &mut self.encoder {
-            Encoder::Table { out, .. } | Encoder::Jsonl(out) => {
-                out.flush()?;
-                out
-            }
-            Encoder::Json { out, first } => {
-                out.write_all(if *first { b"]\n" } else { b"\n]\n" })?;
-                out.flush()?;
-                out
-            }
-            Encoder::Csv { out, .. } => {
-                // Flushes the CSV buffer and the sink under it.
-                out.flush()?;
-                out.get_ref()
-            }
-        };
-        if let (true, Sink::File(file)) = (atomic, sink) {
+        if let (true, Sink::File(file)) = (atomic, &self.sink) {
             // The rename must not publish a file whose bytes are still in the page cache
             // only: a crash right after would leave a complete-looking, empty file.
             file.get_ref().sync_all()?;
@@ -245,18 +217,9 @@ impl RecordOutput {
     }
 }
 
-/// A write to a pipe whose reader has gone. The csv crate wraps its writer's
-/// `io::Error` in a `csv::Error`, which `io::Error::from` wraps again, so the kind is
-/// looked for under those wrappers too.
+/// A write to a pipe whose reader has gone.
 fn is_closed_pipe(err: &io::Error) -> bool {
-    if err.kind() == io::ErrorKind::BrokenPipe {
-        return true;
-    }
-    let Some(inner) = err.get_ref() else { return false };
-    if let Some(csv) = inner.downcast_ref::<csv::Error>() {
-        return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_closed_pipe(io));
-    }
-    inner.downcast_ref::<io::Error>().is_some_and(is_closed_pipe)
+    err.kind() == io::ErrorKind::BrokenPipe
 }
 
 /// Decides how to write `named` from what is there, following symbolic links (at most
@@ -367,85 +330,12 @@ fn keep_owner_and_mode(handle: &File, existing: &Metadata) -> io::Result<()> {
     handle.set_permissions(fs::Permissions::from_mode(existing.mode() & 0o7777))
 }
 
-/// The CSV header: the record's wire names in the vendor's order (from the generated
-/// code, so it follows the spec), then `extra`.
-///
-/// Unknown fields go into one `extra` cell as a JSON object rather than columns of their
-/// own: the header is written before the first record, so a column per unknown field
-/// would only cover names seen by then and the next new name would have nowhere to go;
-/// a fixed header also keeps exports of different days comparable and concatenable.
-pub(crate) fn csv_header(fields: &[&str]) -> Vec<String> {
-    fields.iter().map(|name| (*name).to_owned()).chain([EXTRA_COLUMN.to_owned()]).collect()
-}
-
-/// The last CSV column: the fields the SDK does not know, as a JSON object.
-pub(crate) const EXTRA_COLUMN: &str = "extra";
-
-/// One CSV row: the same values as the JSON line, nested values (`attributes`) as
-/// compact JSON in their cell, absent values empty, and the unknown fields as one JSON
-/// object in the `extra` cell (empty when there are none).
-fn csv_row<T: Item>(record: &T, fields: &[String]) -> io::Result<Vec<String>> {
-    let Value::Object(object) = serde_json::to_value(record)? else {
-        return Err(io::Error::other("a call record did not serialize to a JSON object"));
-    };
-    fields
-        .iter()
-        .map(|field| {
-            if field == EXTRA_COLUMN {
-                return if record.extra().is_empty() {
-                    Ok(String::new())
-                } else {
-                    serde_json::to_string(record.extra())
-                };
-            }
-            Ok(match object.get(field) {
-                None | Some(Value::Null) => String::new(),
-                Some(Value::String(text)) => text.clone(),
-                Some(other) => other.to_string(),
-            })
-        })
-        .collect::<Result<_, serde_json::Error>>()
-        .map_err(io::Error::from)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use nxlink_models::CallRecord;
 
     use super::*;
-
-    #[test]
-    fn the_csv_header_is_the_wire_names_in_api_order_then_extra() {
-        let names = csv_header(CallRecord::FIELDS);
-        assert_eq!(names.len(), CallRecord::FIELDS.len() + 1, "{names:?}");
-        assert!(names.iter().zip(CallRecord::FIELDS).all(|(a, b)| a == b), "{names:?}");
-        assert_eq!(names.last().map(String::as_str), Some("extra"));
-        // What JSON writes for a record with every field sent is what the header lists;
-        // a record built in code writes only what was set.
-        let every: serde_json::Map<String, serde_json::Value> =
-            CallRecord::FIELDS.iter().map(|f| ((*f).to_owned(), serde_json::Value::Null)).collect();
-        let record: CallRecord = serde_json::from_value(serde_json::Value::Object(every)).unwrap();
-        let json = serde_json::to_value(record).unwrap();
-        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
-        let mut header: Vec<&str> = CallRecord::FIELDS.to_vec();
-        header.sort_unstable();
-        assert_eq!(keys, header);
-        assert_eq!(serde_json::to_string(&CallRecord::default()).unwrap(), "{}");
-    }
-
-    #[test]
-    fn a_csv_row_carries_unknown_fields_in_the_extra_cell() {
-        let mut record = CallRecord::default();
-        record.id = Some(7);
-        record.extra.insert("futureField".into(), serde_json::json!({"a": [1, "x"]}));
-        let header = csv_header(CallRecord::FIELDS);
-        let row = csv_row(&record, &header).unwrap();
-        assert_eq!(row[header.iter().position(|name| name == "id").unwrap()], "7");
-        assert_eq!(row.last().unwrap(), r#"{"futureField":{"a":[1,"x"]}}"#);
-        record.extra.clear();
-        assert_eq!(csv_row(&record, &csv_header(CallRecord::FIELDS)).unwrap().last().unwrap(), "");
-    }
 
     fn export(format: Format, path: &Path, records: &[CallRecord]) -> Result<(), WriteError> {
         let mut output = RecordOutput::create::<CallRecord>(format, Some(path)).map_err(WriteError::Failed)?;

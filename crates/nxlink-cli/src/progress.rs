@@ -19,36 +19,46 @@ pub(crate) fn wanted_here(quiet: bool, writing_to_file: bool) -> bool {
     wanted(quiet, std::io::stderr().is_terminal(), data_to_terminal)
 }
 
+/// The bar, or nothing: with no one to see it, an export does no progress work at all
+/// per record (indicatif's hidden bar still reads the clock on every `inc`).
 pub(crate) struct Progress {
-    bar: ProgressBar,
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
     pub(crate) fn new(enabled: bool) -> Self {
         if !enabled {
-            return Self { bar: ProgressBar::hidden() };
+            return Self { bar: None };
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("{spinner} {human_pos} records  {rate}  {elapsed}") {
             bar.set_style(style.with_key("rate", write_rate));
         }
         bar.enable_steady_tick(Duration::from_millis(200));
-        Self { bar }
+        Self { bar: Some(bar) }
+    }
+
+    /// Whether a bar is drawn.
+    pub(crate) fn shown(&self) -> bool {
+        self.bar.is_some()
     }
 
     /// Switches to a bar once the first page tells how many records there are.
     pub(crate) fn set_total(&self, total: u64) {
-        if self.bar.is_hidden() || self.bar.length() == Some(total) {
+        let Some(bar) = &self.bar else { return };
+        if bar.length() == Some(total) {
             return;
         }
         if let Ok(style) = ProgressStyle::with_template("{bar:30} {human_pos}/{human_len} records  {rate}  ETA {eta}") {
-            self.bar.set_style(style.with_key("rate", write_rate));
+            bar.set_style(style.with_key("rate", write_rate));
         }
-        self.bar.set_length(total);
+        bar.set_length(total);
     }
 
     pub(crate) fn inc(&self) {
-        self.bar.inc(1);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
     }
 }
 
@@ -66,7 +76,9 @@ fn rate(per_second: f64) -> String {
 impl Drop for Progress {
     /// Cleared on every way out, so an error line never lands after a half-drawn bar.
     fn drop(&mut self) {
-        self.bar.finish_and_clear();
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
     }
 }
 

@@ -195,7 +195,7 @@ impl<W: Write> Rows<W> {
             ApiFormat::Csv => {
                 if first {
                     let header: Vec<String> =
-                        self.columns.iter().cloned().chain([crate::output::EXTRA_COLUMN.to_owned()]).collect();
+                        self.columns.iter().cloned().chain([crate::encode::EXTRA_COLUMN.to_owned()]).collect();
                     self.csv()?.write_record(&header)?;
                 }
                 let row = self.cells(&item);
@@ -238,7 +238,7 @@ impl<W: Write> Rows<W> {
             ApiFormat::Json if self.started => self.plain()?.write_all(b"\n]\n")?,
             ApiFormat::Table => {
                 let mut header: Vec<String> = self.columns.clone();
-                header.push(crate::output::EXTRA_COLUMN.to_owned());
+                header.push(crate::encode::EXTRA_COLUMN.to_owned());
                 let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
                 for row in &self.table {
                     for (width, cell) in widths.iter_mut().zip(row) {

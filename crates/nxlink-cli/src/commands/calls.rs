@@ -71,8 +71,12 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         let next = records.try_next().await;
         // An error drops `output` on the way out, which removes a partial --output file.
         let Some(record) = next.map_err(|err| call_error(client, &err))? else { break };
-        if let Some(total) = records.stats().last_total {
-            progress.set_total(u64::try_from(total).unwrap_or(0).min(limit));
+        // `stats()` clones the scan's statistics, drift report included: only for a bar
+        // someone sees, not once per record of every export.
+        if progress.shown() {
+            if let Some(total) = records.stats().last_total {
+                progress.set_total(u64::try_from(total).unwrap_or(0).min(limit));
+            }
         }
         signals::check()?;
         match output.write(&record) {
