@@ -22,6 +22,14 @@
 # BEFORE=path (an earlier build of `nxlink`), both builds run in every round and each
 # format's output is first checked to be byte-for-byte the same from both (sha256 of
 # a full export). Raw runs go to $OUT/runs.txt (default target/bench-export-formats).
+#
+# CALLGRIND=1 adds instruction counts, which the machine's load does not move: each
+# build's full export in each format once under `valgrind --tool=callgrind` (a few
+# minutes each), per record = (instructions - those of a `--limit 1` export of the
+# same build) / records; and the part inside `RecordOutput::write` (encoding and
+# writing, callgrind's inclusive count; 0 if a build inlined it away). The floor's
+# count is the inclusive count of its page closure (decode, write, drop) over
+# `--write-floor 12` (13 pages with the untimed first) / records.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -62,11 +70,12 @@ echo "mock at $BASE_URL (pid $MOCK_PID): task $TASK has $TASK_LEN records" >&2
 
 export NXLINK_ACCESS_KEY=AK-demo-0000000000000000001-0001
 export NXLINK_ACCESS_SECRET=nxlink-mock-demo-secret
-python3 - "$OUT/runs.txt" "$BASE_URL" "$TASK" "$TASK_LEN" "$PAGE_SIZE" "$REPEAT" "$FORMATS" \
-    "$HARNESS" "$AFTER" "$BEFORE" "$MOCK_FLAGS" <<'EOF'
-import hashlib, os, statistics, subprocess, sys
+python3 - "$OUT" "$BASE_URL" "$TASK" "$TASK_LEN" "$PAGE_SIZE" "$REPEAT" "$FORMATS" \
+    "$HARNESS" "$AFTER" "$BEFORE" "$MOCK_FLAGS" "${CALLGRIND:-0}" <<'EOF'
+import hashlib, os, re, statistics, subprocess, sys
 
-runs_path, base_url, task, task_len, page_size, repeat, formats, harness, after, before, mock_flags = sys.argv[1:]
+out, base_url, task, task_len, page_size, repeat, formats, harness, after, before, mock_flags, callgrind = sys.argv[1:]
+runs_path = os.path.join(out, "runs.txt")
 task_len, page_size, repeat, formats = int(task_len), int(page_size), int(repeat), formats.split()
 builds = [("after", after)] + ([("before", before)] if before else [])
 pages = -(-task_len // page_size)
@@ -152,4 +161,51 @@ if before:
     print()
     for fmt in formats:
         print(f"{fmt}: after / before, paired by round: {paired('after', fmt, 'before', fmt):.3f}")
+
+def instructions(cmd, name):
+    """Instructions of cmd under callgrind, and the inclusive count of RecordOutput::write."""
+    path = os.path.join(out, f"callgrind.{name}")
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={path}"] + cmd,
+                              stdout=null, stderr=subprocess.PIPE, text=True, check=True)
+    total = int(re.search(r"Collected : (\d+)", proc.stderr).group(1))
+    annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                               stdout=subprocess.PIPE, text=True, check=True).stdout
+    write = sum(int(m.group(1).replace(",", "")) for m in
+                re.finditer(r"^\s*([\d,]+) \([^)]*\)\s+\S*nxlink::output::RecordOutput::write\b", annotated, re.M))
+    return total, write
+
+if callgrind == "1":
+    print()
+    print("Callgrind, instructions per record (full export; fixed cost = a `--limit 1` export, subtracted):")
+    print()
+    floor_instructions = None
+    if not mock_flags:
+        path = os.path.join(out, "callgrind.floor")
+        line = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={path}", harness,
+                               "--base-url", base_url, "--task-id", task, "--page-size", str(page_size),
+                               "--write-floor", "12"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, check=True).stdout
+        per_page = int(dict(p.split("=", 1) for p in line.split())["records_per_page"])
+        annotated = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", path],
+                                   stdout=subprocess.PIPE, text=True, check=True).stdout
+        closure = re.search(r"^\s*([\d,]+) \([^)]*\)\s+\S*write_floor::\{\{closure\}\}::\{\{closure\}\}", annotated, re.M)
+        floor_instructions = int(closure.group(1).replace(",", "")) / (13 * per_page)
+        print(f"callgrind floor closure={closure.group(1)} per_page={per_page}", file=sys.stderr)
+    print("| build | format | instructions/record | in `RecordOutput::write` | the rest | vs JSONL |"
+          + (" vs floor |" if floor_instructions else ""))
+    print("|---|---|---:|---:|---:|---:|" + ("---:|" if floor_instructions else ""))
+    for name, binary in builds:
+        fixed, _ = instructions(export_cmd(binary, "jsonl") + ["--limit", "1"], f"{name}.fixed")
+        per = {}
+        for fmt in formats:
+            total, write = instructions(export_cmd(binary, fmt), f"{name}.{fmt}")
+            per[fmt] = (total - fixed) / task_len
+            print(f"callgrind {name} {fmt} total={total} fixed={fixed} write={write}", file=sys.stderr)
+            vs = f"{per[fmt] / per['jsonl']:.2f}x" if "jsonl" in per else "n/a"
+            vs_floor = f" {per[fmt] / floor_instructions:.2f}x |" if floor_instructions else ""
+            print(f"| {name} | {fmt} | {per[fmt] / 1000:.2f} k | {write / task_len / 1000:.2f} k | "
+                  f"{(per[fmt] - write / task_len) / 1000:.2f} k | {vs} |{vs_floor}", flush=True)
+    if floor_instructions:
+        print(f"| floor | - | {floor_instructions / 1000:.2f} k | - | - | - | 1.00x |")
 EOF
