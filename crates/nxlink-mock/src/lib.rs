@@ -40,8 +40,9 @@
 //! - **Inspection**: every request is recorded ([`RecordedRequest`]: method, path,
 //!   headers, body, [`Outcome`]).
 //!
-//! The library has no argument parser or log formatter among its dependencies; the
-//! binary's come with the `cli` feature: `cargo run -p nxlink-mock --features cli`.
+//! The library has no argument parser or log formatter among its dependencies: the
+//! binary is the `nxlink-mock-cli` package (`cargo install nxlink-mock-cli`; in this
+//! repository, `cargo run -p nxlink-mock-cli`).
 //!
 //! # Example
 //!
