@@ -39,6 +39,7 @@
 //! Against the local mock (`nxlink-mock`), use `.base_url("http://127.0.0.1:PORT")`:
 //! plain HTTP is accepted only for loopback hosts.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod error;
@@ -151,3 +152,8 @@ mod fixture_tests {
         assert_eq!(DeleteWidgetRequest::default(), DeleteWidgetRequest::new());
     }
 }
+
+/// The README's examples, compiled and run with the doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -80,6 +80,7 @@
 //! From a shell: `nxlink-mock --port 8080 --records 100000 --seed 7 --key AK:SECRET`
 //! (`nxlink-mock --help` lists the fault flags).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod dataset;
 mod family;
@@ -109,3 +110,8 @@ pub const DEMO_ACCESS_SECRET: &str = "nxlink-mock-demo-secret";
 
 /// Path of the one endpoint served, from the generated endpoint metadata.
 pub const CALL_LIST_PATH: &str = <nxlink_models::QueryCallRecords as nxlink_models::runtime::Operation>::ENDPOINT.path;
+
+/// The README's examples, compiled and run with the doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
