@@ -566,12 +566,12 @@ BUGS = [
         name="mock-binary-dial-ms-dropped",
         planted="`nxlink-mock --dial-ms` is parsed and never turns the dialer on",
         kind="dropped step",
-        file=MOCK + "main.rs",
+        file="crates/nxlink-mock-cli/src/main.rs",
         old="""        .dial_ms(args.dial_ms);""",
         new=""";
     let _ = args.dial_ms;""",
-        caught_by=["crates/nxlink-mock/tests/cli.rs::binary_prints_url_keys_and_tasks_then_serves"],
-        test="-p nxlink-mock --test cli",
+        caught_by=["crates/nxlink-mock-cli/tests/cli.rs::binary_prints_url_keys_and_tasks_then_serves"],
+        test="-p nxlink-mock-cli --test cli",
     ),
     # --- the maintainer's tools -------------------------------------------------------
     dict(

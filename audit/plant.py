@@ -16,7 +16,8 @@ from bugs import BUGS  # noqa: E402
 def short(cite):
     """`crates/nxlink-client/tests/x.rs::t` as RELIABILITY.md writes it."""
     for long, prefix in [("crates/nxlink-client/", "client/"), ("crates/nxlink-cli/", "cli/"), ("crates/nxlink-mock/", "mock/"),
-                         ("crates/nxlink-auth/", "auth/"), ("crates/nxlink-models/", "models/")]:
+                         ("crates/nxlink-mock-cli/", "mock-cli/"), ("crates/nxlink-auth/", "auth/"),
+                         ("crates/nxlink-models/", "models/")]:
         if cite.startswith(long):
             return prefix + cite[len(long):]
     return cite

@@ -18,7 +18,7 @@ OUT=${OUT:-$ROOT/target/bench-append}
 mkdir -p "$OUT"
 
 echo "building release binaries..." >&2
-cargo build --release --quiet -p nxlink-mock --bin nxlink-mock --features nxlink-mock/cli -p nxlink-cli --bin nxlink >&2
+cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli --bin nxlink >&2
 MOCK=$ROOT/target/release/nxlink-mock
 NXLINK=$ROOT/target/release/nxlink
 TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0

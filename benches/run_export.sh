@@ -29,7 +29,7 @@ OUT=${OUT:-$ROOT/target/bench-export}
 mkdir -p "$OUT"
 
 echo "building release binaries..." >&2
-cargo build --release --quiet -p nxlink-mock --bin nxlink-mock --features nxlink-mock/cli -p nxlink-benches --bin nxlink-bench-export >&2
+cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-benches --bin nxlink-bench-export >&2
 # MOCK=path runs another nxlink-mock build (e.g. one from before a change) instead of this repo's.
 MOCK=${MOCK:-$ROOT/target/release/nxlink-mock}
 # HARNESS=path runs another nxlink-bench-export build (e.g. one from before a change).

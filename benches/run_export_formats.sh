@@ -46,7 +46,7 @@ OUT=${OUT:-$ROOT/target/bench-export-formats}
 mkdir -p "$OUT"
 
 echo "building release binaries..." >&2
-cargo build --release --quiet -p nxlink-mock --bin nxlink-mock --features nxlink-mock/cli \
+cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock \
     -p nxlink-cli --bin nxlink -p nxlink-benches --bin nxlink-bench-export >&2
 MOCK=${MOCK:-$ROOT/target/release/nxlink-mock}
 AFTER=${AFTER:-$ROOT/target/release/nxlink}

@@ -22,7 +22,7 @@ OUT=${OUT:-$ROOT/target/bench-memory}
 mkdir -p "$OUT"
 
 echo "building release binaries..." >&2
-cargo build --release --quiet -p nxlink-mock --bin nxlink-mock --features nxlink-mock/cli -p nxlink-cli --bin nxlink >&2
+cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli --bin nxlink >&2
 # MOCK=path runs another nxlink-mock build (e.g. one from before a change) instead of this repo's.
 MOCK=${MOCK:-$ROOT/target/release/nxlink-mock}
 NXLINK=$ROOT/target/release/nxlink

@@ -20,7 +20,7 @@ PAGES=${PAGES:-200}
 TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
 OUT=${OUT:-$ROOT/target/bench-mock-cpu}
 mkdir -p "$OUT"
-cargo build --release --quiet -p nxlink-mock --bin nxlink-mock --features nxlink-mock/cli -p nxlink-benches --bin nxlink-bench-export >&2
+cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-benches --bin nxlink-bench-export >&2
 HARNESS=$ROOT/target/release/nxlink-bench-export
 TICK=$(getconf CLK_TCK)
 

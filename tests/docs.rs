@@ -11,6 +11,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("client/", "crates/nxlink-client/"),
     ("cli/", "crates/nxlink-cli/"),
     ("mock/", "crates/nxlink-mock/"),
+    ("mock-cli/", "crates/nxlink-mock-cli/"),
     ("auth/", "crates/nxlink-auth/"),
     ("models/", "crates/nxlink-models/"),
     ("tests/", "tests/"),

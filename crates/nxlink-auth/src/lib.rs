@@ -46,6 +46,7 @@
 //! # Ok::<(), nxlink_auth::VerifyError>(())
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clock;
 mod credentials;
@@ -71,3 +72,8 @@ pub const DEFAULT_ACTION: &str = nxlink_models::ACTION;
 /// generated from the spec. HTTP treats header names case-insensitively; the verifier
 /// does too.
 pub use nxlink_models::header as headers;
+
+/// The README's examples, compiled and run with the doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

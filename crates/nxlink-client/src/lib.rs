@@ -55,6 +55,7 @@
 //! - `axum`: `receiver::axum_router` and `receiver::serve`, the callback receiver as
 //!   an HTTP server.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod error;
@@ -167,3 +168,8 @@ mod fixture_tests {
         assert_eq!(DeleteWidgetRequest::default(), DeleteWidgetRequest::new());
     }
 }
+
+/// The README's examples, compiled and run with the doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

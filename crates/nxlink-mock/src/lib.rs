@@ -40,8 +40,9 @@
 //! - **Inspection**: every request is recorded ([`RecordedRequest`]: method, path,
 //!   headers, body, [`Outcome`]).
 //!
-//! The library has no argument parser or log formatter among its dependencies; the
-//! binary's come with the `cli` feature: `cargo run -p nxlink-mock --features cli`.
+//! The library has no argument parser or log formatter among its dependencies: the
+//! binary is the `nxlink-mock-cli` package (`cargo install nxlink-mock-cli`; in this
+//! repository, `cargo run -p nxlink-mock-cli`).
 //!
 //! # Example
 //!
@@ -79,6 +80,7 @@
 //! From a shell: `nxlink-mock --port 8080 --records 100000 --seed 7 --key AK:SECRET`
 //! (`nxlink-mock --help` lists the fault flags).
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod dataset;
 mod family;
@@ -108,3 +110,8 @@ pub const DEMO_ACCESS_SECRET: &str = "nxlink-mock-demo-secret";
 
 /// Path of the one endpoint served, from the generated endpoint metadata.
 pub const CALL_LIST_PATH: &str = <nxlink_models::QueryCallRecords as nxlink_models::runtime::Operation>::ENDPOINT.path;
+
+/// The README's examples, compiled and run with the doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

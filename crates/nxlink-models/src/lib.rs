@@ -31,6 +31,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(warnings, missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod decode;
 #[rustfmt::skip]
@@ -39,3 +40,8 @@ pub mod runtime;
 
 pub use decode::{decode, DecodeError};
 pub use generated::*;
+
+/// The README's examples, compiled and run with the doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -26,6 +26,7 @@ use nxlink_models::Callback;
 #[cfg(feature = "axum")]
 mod server;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use server::{axum_router, serve, ServerLimits};
 
 /// The body to answer a received callback with, with HTTP 200. **Inferred**: the

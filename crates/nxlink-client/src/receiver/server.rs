@@ -39,6 +39,7 @@ use super::{Received, Receiver, Rejection, REPLY};
 ///
 /// A callback is a few kilobytes, sent in one go; the defaults leave a slow sender
 /// plenty of room.
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerLimits {
     header_timeout: Duration,
@@ -149,6 +150,7 @@ impl ServerLimits {
 /// serve(listener, app, ServerLimits::default()).await
 /// # }
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub fn axum_router<S, N, R>(receiver: Arc<Receiver<S>>, on_new: N, on_reject: R) -> axum::Router
 where
     S: SecretStore + Send + Sync + 'static,
@@ -189,6 +191,7 @@ fn json_response(status: StatusCode, body: String) -> Response<Body> {
 ///
 /// Accept errors that concern one connection (it was reset before it was accepted) are
 /// skipped; running out of file descriptors pauses accepting for a moment.
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub async fn serve(listener: TcpListener, app: axum::Router, limits: ServerLimits) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     loop {
