@@ -41,7 +41,7 @@ pub(crate) enum Encoder {
 impl Encoder {
     pub(crate) fn new<T: Item>(format: Format) -> Self {
         match format {
-            Format::Table => Self::Table(T::COLUMNS),
+            Format::Table => Self::Table(T::TABLE_COLUMNS),
             Format::Json => Self::Json { first: true },
             Format::Jsonl => Self::Jsonl,
             Format::Csv => Self::Csv(Box::new(CsvRows::new(T::FIELDS))),

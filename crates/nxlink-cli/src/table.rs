@@ -21,7 +21,7 @@ pub(crate) trait Item: serde::Serialize {
     /// The known fields' wire names, in the vendor's order.
     const FIELDS: &'static [&'static str];
     /// The table's columns.
-    const COLUMNS: &'static [Column];
+    const TABLE_COLUMNS: &'static [Column];
     /// Fields the spec does not know.
     fn extra(&self) -> &Extra;
     /// The table's cells, one per column.
@@ -43,7 +43,7 @@ fn extra_text(extra: &Extra, name: &str) -> String {
 
 impl Item for CallRecord {
     const FIELDS: &'static [&'static str] = CallRecord::FIELDS;
-    const COLUMNS: &'static [Column] = COLUMNS;
+    const TABLE_COLUMNS: &'static [Column] = COLUMNS;
     fn extra(&self) -> &Extra {
         &self.extra
     }
@@ -54,7 +54,7 @@ impl Item for CallRecord {
 
 impl Item for Agent {
     const FIELDS: &'static [&'static str] = Agent::FIELDS;
-    const COLUMNS: &'static [Column] = &[("AGENT ID", 10, true), ("NAME", 0, false)];
+    const TABLE_COLUMNS: &'static [Column] = &[("AGENT ID", 10, true), ("NAME", 0, false)];
     fn extra(&self) -> &Extra {
         &self.extra
     }
@@ -65,7 +65,7 @@ impl Item for Agent {
 
 impl Item for Route {
     const FIELDS: &'static [&'static str] = Route::FIELDS;
-    const COLUMNS: &'static [Column] = &[("ROUTE ID", 34, false), ("NAME", 0, false)];
+    const TABLE_COLUMNS: &'static [Column] = &[("ROUTE ID", 34, false), ("NAME", 0, false)];
     fn extra(&self) -> &Extra {
         &self.extra
     }
@@ -76,7 +76,7 @@ impl Item for Route {
 
 impl Item for Task {
     const FIELDS: &'static [&'static str] = Task::FIELDS;
-    const COLUMNS: &'static [Column] = &[
+    const TABLE_COLUMNS: &'static [Column] = &[
         ("TASK ID", 36, false),
         ("STATUS", 28, false),
         ("CREATED (UTC)", 20, false),
@@ -117,7 +117,7 @@ pub(crate) fn write_header(out: &mut impl Write, columns: &[Column]) -> io::Resu
 }
 
 pub(crate) fn write_row<T: Item>(out: &mut impl Write, item: &T) -> io::Result<()> {
-    write_cells(out, T::COLUMNS, &item.cells())
+    write_cells(out, T::TABLE_COLUMNS, &item.cells())
 }
 
 fn call_record_cells(record: &CallRecord) -> Vec<String> {
@@ -182,7 +182,7 @@ mod tests {
         record.call_elapsed = Some(137);
         record.user_intent = Some("Interested".into());
         let mut out = Vec::new();
-        write_header(&mut out, CallRecord::COLUMNS).unwrap();
+        write_header(&mut out, CallRecord::TABLE_COLUMNS).unwrap();
         write_row(&mut out, &record).unwrap();
         write_row(&mut out, &CallRecord::default()).unwrap();
         let text = String::from_utf8(out).unwrap();

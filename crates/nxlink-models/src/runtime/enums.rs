@@ -165,6 +165,10 @@ macro_rules! code_enum {
             }
         }
 
+        impl $crate::runtime::Typed for $ty {
+            const TYPE: $crate::runtime::ValueType = $crate::runtime::ValueType::Code(&Self::TABLE);
+        }
+
         impl From<i64> for $ty {
             fn from(code: i64) -> Self {
                 Self::from_code(code)

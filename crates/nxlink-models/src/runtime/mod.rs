@@ -17,6 +17,7 @@ mod enums;
 mod operation;
 mod page;
 mod redact;
+mod shape;
 mod validate;
 
 pub use drift::{serialize_extra, Drift, DriftReport, Extra, ExtraNames, Finding};
@@ -30,6 +31,7 @@ pub use schemars;
 /// A JSON value, for unknown fields; re-exported so generated code in other crates needs
 /// no `serde_json` dependency of its own.
 pub use serde_json::Value as JsonValue;
+pub use shape::{Column, Typed, ValueType};
 pub use validate::{check, Rule, ValidationError};
 
 /// `skip_serializing_if` for optional request strings: an unset or empty string is left

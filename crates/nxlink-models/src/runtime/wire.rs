@@ -414,6 +414,16 @@ macro_rules! wire_object {
         impl $ty {
             /// Wire names of the fields the spec knows, in the vendor's order.
             pub const FIELDS: &'static [&'static str] = &[$($wire),*];
+            /// Every field the spec knows as a typed column, in the vendor's order.
+            pub const COLUMNS: &'static [$crate::runtime::Column] = &[$(
+                $crate::runtime::Column {
+                    wire: $wire,
+                    field: stringify!($field),
+                    ty: <$fty as $crate::runtime::Typed>::TYPE,
+                    required: $crate::wire_object!(@required $kind),
+                    personal: $crate::wire_object!(@is_personal $($personal)?),
+                }
+            ),*];
             const ROLE: $crate::runtime::wire::Role = $crate::wire_object!(@role $role);
         }
 
@@ -486,6 +496,10 @@ macro_rules! wire_object {
             }
         }
 
+        impl $crate::runtime::Typed for $ty {
+            const TYPE: $crate::runtime::ValueType = $crate::runtime::ValueType::Object(Self::COLUMNS);
+        }
+
         $crate::wire_object!(@drift $role $ty $name { $($field $wire)* });
         $crate::wire_object!(@builder $role $ty { $( [$field $kind $wire ($($fdoc),*) $($set)?] )* });
         $crate::__wire_schema!($ty $name [$($doc),*] { $( $wire $kind ($fty) [$($fdoc),*] )* });
@@ -528,6 +542,12 @@ macro_rules! wire_object {
     (@store optional $value:expr) => { Some($value) };
     (@store object $value:expr) => { Some($value) };
     (@store $kind:ident $value:expr) => { $value };
+
+    (@required required) => { true };
+    (@required required_object) => { true };
+    (@required $kind:ident) => { false };
+    (@is_personal personal) => { true };
+    (@is_personal) => { false };
 
     (@personal personal) => { "Personal data: masked in `Debug` output, intact in the field and in JSON." };
 
