@@ -4,6 +4,7 @@
 //! A library as well as a binary so the workspace tests can regenerate in memory and
 //! fail when the checked-in output is stale.
 
+pub mod changelog;
 pub mod codegen;
 pub mod docs;
 pub mod emit;

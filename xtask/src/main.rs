@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`, `cargo xtask openapi`, `cargo xtask docs diff|apply PAGE`.
+//! `cargo xtask codegen [--check]`, `cargo xtask openapi`, `cargo xtask docs diff|apply PAGE`,
+//! `cargo xtask changelog FROM..TO [--write]`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -6,13 +7,15 @@ use std::time::Instant;
 
 use xtask::codegen;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | openapi | docs diff PAGE | docs apply PAGE\n\n  codegen          regenerate every file generated from spec/ (openapi.json included)\n  openapi          write openapi.json (OpenAPI 3.1) from spec/\n  codegen --check  write nothing; fail naming each stale file\n  docs diff PAGE   what differs between a vendor page saved as text and spec/, a line each;\n                   exit 0 none, 1 some, 2 the page cannot be read\n  docs apply PAGE  write those differences into spec/ and store the page in tests/data/;\n                   then run `cargo xtask codegen`";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | openapi | docs diff PAGE | docs apply PAGE\n       cargo xtask changelog FROM..[TO] [--write]\n\n  codegen          regenerate every file generated from spec/ (openapi.json included)\n  openapi          write openapi.json (OpenAPI 3.1) from spec/\n  codegen --check  write nothing; fail naming each stale file\n  docs diff PAGE   what differs between a vendor page saved as text and spec/, a line each;\n                   exit 0 none, 1 some, 2 the page cannot be read\n  docs apply PAGE  write those differences into spec/ and store the page in tests/data/;\n                   then run `cargo xtask codegen`\n  changelog FROM..TO  the CHANGELOG.md entry for the spec's changes between two git\n                   revisions (TO empty: the working tree), each marked breaking or not,\n                   with the version bump; `--write` puts it into CHANGELOG.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["docs", "diff", page] => return docs_diff(Path::new(page)),
         ["docs", "apply", page] => return docs_apply(Path::new(page)),
+        ["changelog", range] => return changelog(range, false),
+        ["changelog", range, "--write"] | ["changelog", "--write", range] => return changelog(range, true),
         ["codegen"] => false,
         ["openapi"] => return openapi(),
         ["codegen", "--check"] => true,
@@ -49,6 +52,24 @@ fn main() -> ExitCode {
             let changed = if check { String::new() } else { format!(", {} changed", stale.len()) };
             eprintln!("{verb} {} files{changed} in {:.2?}", files.len(), started.elapsed());
             ExitCode::SUCCESS
+        }
+    }
+}
+
+fn changelog(range: &str, write: bool) -> ExitCode {
+    match xtask::changelog::run(&codegen::workspace_root(), range, write) {
+        Ok((entry, bump)) => {
+            print!("{entry}");
+            if write {
+                eprintln!("wrote the entry into {}", xtask::changelog::CHANGELOG_FILE);
+            }
+            // The one line scripts read (`.ci/semver`).
+            eprintln!("verdict: {}", bump.verdict());
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,212 @@
+//! `cargo xtask changelog FROM..TO [--write]`: a CHANGELOG.md entry from the spec's diff
+//! between two revisions, each line naming the Rust item and the vendor fact, marked
+//! breaking or not by the rules in [`rules`], with the version bump it calls for.
+
+pub mod git;
+pub mod rules;
+
+use std::path::Path;
+
+pub use rules::{diff, Change, Section};
+
+/// The file `--write` keeps.
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
+
+const MARKER: &str = "<!-- nxlink-changelog: ";
+
+/// A semantic version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version {
+    /// Major.
+    pub major: u64,
+    /// Minor.
+    pub minor: u64,
+    /// Patch.
+    pub patch: u64,
+}
+
+impl Version {
+    /// Parses `1.2.3` (no pre-release or build part).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = text.trim().split('.').collect();
+        let number = |i: usize| parts.get(i).and_then(|p| p.parse::<u64>().ok());
+        match (parts.len(), number(0), number(1), number(2)) {
+            (3, Some(major), Some(minor), Some(patch)) => Ok(Self { major, minor, patch }),
+            _ => Err(format!("version `{text}` is not MAJOR.MINOR.PATCH")),
+        }
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+/// The version bump a set of changes calls for, as Cargo reads versions: below 1.0 the
+/// minor number is the breaking one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bump {
+    /// Nothing in the API changed.
+    None,
+    /// Fixes and wording only.
+    Patch,
+    /// New items, nothing broken.
+    Minor,
+    /// Something broken.
+    Major,
+}
+
+impl Bump {
+    /// The bump for `changes`.
+    pub fn of(changes: &[Change]) -> Self {
+        if changes.iter().any(|c| c.breaking) {
+            Self::Major
+        } else if changes.iter().any(|c| c.section == Section::Added) {
+            Self::Minor
+        } else if changes.is_empty() {
+            Self::None
+        } else {
+            Self::Patch
+        }
+    }
+
+    /// `current` bumped: a breaking change below 1.0 bumps the minor number, anything
+    /// else below 1.0 the patch number.
+    pub fn apply(self, v: Version) -> Version {
+        let Version { major, minor, patch } = v;
+        match (self, major) {
+            (Self::None, _) => v,
+            (Self::Major, 0) => Version { major, minor: minor + 1, patch: 0 },
+            (Self::Minor | Self::Patch, 0) => Version { major, minor, patch: patch + 1 },
+            (Self::Major, _) => Version { major: major + 1, minor: 0, patch: 0 },
+            (Self::Minor, _) => Version { major, minor: minor + 1, patch: 0 },
+            (Self::Patch, _) => Version { major, minor, patch: patch + 1 },
+        }
+    }
+
+    /// The word for the verdict line.
+    pub fn verdict(self) -> &'static str {
+        match self {
+            Self::Major => "breaking",
+            Self::Minor | Self::Patch => "not breaking",
+            Self::None => "no API change",
+        }
+    }
+}
+
+/// The entry for the changes from `from` to `to`, proposing a version after `current`.
+pub fn entry(from: &git::Side, to: &git::Side, current: Version, changes: &[Change]) -> String {
+    let bump = Bump::of(changes);
+    let next = bump.apply(current);
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let mut out = format!("## {next} (proposed): the spec from {} to {}\n", from.short(), to.short());
+    out.push_str(&format!("{MARKER}{}..{} -->\n\n", from.label(), to.label()));
+    out.push_str(&format!(
+        "Verdict: **{}** ({breaking} breaking of {} changes). Proposed version: {current} \u{2192} {next}.\n",
+        bump.verdict(),
+        changes.len()
+    ));
+    for section in [Section::Added, Section::Changed, Section::Removed] {
+        let lines: Vec<&Change> = changes.iter().filter(|c| c.section == section).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n### {section:?}\n\n"));
+        for c in lines {
+            let mark = if c.breaking { "**Breaking**" } else { "Not breaking" };
+            out.push_str(&format!("- {}: {}. {mark}: {}.\n", c.item, c.fact, c.rule));
+        }
+    }
+    out
+}
+
+/// `changelog` with `entry` in it: in place of an entry for the same range, else before
+/// the newest entry. Running it again with the same range changes nothing.
+pub fn insert(changelog: &str, entry: &str) -> String {
+    let marker_line = entry.lines().find(|l| l.starts_with(MARKER)).unwrap_or_default();
+    let starts: Vec<usize> = entry_starts(changelog);
+    let found = starts.iter().position(|&start| {
+        let end = changelog[start..].find("\n## ").map_or(changelog.len(), |i| start + i + 1);
+        changelog[start..end].lines().any(|l| l == marker_line)
+    });
+    let (at, end) = match found {
+        Some(i) => (starts[i], starts.get(i + 1).copied().unwrap_or(changelog.len())),
+        None => {
+            let at = starts.first().copied().unwrap_or(changelog.len());
+            (at, at)
+        }
+    };
+    let mut out = String::with_capacity(changelog.len() + entry.len() + 1);
+    out.push_str(&changelog[..at]);
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+    }
+    out.push_str(entry);
+    if end < changelog.len() {
+        out.push('\n');
+    }
+    out.push_str(&changelog[end..]);
+    out
+}
+
+/// Byte offsets of the `## ` lines that start entries.
+fn entry_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("## ") {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+/// The workspace version, from `[workspace.package]` of the root Cargo.toml.
+pub fn workspace_version(root: &Path) -> Result<Version, String> {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[workspace.package]";
+        } else if let Some(value) = line.strip_prefix("version").map(str::trim_start) {
+            if in_package {
+                if let Some(value) = value.strip_prefix('=') {
+                    return Version::parse(value.trim().trim_matches('"'));
+                }
+            }
+        }
+    }
+    Err(format!("{} has no `version` in [workspace.package]", path.display()))
+}
+
+/// Runs the command: the entry for `range` (`FROM..TO`, TO empty for the working tree),
+/// printed, and with `write` put into CHANGELOG.md. Returns the entry and its bump.
+pub fn run(root: &Path, range: &str, write: bool) -> Result<(String, Bump), String> {
+    let Some((from, to)) = range.split_once("..") else {
+        return Err(format!("`{range}` is not a range; expected FROM..TO (TO empty for the working tree)"));
+    };
+    if from.is_empty() || to.starts_with('.') {
+        return Err(format!("`{range}` is not a range; expected FROM..TO (TO empty for the working tree)"));
+    }
+    let (from, to) = (git::resolve(root, from)?, git::resolve(root, to)?);
+    let (old, new) = (git::spec_at(root, &from)?, git::spec_at(root, &to)?);
+    let changes = diff(&old, &new);
+    let text = entry(&from, &to, workspace_version(root)?, &changes);
+    if write {
+        let path = root.join(CHANGELOG_FILE);
+        let existing = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => "# Changelog\n".to_owned(),
+            Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
+        };
+        let updated = insert(&existing, &text);
+        if updated != existing {
+            std::fs::write(&path, updated).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        }
+    }
+    Ok((text, Bump::of(&changes)))
+}
