@@ -61,7 +61,13 @@ pub fn spec_at(root: &Path, side: &Side) -> Result<Spec, String> {
     if sources.is_empty() {
         return Err(format!("commit {} has no spec/ files", side.short()));
     }
-    load_sources(sources).map_err(|errors| format!("spec/ at {}: {errors}", side.short()))
+    load_sources(sources).map_err(|errors| {
+        format!(
+            "spec/ at {} does not load with this generator (a spec format older than the generator's reads \
+             as errors; pick a later FROM):\n{errors}",
+            side.short()
+        )
+    })
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {

@@ -210,3 +210,87 @@ pub fn run(root: &Path, range: &str, write: bool) -> Result<(String, Bump), Stri
     }
     Ok((text, Bump::of(&changes)))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use git::Side;
+
+    fn change(section: Section, breaking: bool) -> Change {
+        Change { section, item: "`A::b`".into(), fact: "f".into(), breaking, rule: "r" }
+    }
+
+    #[test]
+    fn the_bump_follows_cargo_below_and_above_one() {
+        let v = |t: &str| Version::parse(t).unwrap();
+        let cases = [
+            (vec![change(Section::Removed, true), change(Section::Added, false)], "0.1.0", "0.2.0", "breaking"),
+            (vec![change(Section::Added, false)], "0.1.3", "0.1.4", "not breaking"),
+            (vec![change(Section::Changed, false)], "0.1.3", "0.1.4", "not breaking"),
+            (vec![], "0.1.3", "0.1.3", "no API change"),
+            (vec![change(Section::Added, true)], "1.2.3", "2.0.0", "breaking"),
+            (vec![change(Section::Added, false)], "1.2.3", "1.3.0", "not breaking"),
+            (vec![change(Section::Changed, false)], "1.2.3", "1.2.4", "not breaking"),
+        ];
+        for (changes, from, to, verdict) in cases {
+            let bump = Bump::of(&changes);
+            assert_eq!(bump.apply(v(from)), v(to), "{changes:?} from {from}");
+            assert_eq!(bump.verdict(), verdict, "{changes:?}");
+        }
+        for bad in ["1.2", "1.2.3.4", "a.b.c", "1.2.-3", ""] {
+            assert!(Version::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn an_entry(from: &str, changes: &[Change]) -> String {
+        entry(&Side::Commit(from.repeat(40)), &Side::WorkingTree, Version::parse("0.1.0").unwrap(), changes)
+    }
+
+    #[test]
+    fn an_entry_has_its_verdict_sections_and_marks() {
+        let text = an_entry("a", &[change(Section::Removed, true), change(Section::Added, false)]);
+        assert!(text.starts_with("## 0.2.0 (proposed): the spec from aaaaaaa to the working tree\n"), "{text}");
+        assert!(text.contains("Verdict: **breaking** (1 breaking of 2 changes)"), "{text}");
+        let added = text.find("### Added").unwrap();
+        let removed = text.find("### Removed").unwrap();
+        assert!(added < removed && !text.contains("### Changed"), "{text}");
+        assert!(text.contains("- `A::b`: f. **Breaking**: r.\n") && text.contains("- `A::b`: f. Not breaking: r.\n"));
+    }
+
+    #[test]
+    fn writing_an_entry_twice_is_writing_it_once_and_a_new_range_goes_on_top() {
+        let header = "# Changelog\n\nWhat changed.\n";
+        let first = an_entry("a", &[change(Section::Added, false)]);
+        let once = insert(header, &first);
+        assert_eq!(insert(&once, &first), once);
+        assert!(once.starts_with(header) && once.ends_with(&first), "{once}");
+
+        let second = an_entry("b", &[change(Section::Removed, true)]);
+        let both = insert(&once, &second);
+        assert!(both.find(&second).unwrap() < both.find(&first).unwrap(), "{both}");
+        assert_eq!(insert(&both, &second), both);
+        // The same range again, with other changes: replaced where it stands.
+        let first_again = an_entry("a", &[change(Section::Changed, false)]);
+        let replaced = insert(&both, &first_again);
+        assert!(replaced.contains(&first_again) && !replaced.contains(&first) && replaced.contains(&second), "{replaced}");
+        assert_eq!(replaced.matches("\n## ").count(), 2, "{replaced}");
+        // Hand-written history below is kept as it is.
+        let history = format!("{both}\n## 0.1.0\n\n- First release.\n");
+        let third = an_entry("c", &[]);
+        let with_third = insert(&history, &third);
+        assert!(with_third.ends_with("## 0.1.0\n\n- First release.\n"), "{with_third}");
+        assert_eq!(insert(&with_third, &third), with_third);
+    }
+
+    #[test]
+    fn ranges_are_checked_before_git_runs() {
+        let root = crate::codegen::workspace_root();
+        for bad in ["HEAD", "..HEAD", "HEAD...HEAD", "no-such-rev-xyz.."] {
+            let err = run(&root, bad, false).unwrap_err();
+            assert!(err.contains(bad.trim_end_matches('.')), "{bad}: {err}");
+        }
+        let (text, bump) = run(&root, "HEAD..HEAD", false).unwrap();
+        assert_eq!(bump, Bump::None, "{text}");
+    }
+}

@@ -7,11 +7,12 @@
 //!   builds them with a literal or matches them exhaustively); a new required request
 //!   field that has a default (the constructor keeps its arguments); a new code of an
 //!   enum (`#[non_exhaustive]`, and unknown codes already decode as `Unknown(code)`); a
-//!   new enum, object, endpoint, group predicate or callback payload; a wording change.
+//!   new enum, object, endpoint, group predicate or callback (`Callback` is
+//!   `#[non_exhaustive]`); a wording change.
 //! - Breaking: a removed item (field, variant, type, method); a changed type, including
 //!   optional <-> required (`Option<T>` <-> `T`); a renamed item; a new required request
-//!   field without a default (the constructor gains an argument); a new callback (the
-//!   `Callback` enum is matched exhaustively) or region (`Region` is exhaustive).
+//!   field without a default (the constructor gains an argument); a new region
+//!   (`Region` is exhaustive: a `match` over it stops compiling).
 
 use std::collections::BTreeMap;
 
@@ -190,8 +191,8 @@ fn callbacks(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
     let (before, after) = (names(old), names(new));
     for (name, description) in after.iter().filter(|(n, _)| !before.contains_key(*n)) {
         let fact = format!("a callback: {}", quote(description));
-        let rule = "a new variant of the exhaustive `Callback` enum";
-        out.push(Change::new(Section::Added, format!("`Callback::{name}`"), fact, true, rule));
+        let rule = "a new variant of the `#[non_exhaustive]` `Callback` enum";
+        out.push(Change::new(Section::Added, format!("`Callback::{name}`"), fact, false, rule));
     }
     for name in before.keys().filter(|n| !after.contains_key(*n)) {
         let fact = "a callback".to_owned();
@@ -317,4 +318,219 @@ fn fact(f: &FieldDef) -> String {
 
 fn quote(text: &str) -> String {
     format!("\u{201c}{}\u{201d}", text.trim())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::codegen::workspace_root;
+    use crate::spec::load_dir;
+    use crate::spec::model::EnumValueDef;
+
+    fn spec() -> Spec {
+        load_dir(&workspace_root().join("spec")).unwrap()
+    }
+
+    fn field(json: serde_json::Value) -> FieldDef {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// The object whose first field is an optional int32 (the call record today), and
+    /// the request of the first endpoint whose request has a required field without a
+    /// default: picked from the spec, so the table survives it growing.
+    fn record(spec: &mut Spec) -> &mut Vec<FieldDef> {
+        let name = spec
+            .objects
+            .iter()
+            .find(|(_, o)| o.role == ObjectRole::Response && o.fields.iter().any(|f| f.ty == FieldType::Int32 && !f.required))
+            .map(|(n, _)| n.clone())
+            .unwrap();
+        &mut spec.objects.get_mut(&name).unwrap().def.fields
+    }
+
+    fn request(spec: &mut Spec) -> &mut Vec<FieldDef> {
+        let name = spec
+            .endpoints
+            .iter()
+            .find(|(_, e)| e.request.fields.iter().any(|f| f.required && f.default.is_none()))
+            .map(|(n, _)| n.clone())
+            .unwrap();
+        &mut spec.endpoints.get_mut(&name).unwrap().def.request.fields
+    }
+
+    fn an_enum(spec: &mut Spec) -> &mut EnumFile {
+        spec.enums.values_mut().find(|e| e.values.len() > 2).unwrap()
+    }
+
+    fn new_field(required: bool) -> FieldDef {
+        field(serde_json::json!({"wire": "zoneCode", "type": "string", "required": required, "description": "Zone"}))
+    }
+
+    type Edit = fn(&mut Spec);
+
+    /// Each edit, and the one change it must give: its section, the item's last path
+    /// segment, and whether it breaks.
+    #[test]
+    fn each_kind_of_change_is_one_line_marked_by_the_rules() {
+        let cases: &[(&str, Edit, Section, &str, bool)] = &[
+            ("optional response field", |s| record(s).push(new_field(false)), Section::Added, "::zone_code`", false),
+            ("required response field", |s| record(s).push(new_field(true)), Section::Added, "::zone_code`", false),
+            ("optional request field", |s| request(s).push(new_field(false)), Section::Added, "::zone_code`", false),
+            ("required request field", |s| request(s).push(new_field(true)), Section::Added, "::zone_code`", true),
+            (
+                "required request field with a default",
+                |s| {
+                    let mut f = new_field(true);
+                    f.ty = FieldType::Int32;
+                    f.default = Some(1);
+                    request(s).push(f);
+                },
+                Section::Added,
+                "::zone_code`",
+                false,
+            ),
+            ("removed field", |s| drop(record(s).pop()), Section::Removed, "", true),
+            (
+                "int32 -> int64",
+                |s| record(s).iter_mut().find(|f| f.ty == FieldType::Int32).unwrap().ty = FieldType::Int64,
+                Section::Changed,
+                "",
+                true,
+            ),
+            (
+                "optional -> required in a response",
+                |s| record(s).iter_mut().find(|f| !f.required && f.ty == FieldType::Int32).unwrap().required = true,
+                Section::Changed,
+                "",
+                true,
+            ),
+            (
+                "required -> optional in a request",
+                |s| request(s).iter_mut().find(|f| f.required && f.default.is_none()).unwrap().required = false,
+                Section::Changed,
+                "",
+                true,
+            ),
+            (
+                "a required request field gains a default",
+                |s| request(s).iter_mut().find(|f| f.required && f.default.is_none()).unwrap().default = Some(1),
+                Section::Changed,
+                "",
+                true,
+            ),
+            ("wording", |s| record(s)[0].description.push_str(" (new)"), Section::Changed, "", false),
+            ("a bound", |s| request(s)[0].max_length = Some(7), Section::Changed, "", false),
+            (
+                "wire name, same Rust name",
+                |s| {
+                    let f = &mut record(s)[0];
+                    f.name = Some(f.wire.to_snake_case());
+                    f.wire.push('X');
+                },
+                Section::Changed,
+                "",
+                false,
+            ),
+            (
+                "new code",
+                |s| {
+                    let e = an_enum(s);
+                    let code = e.values.iter().map(|v| v.value).max().unwrap() + 1;
+                    e.values.push(EnumValueDef { value: code, name: "Brand".into(), description: "B".into(), notes: None });
+                },
+                Section::Added,
+                "::Brand`",
+                false,
+            ),
+            ("removed code", |s| drop(an_enum(s).values.pop()), Section::Removed, "", true),
+            ("renamed variant", |s| an_enum(s).values[0].name.push('X'), Section::Added, "X`", false),
+            ("code of a variant", |s| an_enum(s).values[0].value += 1000, Section::Changed, "", false),
+            ("code wording", |s| an_enum(s).values[0].description.push('!'), Section::Changed, "", false),
+            (
+                "removed endpoint",
+                |s| drop(s.endpoints.pop_first()),
+                Section::Removed,
+                "",
+                true,
+            ),
+            ("removed enum", |s| drop(s.enums.pop_last()), Section::Removed, "", true),
+            (
+                "new callback",
+                |s| {
+                    let mut c = s.callbacks[0].clone();
+                    c.def.name.push('X');
+                    s.callbacks.push(c);
+                },
+                Section::Added,
+                "X`",
+                false,
+            ),
+            (
+                "new region",
+                |s| {
+                    let mut r = s.service.regions[0].clone();
+                    r.name.push('X');
+                    r.id.push('x');
+                    s.service.regions.push(r);
+                },
+                Section::Added,
+                "X`",
+                true,
+            ),
+            ("removed callback", |s| drop(s.callbacks.pop()), Section::Removed, "", true),
+        ];
+        for (what, edit, section, item_end, breaking) in cases {
+            let old = spec();
+            let mut new = old.clone();
+            edit(&mut new);
+            let changes = diff(&old, &new);
+            let line = changes
+                .iter()
+                .find(|c| c.section == *section && c.item.ends_with(item_end))
+                .unwrap_or_else(|| panic!("{what}: no {section:?} line ending {item_end:?} in {changes:#?}"));
+            assert_eq!(line.breaking, *breaking, "{what}: {line:?}");
+            assert!(line.item.starts_with('`') && line.item.contains("::") || *section == Section::Removed, "{what}: {line:?}");
+            // Everything the edit did not touch is not in the entry: one change, or for a
+            // renamed variant its two halves, or for a removed type its users' fields.
+            let expected = match *what {
+                "renamed variant" => 2,
+                "removed enum" | "removed endpoint" => changes.len(),
+                _ => 1,
+            };
+            assert_eq!(changes.len(), expected, "{what}: {changes:#?}");
+        }
+    }
+
+    #[test]
+    fn a_renamed_variant_is_a_breaking_removal_that_names_the_new_variant() {
+        let old = spec();
+        let mut new = old.clone();
+        let e = an_enum(&mut new);
+        let (name, was) = (e.name.clone(), e.values[0].name.clone());
+        e.values[0].name.push('X');
+        let changes = diff(&old, &new);
+        let removed = changes.iter().find(|c| c.section == Section::Removed).unwrap();
+        assert_eq!(removed.item, format!("`{name}::{was}`"));
+        assert!(removed.breaking && removed.fact.contains(&format!("`{name}::{was}X`")), "{removed:?}");
+    }
+
+    #[test]
+    fn the_same_spec_gives_no_change() {
+        assert_eq!(diff(&spec(), &spec()), Vec::new());
+    }
+
+    #[test]
+    fn a_line_names_the_rust_item_and_the_vendor_fact() {
+        let old = spec();
+        let mut new = old.clone();
+        let mut f = new_field(false);
+        f.source = Some("W-EN-test".into());
+        record(&mut new).push(f);
+        let change = &diff(&old, &new)[0];
+        assert!(change.item.ends_with("::zone_code`"), "{change:?}");
+        for part in ["`zoneCode`", "`Option<String>`", "optional", "\u{201c}Zone\u{201d}", "[W-EN-test]"] {
+            assert!(change.fact.contains(part), "{part} missing from {change:?}");
+        }
+    }
 }
