@@ -273,7 +273,10 @@ mod tests {
         // The same range again, with other changes: replaced where it stands.
         let first_again = an_entry("a", &[change(Section::Changed, false)]);
         let replaced = insert(&both, &first_again);
-        assert!(replaced.contains(&first_again) && !replaced.contains(&first) && replaced.contains(&second), "{replaced}");
+        assert!(
+            replaced.contains(&first_again) && !replaced.contains(&first) && replaced.contains(&second),
+            "{replaced}"
+        );
         assert_eq!(replaced.matches("\n## ").count(), 2, "{replaced}");
         // Hand-written history below is kept as it is.
         let history = format!("{both}\n## 0.1.0\n\n- First release.\n");

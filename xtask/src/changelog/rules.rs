@@ -343,7 +343,9 @@ mod tests {
         let name = spec
             .objects
             .iter()
-            .find(|(_, o)| o.role == ObjectRole::Response && o.fields.iter().any(|f| f.ty == FieldType::Int32 && !f.required))
+            .find(|(_, o)| {
+                o.role == ObjectRole::Response && o.fields.iter().any(|f| f.ty == FieldType::Int32 && !f.required)
+            })
             .map(|(n, _)| n.clone())
             .unwrap();
         &mut spec.objects.get_mut(&name).unwrap().def.fields
@@ -437,7 +439,12 @@ mod tests {
                 |s| {
                     let e = an_enum(s);
                     let code = e.values.iter().map(|v| v.value).max().unwrap() + 1;
-                    e.values.push(EnumValueDef { value: code, name: "Brand".into(), description: "B".into(), notes: None });
+                    e.values.push(EnumValueDef {
+                        value: code,
+                        name: "Brand".into(),
+                        description: "B".into(),
+                        notes: None,
+                    });
                 },
                 Section::Added,
                 "::Brand`",
@@ -447,13 +454,7 @@ mod tests {
             ("renamed variant", |s| an_enum(s).values[0].name.push('X'), Section::Added, "X`", false),
             ("code of a variant", |s| an_enum(s).values[0].value += 1000, Section::Changed, "", false),
             ("code wording", |s| an_enum(s).values[0].description.push('!'), Section::Changed, "", false),
-            (
-                "removed endpoint",
-                |s| drop(s.endpoints.pop_first()),
-                Section::Removed,
-                "",
-                true,
-            ),
+            ("removed endpoint", |s| drop(s.endpoints.pop_first()), Section::Removed, "", true),
             ("removed enum", |s| drop(s.enums.pop_last()), Section::Removed, "", true),
             (
                 "new callback",
@@ -490,7 +491,10 @@ mod tests {
                 .find(|c| c.section == *section && c.item.ends_with(item_end))
                 .unwrap_or_else(|| panic!("{what}: no {section:?} line ending {item_end:?} in {changes:#?}"));
             assert_eq!(line.breaking, *breaking, "{what}: {line:?}");
-            assert!(line.item.starts_with('`') && line.item.contains("::") || *section == Section::Removed, "{what}: {line:?}");
+            assert!(
+                line.item.starts_with('`') && line.item.contains("::") || *section == Section::Removed,
+                "{what}: {line:?}"
+            );
             // Everything the edit did not touch is not in the entry: one change, or for a
             // renamed variant its two halves, or for a removed type its users' fields.
             let expected = match *what {
