@@ -473,6 +473,52 @@ pub(crate) enum CallsCommand {
         after_help = "Examples:\n  nxlink calls export --task-id $TASK --format csv -o calls.csv\n  nxlink calls export --task-id $TASK --since 7d --format jsonl | jq .callResult\n  nxlink --demo calls export --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --limit 20 --format table"
     )]
     Export(ExportArgs),
+    /// What the records add up to: answer rate, outcomes, talk time, intents, calls per hour
+    #[command(
+        after_help = "Examples:\n  nxlink calls stats --task-id $TASK\n  nxlink calls stats --task-id $TASK --since 7d --format json | jq .answerRate\n  nxlink calls stats --task-id $TASK --from calls.jsonl --html report.html\n  nxlink --demo calls stats --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --html report.html"
+    )]
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct StatsArgs {
+    /// The request's fields but the page number, which is the scan's.
+    #[command(flatten)]
+    pub(crate) request: RequestFields<QueryCallRecords, PageNumber>,
+
+    /// Records created in the last SPAN (e.g. 24h, 7d, 1h30m)
+    #[arg(long, value_name = "SPAN", value_parser = parse_span, conflicts_with = "startTs")]
+    pub(crate) since: Option<jiff::SignedDuration>,
+
+    /// Read the records from FILE, JSON lines as `calls export --format jsonl` writes them,
+    /// instead of the API; only the task id and --since select
+    #[arg(long, value_name = "FILE")]
+    pub(crate) from: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = StatsFormat::Table)]
+    pub(crate) format: StatsFormat,
+
+    /// Also write a report to FILE: one HTML page with charts, readable offline
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+
+    /// Attempts after the first for a failed request (default: the client's policy)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub(crate) retries: Option<u32>,
+
+    /// Pages fetched ahead at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub(crate) concurrency: u16,
+}
+
+/// How `calls stats` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatsFormat {
+    /// Aligned text, for people
+    Table,
+    /// One JSON object
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,7 @@ mod output;
 mod progress;
 mod request_args;
 mod signals;
+mod stats;
 mod suggest;
 mod table;
 mod time;

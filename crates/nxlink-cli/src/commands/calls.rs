@@ -16,7 +16,7 @@ use crate::signals;
 use crate::time;
 
 pub(super) async fn list(client: &Client, args: ListArgs, quiet: bool) -> Result<(), CliError> {
-    let builder = request(client, args.request.table()?, args.request.fields.clone(), &args.query)?;
+    let builder = request(client, args.request.table()?, args.request.fields.clone(), args.query.since)?;
     let mut output =
         RecordOutput::create::<nxlink_models::CallRecord>(args.query.format, args.query.output.as_deref())?;
     let page = builder.send().await.map_err(|err| call_error(client, &err))?;
@@ -62,7 +62,7 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
             fields.entry(page_size).or_insert_with(|| limit.into());
         }
     }
-    let builder = request(client, table, fields, query)?;
+    let builder = request(client, table, fields, query.since)?;
     let mut output = RecordOutput::create::<nxlink_models::CallRecord>(query.format, query.output.as_deref())?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
@@ -123,20 +123,20 @@ fn report_written(query: &QueryArgs, written: u64, quiet: bool) {
     }
 }
 
-fn call_error(client: &Client, err: &nxlink_client::Error) -> CliError {
+pub(super) fn call_error(client: &Client, err: &nxlink_client::Error) -> CliError {
     CliError::from_call(err, client.base_url(), QueryCallRecords::ENDPOINT.path)
 }
 
 /// The request the flags describe, `--since` turned into its start time, checked by
 /// the generated validation (errors in the flags' words).
-fn request(
+pub(super) fn request(
     client: &Client,
     table: &EndpointArgs,
     mut fields: Map<String, Value>,
-    query: &QueryArgs,
+    since: Option<jiff::SignedDuration>,
 ) -> Result<RequestBuilder<QueryCallRecords>, CliError> {
     let mut since_shown = None;
-    if let (Some(span), Some(start)) = (query.since, table.start_time()) {
+    if let (Some(span), Some(start)) = (since, table.start_time()) {
         let seconds = time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?;
         fields.insert(start.to_owned(), seconds.into());
         since_shown = Some((start, format!("--since {span:#} (start {})", time::rfc3339(seconds))));

@@ -9,6 +9,7 @@ pub(crate) mod enums;
 mod family;
 mod shell;
 mod sign;
+mod stats;
 
 use std::io::BufRead;
 
@@ -49,13 +50,21 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                 CallsCommand::Export(args) => {
                     ClientOptions { concurrency: usize::from(args.concurrency), retries: args.query.retries }
                 }
+                CallsCommand::Stats(args) => {
+                    ClientOptions { concurrency: usize::from(args.concurrency), retries: args.retries }
+                }
             };
             let command = async {
                 // The mock lives as long as the command runs: dropping it stops the server.
+                let calls = match calls {
+                    CallsCommand::Stats(args) if args.from.is_some() => return stats::from_file(args),
+                    calls => calls,
+                };
                 let (client, _mock) = connect(&global, options).await?;
                 match calls {
                     CallsCommand::List(args) => calls::list(&client, args, global.quiet).await,
                     CallsCommand::Export(args) => calls::export(&client, args, global.quiet).await,
+                    CallsCommand::Stats(args) => stats::from_api(&client, args, global.quiet).await,
                 }
             };
             // A signal drops the command at its next await point, and with it the

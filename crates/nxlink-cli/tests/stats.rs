@@ -1,0 +1,209 @@
+//! `nxlink calls stats`: the figures against the mock's dataset worked out here from
+//! the records, the same figures from a JSONL export, and the report's page.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{against, assert_ok, failure, run, Mock};
+use nxlink_mock::DEMO_TASK_ID;
+use nxlink_models::{CallRecord, CallResult, CallStatus};
+use serde_json::Value;
+
+fn stats_json(mock: &Mock, extra: &[&str]) -> Value {
+    let output = run(against(mock).args(["calls", "stats", "--task-id", DEMO_TASK_ID, "--format", "json"]).args(extra));
+    assert_ok(&output);
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn counts(value: &Value) -> BTreeMap<Option<i64>, u64> {
+    value.as_array().unwrap().iter().map(|c| (c["code"].as_i64(), c["records"].as_u64().unwrap())).collect()
+}
+
+/// The nearest-rank percentile, written out again as the definition says.
+fn nearest_rank(sorted: &[i64], p: f64) -> Value {
+    if sorted.is_empty() {
+        return Value::Null;
+    }
+    let rank = (p / 100.0 * sorted.len() as f64).ceil().max(1.0) as usize;
+    sorted[rank - 1].into()
+}
+
+#[test]
+fn the_figures_are_those_of_the_records() {
+    let mock = Mock::start();
+    let records: Vec<CallRecord> = mock.expected();
+    let json = stats_json(&mock, &[]);
+
+    assert_eq!(json["records"], records.len() as u64);
+    let mut status = BTreeMap::new();
+    let mut result = BTreeMap::new();
+    for r in &records {
+        *status.entry(r.call_status.map(CallStatus::code)).or_insert(0_u64) += 1;
+        *result.entry(r.call_result.map(CallResult::code)).or_insert(0_u64) += 1;
+    }
+    assert_eq!(counts(&json["byStatus"]), status);
+    assert_eq!(counts(&json["byResult"]), result);
+    // Names are the spec's, for every code.
+    for c in json["byResult"].as_array().unwrap() {
+        let code = c["code"].as_i64().unwrap();
+        assert_eq!(c["name"], CallResult::from_code(code).name());
+        assert_eq!(c["description"], CallResult::from_code(code).description());
+    }
+
+    let finished = records.iter().filter(|r| r.call_status.is_some_and(|s| !s.is_in_progress())).count();
+    let answered: Vec<&CallRecord> =
+        records.iter().filter(|r| r.call_result.is_some_and(CallResult::is_connected)).collect();
+    assert!(finished > 0 && !answered.is_empty() && answered.len() < finished, "a dataset that tells rates apart");
+    assert_eq!(json["finished"], finished as u64);
+    assert_eq!(json["answered"], answered.len() as u64);
+    let rate = json["answerRate"].as_f64().unwrap();
+    assert!((rate - answered.len() as f64 / finished as f64).abs() < 1e-12, "{rate}");
+
+    let mut talk: Vec<i64> = answered.iter().filter_map(|r| r.call_elapsed).filter(|e| *e >= 0).collect();
+    talk.sort_unstable();
+    assert!(talk.windows(2).any(|w| w[0] != w[1]), "talk times that tell percentiles apart");
+    let t = &json["talkTime"];
+    assert_eq!(t["calls"], talk.len() as u64);
+    for (name, p) in [("p50", 50.0), ("p90", 90.0), ("p99", 99.0)] {
+        assert_eq!(t[name], nearest_rank(&talk, p), "{name}");
+    }
+    assert_eq!(t["max"], *talk.last().unwrap());
+
+    let mut intents: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &records {
+        if let Some(i) = r.user_intent.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+            *intents.entry(i.to_owned()).or_default() += 1;
+        }
+    }
+    let top = json["topIntents"].as_array().unwrap();
+    assert_eq!(top.len(), intents.len().min(10));
+    for pair in top.windows(2) {
+        assert!(pair[0]["records"].as_u64() >= pair[1]["records"].as_u64(), "most first: {top:?}");
+    }
+    for i in top {
+        assert_eq!(intents[i["intent"].as_str().unwrap()], i["records"].as_u64().unwrap(), "{i}");
+    }
+
+    let mut hours = [0_u64; 24];
+    for start in records.iter().filter_map(|r| r.call_start).filter(|s| *s > 0) {
+        hours[(start.rem_euclid(86_400) / 3_600) as usize] += 1;
+    }
+    assert_eq!(json["perHourUtc"], serde_json::to_value(hours).unwrap());
+    assert!(hours.iter().filter(|h| **h > 0).count() > 1, "calls spread over hours");
+}
+
+#[test]
+fn a_jsonl_export_gives_the_same_figures_and_only_the_task_and_since_select_it() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("calls.jsonl");
+    common::export_to(&mock, &file);
+    let from = file.to_str().unwrap();
+    assert_eq!(stats_json(&mock, &["--from", from]), stats_json(&mock, &[]));
+    let all = stats_json(&mock, &[]);
+    // Spans that reach back into the dataset's half year, which ends at a fixed date.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let days_since_end = (now - nxlink_mock::DATASET_END_TS) / 86_400;
+    let spans = [format!("{}d", days_since_end + 30), format!("{}h", (days_since_end + 90) * 24)];
+    for span in &spans {
+        let span = span.as_str();
+        let since = stats_json(&mock, &["--since", span]);
+        assert_eq!(stats_json(&mock, &["--from", from, "--since", span]), since, "--since {span}");
+        let n = since["records"].as_u64().unwrap();
+        assert!(0 < n && n < all["records"].as_u64().unwrap(), "--since {span} selects some: {n}");
+    }
+
+    // Another task's records in the same file are not counted.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let other = text.replace(DEMO_TASK_ID, "another-task");
+    std::fs::write(&file, format!("{text}{other}\n")).unwrap();
+    assert_eq!(stats_json(&mock, &["--from", from]), stats_json(&mock, &[]));
+
+    // A filter the file cannot apply is refused by its flag, not ignored.
+    let output =
+        run(against(&mock).args(["calls", "stats", "--task-id", DEMO_TASK_ID, "--from", from, "--result", "1"]));
+    let (code, stderr) = failure(&output);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--result") && stderr.contains("--from"), "{stderr}");
+}
+
+#[test]
+fn a_file_that_is_not_json_lines_is_named_with_its_line() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("array.json", "[{\"id\": 1}]\n", "JSON array"),
+        ("broken.jsonl", "{\"id\": 1, \"taskId\": \"t\"}\n\n{\"id\": \n", "line 3"),
+        ("text.jsonl", "id,taskId\n", "line 1"),
+    ];
+    for (name, text, expected) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let output = run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from"]).arg(&path));
+        let (code, stderr) = failure(&output);
+        assert_ne!(code, 0);
+        assert!(stderr.contains(expected) && stderr.contains(name), "{name}: {stderr}");
+    }
+    let output =
+        run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from"]).arg(dir.path().join("missing")));
+    let (_, stderr) = failure(&output);
+    assert!(stderr.contains("cannot open") && stderr.contains("missing"), "{stderr}");
+}
+
+#[test]
+fn the_report_is_one_page_with_charts_and_nothing_to_fetch() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let output = run(against(&mock)
+        .args(["calls", "stats", "--task-id", DEMO_TASK_ID, "--format", "json", "--html"])
+        .arg(&page));
+    assert_ok(&output);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert_eq!(html.matches("<svg").count(), 5, "status, result, intents, hours, talk time");
+    for fetch in ["<script", "src=", "<link", "@import", "url("] {
+        assert!(!html.contains(fetch), "{fetch} in the page");
+    }
+    for c in json["byStatus"].as_array().unwrap() {
+        assert!(html.contains(&format!("{} ({})", c["name"].as_str().unwrap(), c["code"])), "{c}");
+    }
+    assert!(html.contains(DEMO_TASK_ID));
+    assert_eq!(common::entries(dir.path()), ["report.html"], "no temporary file left");
+}
+
+#[test]
+fn calls_still_in_progress_are_left_out_of_the_rate() {
+    let mock = Mock::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("calls.jsonl");
+    common::export_to(&mock, &file);
+    // Every third record set to a status of the spec's in-progress group.
+    let in_progress = CallStatus::ALL.iter().find(|s| s.is_in_progress()).unwrap().code();
+    let mut records: Vec<CallRecord> = Vec::new();
+    let mut text = String::new();
+    for (i, line) in std::fs::read_to_string(&file).unwrap().lines().enumerate() {
+        let mut value: Value = serde_json::from_str(line).unwrap();
+        if i % 3 == 0 {
+            value["callStatus"] = in_progress.into();
+        }
+        records.push(serde_json::from_value(value.clone()).unwrap());
+        text.push_str(&format!("{value}\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let json = stats_json(&mock, &["--from", file.to_str().unwrap()]);
+    let finished = records.iter().filter(|r| r.call_status.is_some_and(|s| !s.is_in_progress())).count();
+    let answered = records
+        .iter()
+        .filter(|r| r.call_status.is_some_and(|s| !s.is_in_progress()))
+        .filter(|r| r.call_result.is_some_and(CallResult::is_connected))
+        .count();
+    assert!(finished < records.len());
+    assert_eq!(json["finished"], finished as u64);
+    assert_eq!(json["answered"], answered as u64);
+    let rate = json["answerRate"].as_f64().unwrap();
+    assert!((rate - answered as f64 / finished as f64).abs() < 1e-12, "{rate}");
+}
