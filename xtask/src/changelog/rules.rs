@@ -165,7 +165,7 @@ fn endpoints(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
         };
         if (before.method, &before.path) != (e.method, &e.path) {
             let fact = format!("now {} {} (was {} {})", e.method.as_str(), e.path, before.method.as_str(), before.path);
-            out.push(Change::new(Section::Changed, method, fact, false, "the wire moved; the API did not"));
+            out.push(Change::new(Section::Changed, method.clone(), fact, false, "the wire moved; the API did not"));
         }
         let (request, old_request) = (&e.request, &before.request);
         if request.name != old_request.name {
@@ -174,6 +174,9 @@ fn endpoints(old: &Spec, new: &Spec, out: &mut Vec<Change>) {
             out.push(Change::new(Section::Removed, item, fact, true, "a renamed type"));
         }
         fields(&request.name, &old_request.fields, &request.fields, true, out);
+        if let Some(fact) = arguments_changed(&old_request.fields, &request.fields) {
+            out.push(Change::new(Section::Changed, method, fact, true, "the method's arguments changed"));
+        }
     }
     for (name, e) in &old.endpoints {
         if !new.endpoints.contains_key(name) {
@@ -254,6 +257,12 @@ fn fields(owner: &str, old: &[FieldDef], new: &[FieldDef], request: bool, out: &
             out.push(Change::new(Section::Changed, item, fact, false, "validation: same API, other bounds"));
         }
     }
+    if request {
+        if let Some(fact) = arguments_changed(old, new) {
+            let rule = "the constructor's arguments changed";
+            out.push(Change::new(Section::Changed, format!("`{owner}::new`"), fact, true, rule));
+        }
+    }
     for (name, f) in &before {
         if !after.contains_key(name) {
             let item = format!("`{owner}::{name}`");
@@ -261,6 +270,20 @@ fn fields(owner: &str, old: &[FieldDef], new: &[FieldDef], request: bool, out: &
             out.push(Change::new(Section::Removed, item, fact, true, "a removed field"));
         }
     }
+}
+
+/// The arguments of a request's `new()` and of its client method (the required fields
+/// without a default, in order), when they changed: "now (a, b), was (a)".
+fn arguments_changed(old: &[FieldDef], new: &[FieldDef]) -> Option<String> {
+    let arguments = |fields: &[FieldDef]| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|f| f.required && f.default.is_none())
+            .map(|f| format!("{}: {}", rust_name(f), type_name(&f.ty)))
+            .collect()
+    };
+    let (before, after) = (arguments(old), arguments(new));
+    (before != after).then(|| format!("arguments now ({}), were ({})", after.join(", "), before.join(", ")))
 }
 
 /// The field's Rust name: its `name`, else the snake_case of its wire name.
@@ -499,6 +522,10 @@ mod tests {
             // renamed variant its two halves, or for a removed type its users' fields.
             let expected = match *what {
                 "renamed variant" => 2,
+                // The field's line, `Request::new` and `Client::method`.
+                "required request field"
+                | "required -> optional in a request"
+                | "a required request field gains a default" => 3,
                 "removed enum" | "removed endpoint" => changes.len(),
                 _ => 1,
             };
