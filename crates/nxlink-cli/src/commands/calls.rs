@@ -3,11 +3,13 @@
 use futures_util::TryStreamExt;
 use nxlink_client::{Client, DriftReport, RequestBuilder};
 use nxlink_models::runtime::Operation;
-use nxlink_models::QueryCallRecords;
+use nxlink_models::{CallRecord, QueryCallRecords};
 
 use serde_json::{Map, Value};
 
-use crate::args::{ExportArgs, Format, ListArgs, QueryArgs};
+use clap::ValueEnum;
+
+use crate::args::{ExportArgs, Format, ListArgs, PartitionBy, QueryArgs};
 use crate::error::CliError;
 use crate::output::{RecordOutput, WriteError};
 use crate::progress::{self, Progress};
@@ -63,7 +65,7 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         }
     }
     let builder = request(client, table, fields, query)?;
-    let mut output = RecordOutput::create::<nxlink_models::CallRecord>(query.format, query.output.as_deref())?;
+    let mut output = ExportOutput::create(query, args.partition_by)?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
     let mut written = 0_u64;
@@ -96,11 +98,63 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         "export done"
     );
     signals::check()?;
-    if finish(output)? {
+    if output.finish()? {
         report_written(query, written, quiet);
         note_drift(&stats.drift, quiet);
     }
     Ok(())
+}
+
+/// Where `export` writes: the output every format shares, or the directory of
+/// `--partition-by`.
+enum ExportOutput {
+    Records(RecordOutput),
+    #[cfg(feature = "parquet")]
+    Partitioned(crate::parquet::PartitionedOutput<CallRecord>),
+}
+
+impl ExportOutput {
+    fn create(query: &QueryArgs, partition_by: Option<PartitionBy>) -> Result<Self, CliError> {
+        let Some(PartitionBy::Day) = partition_by else {
+            return Ok(Self::Records(RecordOutput::create::<CallRecord>(query.format, query.output.as_deref())?));
+        };
+        if query.format != Format::Parquet {
+            let format = query.format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+            return Err(CliError::usage(format!(
+                "--partition-by goes with --format parquet (a directory of Parquet files), not --format {format}"
+            )));
+        }
+        #[cfg(not(feature = "parquet"))]
+        return Err(crate::encode::parquet_left_out());
+        #[cfg(feature = "parquet")]
+        {
+            let Some(dir) = query.output.as_deref() else {
+                return Err(CliError::usage(
+                    "--partition-by writes a directory: give it with -o DIR (standard output cannot hold one)",
+                ));
+            };
+            // The call's start (Unix seconds), the time the records are about: a call
+            // queued one day and dialled the next belongs to the day it was made.
+            let start = |record: &CallRecord| record.call_start;
+            Ok(Self::Partitioned(crate::parquet::PartitionedOutput::create(CallRecord::COLUMNS, start, dir)?))
+        }
+    }
+
+    fn write(&mut self, record: &CallRecord) -> Result<(), WriteError> {
+        match self {
+            Self::Records(output) => output.write(record),
+            #[cfg(feature = "parquet")]
+            Self::Partitioned(output) => output.write(record).map_err(WriteError::Failed),
+        }
+    }
+
+    fn finish(self) -> Result<bool, CliError> {
+        match self {
+            Self::Records(output) => finish(output),
+            #[cfg(feature = "parquet")]
+            Self::Partitioned(output) => output.finish().map(|()| true),
+        }
+    }
 }
 
 /// One line when the API sent fields or codes the SDK does not know: they are in the
