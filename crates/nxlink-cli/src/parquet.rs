@@ -57,9 +57,15 @@ const MAX_OPEN_PARTITIONS: usize = 32;
 
 /// The Arrow schema of records whose known fields are `columns`, then [`EXTRA_COLUMN`].
 pub(crate) fn schema(columns: &'static [Column]) -> SchemaRef {
+    Arc::new(Schema::new(object_fields(columns)))
+}
+
+/// An object's fields: its known ones, then [`EXTRA_COLUMN`] for those the spec does not
+/// know (in a nested object too, so that nothing the API sent is lost).
+fn object_fields(columns: &'static [Column]) -> Fields {
     let mut fields: Vec<Field> = columns.iter().map(field).collect();
     fields.push(Field::new(EXTRA_COLUMN, DataType::Utf8, true));
-    Arc::new(Schema::new(fields))
+    fields.into()
 }
 
 fn field(column: &Column) -> Field {
@@ -79,7 +85,7 @@ fn data_type(ty: &ValueType) -> DataType {
         ValueType::Float64 => DataType::Float64,
         ValueType::Bool => DataType::Boolean,
         ValueType::List(item) => DataType::List(Arc::new(Field::new("item", data_type(item), true))),
-        ValueType::Object(columns) => DataType::Struct(columns.iter().map(field).collect::<Fields>()),
+        ValueType::Object(columns) => DataType::Struct(object_fields(columns)),
         // Json, String, and any kind a newer spec runtime adds: text keeps every value.
         _ => DataType::Utf8,
     }
@@ -104,14 +110,13 @@ enum ColumnBuilder {
     },
     Struct {
         fields: Fields,
-        wires: Vec<&'static str>,
         valid: Vec<bool>,
-        children: Vec<ColumnBuilder>,
+        object: Box<Batch>,
     },
 }
 
 /// Why a value does not fit its column: the record's field and what was expected.
-fn mismatch(path: &str, expected: &str, value: &Value) -> io::Error {
+fn mismatch(path: &dyn Fn() -> String, expected: &str, value: &Value) -> io::Error {
     let mut shown = value.to_string();
     if shown.len() > 40 {
         let mut end = 40;
@@ -121,7 +126,7 @@ fn mismatch(path: &str, expected: &str, value: &Value) -> io::Error {
         shown.truncate(end);
         shown.push('…');
     }
-    io::Error::new(io::ErrorKind::InvalidData, format!("field {path}: expected {expected}, got {shown}"))
+    io::Error::new(io::ErrorKind::InvalidData, format!("field {}: expected {expected}, got {shown}", path()))
 }
 
 impl ColumnBuilder {
@@ -138,18 +143,36 @@ impl ColumnBuilder {
                 item: Box::new(Self::new(item)),
             },
             ValueType::Object(columns) => Self::Struct {
-                fields: columns.iter().map(field).collect(),
-                wires: columns.iter().map(|c| c.wire).collect(),
+                fields: object_fields(columns),
                 valid: Vec::new(),
-                children: columns.iter().map(|c| Self::new(&c.ty)).collect(),
+                object: Box::new(Batch::new(columns)),
             },
             ValueType::String => Self::Utf8 { builder: StringBuilder::new(), json: false },
             _ => Self::Utf8 { builder: StringBuilder::new(), json: true },
         }
     }
 
+    /// Appends a null: never fails, whatever the type.
+    fn append_null(&mut self) {
+        match self {
+            Self::Int32(builder) => builder.append_null(),
+            Self::Int64(builder) => builder.append_null(),
+            Self::Float64(builder) => builder.append_null(),
+            Self::Bool(builder) => builder.append_null(),
+            Self::Utf8 { builder, .. } => builder.append_null(),
+            Self::List { offsets, valid, .. } => {
+                valid.push(false);
+                offsets.push(offsets.last().copied().unwrap_or(0));
+            }
+            Self::Struct { valid, object, .. } => {
+                valid.push(false);
+                object.push_null();
+            }
+        }
+    }
+
     /// Appends one value (`None` or JSON `null`: a null). `path` names the field in errors.
-    fn append(&mut self, value: Option<&Value>, path: &str) -> io::Result<()> {
+    fn append(&mut self, value: Option<&Value>, path: &dyn Fn() -> String) -> io::Result<()> {
         let value = value.filter(|v| !v.is_null());
         match self {
             Self::Int32(builder) => match value {
@@ -191,7 +214,7 @@ impl ColumnBuilder {
                         let len = i32::try_from(values.len()).ok();
                         let end = len.and_then(|len| last.checked_add(len));
                         let end = end.ok_or_else(|| {
-                            io::Error::new(io::ErrorKind::InvalidData, format!("field {path}: too many list items"))
+                            io::Error::new(io::ErrorKind::InvalidData, format!("field {}: too many list items", path()))
                         })?;
                         valid.push(true);
                         offsets.push(end);
@@ -199,18 +222,14 @@ impl ColumnBuilder {
                     Some(v) => return Err(mismatch(path, "a list", v)),
                 }
             }
-            Self::Struct { wires, valid, children, .. } => match value {
+            Self::Struct { valid, object, .. } => match value {
                 None => {
                     valid.push(false);
-                    for child in children {
-                        child.append(None, path)?;
-                    }
+                    object.push_null();
                 }
-                Some(Value::Object(object)) => {
+                Some(Value::Object(fields)) => {
                     valid.push(true);
-                    for (wire, child) in wires.iter().zip(children) {
-                        child.append(object.get(*wire), &format!("{path}.{wire}"))?;
-                    }
+                    object.push_at(fields, &path())?;
                 }
                 Some(v) => return Err(mismatch(path, "an object", v)),
             },
@@ -231,10 +250,10 @@ impl ColumnBuilder {
                 let nulls = NullBuffer::from(std::mem::take(valid));
                 Arc::new(ListArray::try_new(field.clone(), offsets, item.finish()?, Some(nulls)).map_err(arrow_error)?)
             }
-            Self::Struct { fields, valid, children, .. } => {
+            Self::Struct { fields, valid, object } => {
                 let len = valid.len();
                 let nulls = NullBuffer::from(std::mem::take(valid));
-                let arrays = children.iter_mut().map(Self::finish).collect::<io::Result<Vec<_>>>()?;
+                let arrays = object.arrays()?;
                 Arc::new(
                     StructArray::try_new_with_length(fields.clone(), arrays, Some(nulls), len).map_err(arrow_error)?,
                 )
@@ -282,21 +301,28 @@ impl Batch {
     pub(crate) fn to_object<T: serde::Serialize>(record: &T) -> io::Result<Map<String, Value>> {
         match serde_json::to_value(record)? {
             Value::Object(object) => Ok(object),
-            other => Err(mismatch("(record)", "an object", &other)),
+            other => Err(mismatch(&|| "(record)".into(), "an object", &other)),
         }
     }
 
     /// Appends one record, given as [`Self::to_object`] made it.
     pub(crate) fn push(&mut self, object: &Map<String, Value>) -> io::Result<()> {
+        self.push_at(object, "")
+    }
+
+    /// Appends one object; `path` names it in errors (empty for a record).
+    fn push_at(&mut self, object: &Map<String, Value>, path: &str) -> io::Result<()> {
         for (column, builder) in self.columns.iter().zip(&mut self.builders) {
             let value = object.get(column.wire);
+            // Only made for an error or a nested object: not a string per field per record.
+            let path = || if path.is_empty() { column.wire.to_owned() } else { format!("{path}.{}", column.wire) };
             if column.required && value.is_none_or(Value::is_null) {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("field {}: required by the spec, absent from the record", column.wire),
+                    format!("field {}: required by the spec, absent from the record", path()),
                 ));
             }
-            builder.append(value, column.wire)?;
+            builder.append(value, &path)?;
         }
         let extra: Map<String, Value> = object
             .iter()
@@ -312,15 +338,30 @@ impl Batch {
         Ok(())
     }
 
+    /// A null object (inside a struct column, whose children still need a slot).
+    fn push_null(&mut self) {
+        for builder in &mut self.builders {
+            builder.append_null();
+        }
+        self.extra.append_null();
+        self.rows += 1;
+    }
+
     pub(crate) fn rows(&self) -> usize {
         self.rows
     }
 
-    /// The records pushed since the last call, as one batch.
-    fn take(&mut self) -> io::Result<RecordBatch> {
+    /// The columns of the objects pushed since the last call; starts over.
+    fn arrays(&mut self) -> io::Result<Vec<ArrayRef>> {
         let mut arrays = self.builders.iter_mut().map(ColumnBuilder::finish).collect::<io::Result<Vec<_>>>()?;
         arrays.push(Arc::new(self.extra.finish()));
         self.rows = 0;
+        Ok(arrays)
+    }
+
+    /// The records pushed since the last call, as one batch.
+    fn take(&mut self) -> io::Result<RecordBatch> {
+        let arrays = self.arrays()?;
         RecordBatch::try_new(self.schema.clone(), arrays).map_err(arrow_error)
     }
 }
@@ -659,10 +700,10 @@ mod tests {
     #[test]
     fn a_value_of_the_wrong_type_is_an_error_naming_the_field() {
         let mut builder = ColumnBuilder::new(&ValueType::Int32);
-        let err = builder.append(Some(&Value::from(1_i64 << 40)), "orderHead").unwrap_err();
+        let err = builder.append(Some(&Value::from(1_i64 << 40)), &|| "orderHead".into()).unwrap_err();
         assert!(err.to_string().contains("field orderHead: expected a 32-bit integer"), "{err}");
         let mut builder = ColumnBuilder::new(&ValueType::String);
-        let err = builder.append(Some(&Value::from(1)), "taskId").unwrap_err();
+        let err = builder.append(Some(&Value::from(1)), &|| "taskId".into()).unwrap_err();
         assert!(err.to_string().contains("taskId"), "{err}");
     }
 }
