@@ -633,4 +633,31 @@ BUGS = [
         caught_by=["crates/nxlink-client/tests/http_client.rs::clients_honour_the_proxy_variables_unless_told_not_to"],
         test="-p nxlink-client --test http_client",
     ),
+    # --- Parquet export (issue 26) -----------------------------------------------------
+    dict(
+        name="parquet-extra-holds-the-known-fields",
+        planted="the `extra` column keeps the fields the spec knows instead of those it does not, so unknown fields are lost from a Parquet export",
+        kind="wrong argument",
+        file=CLI + "parquet.rs",
+        old="""            .filter(|(key, _)| !self.index.contains_key(key.as_str()))""",
+        new="""            .filter(|(key, _)| self.index.contains_key(key.as_str()))""",
+        caught_by=["crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it"],
+        test="-p nxlink-cli --test parquet",
+    ),
+    dict(
+        name="parquet-last-row-group-not-written",
+        planted="closing a Parquet file writes the footer without the records still held, so every export loses its last (often only) row group",
+        kind="dropped step",
+        file=CLI + "parquet.rs",
+        old="""    fn close(mut self) -> io::Result<W> {
+        self.flush()?;
+        self.writer""",
+        new="""    fn close(self) -> io::Result<W> {
+        self.writer""",
+        caught_by=[
+            "crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it",
+            "crates/nxlink-cli/tests/parquet.rs::a_day_partitioned_dataset_reads_as_one_table_equal_to_jsonl_each_record_under_its_day",
+        ],
+        test="-p nxlink-cli --test parquet",
+    ),
 ]

@@ -710,6 +710,14 @@ mod tests {
         assert!(key_order(br#""k""#, br#""k""#).is_eq());
     }
 
+    #[cfg(not(feature = "parquet"))]
+    #[test]
+    fn parquet_in_a_build_without_its_feature_is_a_usage_error_naming_the_feature() {
+        let Err(err) = Encoder::new::<CallRecord>(Format::Parquet) else { panic!("expected an error") };
+        assert_eq!(i32::from(err.exit.code()), 2);
+        assert!(err.to_string().contains("without its `parquet` feature"), "{err}");
+    }
+
     #[test]
     fn json_lines_are_serde_json_s_own() {
         let record: CallRecord =

@@ -697,6 +697,64 @@ mod tests {
         assert_eq!(extra.value(1), r#"{"newField":5}"#);
     }
 
+    fn rows_in(path: &Path) -> usize {
+        let file = File::open(path).unwrap();
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+        reader.map(|batch| batch.unwrap().num_rows()).sum()
+    }
+
+    #[test]
+    fn partitions_close_the_least_recent_file_and_a_record_without_a_time_goes_to_the_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("ds");
+        let start = |record: &CallRecord| record.call_start;
+        let mut out = PartitionedOutput::create(CallRecord::COLUMNS, start, &target).unwrap();
+        // One day more than may be open, twice over: each day's first file is closed
+        // to open another day, and its second record starts the day's next file.
+        let days = MAX_OPEN_PARTITIONS as i64 + 1;
+        for round in 0..2 {
+            for day in 0..days {
+                let mut record = CallRecord::default();
+                record.call_start = Some(day * 86_400 + round);
+                out.write(&record).unwrap();
+            }
+        }
+        out.write(&CallRecord::default()).unwrap();
+        assert!(!target.exists(), "visible before the end");
+        out.finish().unwrap();
+
+        let mut names: Vec<String> =
+            std::fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        assert_eq!(names.len(), days as usize + 1);
+        assert_eq!(names[0], "date=1970-01-01");
+        assert_eq!(names.last().unwrap(), "date=__HIVE_DEFAULT_PARTITION__");
+        let mut total = 0;
+        for name in &names[..days as usize] {
+            for part in ["part-0000.parquet", "part-0001.parquet"] {
+                assert_eq!(rows_in(&target.join(name).join(part)), 1, "{name}/{part}");
+                total += 1;
+            }
+        }
+        let default = format!("date={DEFAULT_PARTITION}");
+        assert_eq!(rows_in(&target.join(default).join("part-0000.parquet")), 1);
+        assert_eq!(total, 2 * days);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the dataset is left");
+    }
+
+    #[test]
+    fn a_partitioned_export_dropped_before_its_end_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let start = |record: &CallRecord| record.call_start;
+        let mut out = PartitionedOutput::create(CallRecord::COLUMNS, start, &dir.path().join("ds")).unwrap();
+        let mut record = CallRecord::default();
+        record.call_start = Some(1_796_169_600);
+        out.write(&record).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the temporary directory");
+        drop(out); // what a failed or interrupted export does
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "left behind");
+    }
+
     #[test]
     fn a_value_of_the_wrong_type_is_an_error_naming_the_field() {
         let mut builder = ColumnBuilder::new(&ValueType::Int32);

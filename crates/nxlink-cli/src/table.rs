@@ -23,6 +23,7 @@ pub(crate) trait Item: serde::Serialize {
     /// The table's columns.
     const TABLE_COLUMNS: &'static [Column];
     /// Every known field's type, from the spec (Parquet's columns).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     const SHAPE: &'static [nxlink_models::runtime::Column];
     /// Fields the spec does not know.
     fn extra(&self) -> &Extra;

@@ -42,9 +42,12 @@ fn schema_file(dir: &Path) -> PathBuf {
             json!({"wire": c.wire, "type": arrow_type(&c.ty), "nullable": !c.required, "codeTable": table})
         })
         .collect();
-    // The partition's time: the call's start. Its wire name comes from the spec's
-    // columns by the Rust field's name, which is what the command reads.
-    let start = CallRecord::COLUMNS.iter().find(|c| c.field == "call_start").unwrap().wire;
+    // The partition's time: the call's start, the field the command reads. Its wire
+    // name is what the generated `Serialize` writes for it.
+    let mut probe = CallRecord::default();
+    probe.call_start = Some(1_234_567);
+    let probe = serde_json::to_value(&probe).unwrap();
+    let start = probe.as_object().unwrap().iter().find(|(_, value)| **value == json!(1_234_567)).unwrap().0;
     let path = dir.join("schema.json");
     std::fs::write(&path, json!({"columns": columns, "extra": "extra", "timestamp": start}).to_string()).unwrap();
     path
