@@ -660,4 +660,18 @@ BUGS = [
         ],
         test="-p nxlink-cli --test parquet",
     ),
+    dict(
+        name="partition-by-queue-time",
+        planted="`--partition-by day` files a record under the day it was queued (`createTs`) instead of the day the call started, so a call dialled just after midnight lands in the day before",
+        kind="wrong variable",
+        file=CLI + "commands/calls.rs",
+        old="""fn partition_time(record: &CallRecord) -> Option<i64> {
+    record.call_start
+}""",
+        new="""fn partition_time(record: &CallRecord) -> Option<i64> {
+    record.create_ts
+}""",
+        caught_by=[CLI + "commands/calls.rs::a_call_queued_before_midnight_and_started_after_goes_under_the_day_it_started"],
+        test="-p nxlink-cli --bin nxlink",
+    ),
 ]

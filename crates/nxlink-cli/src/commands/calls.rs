@@ -133,10 +133,7 @@ impl ExportOutput {
                     "--partition-by writes a directory: give it with -o DIR (standard output cannot hold one)",
                 ));
             };
-            // The call's start (Unix seconds), the time the records are about: a call
-            // queued one day and dialled the next belongs to the day it was made.
-            let start = |record: &CallRecord| record.call_start;
-            Ok(Self::Partitioned(crate::parquet::PartitionedOutput::create(CallRecord::COLUMNS, start, dir)?))
+            Ok(Self::Partitioned(crate::parquet::PartitionedOutput::create(CallRecord::COLUMNS, partition_time, dir)?))
         }
     }
 
@@ -155,6 +152,14 @@ impl ExportOutput {
             Self::Partitioned(output) => output.finish().map(|()| true),
         }
     }
+}
+
+/// The time `--partition-by day` files a record under: the call's start (Unix seconds,
+/// the spec's `unixSeconds`), the time the record is about: a call queued one day and
+/// dialled the next belongs to the day it was made.
+#[cfg(feature = "parquet")]
+fn partition_time(record: &CallRecord) -> Option<i64> {
+    record.call_start
 }
 
 /// One line when the API sent fields or codes the SDK does not know: they are in the
@@ -208,5 +213,21 @@ fn finish(output: RecordOutput) -> Result<bool, CliError> {
         Ok(()) => Ok(true),
         Err(WriteError::ClosedPipe) => Ok(false),
         Err(WriteError::Failed(err)) => Err(err),
+    }
+}
+
+#[cfg(all(test, feature = "parquet"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_queued_before_midnight_and_started_after_goes_under_the_day_it_started() {
+        let mut record = CallRecord::default();
+        record.create_ts = Some(1_796_169_590); // 2026-12-01T23:59:50Z
+        record.call_start = Some(1_796_169_630); // 2026-12-02T00:00:30Z
+        record.op_ts = record.create_ts;
+        assert_eq!(crate::parquet::day_partition(partition_time(&record)), "date=2026-12-02");
+        record.call_start = None;
+        assert_eq!(crate::parquet::day_partition(partition_time(&record)), "date=__HIVE_DEFAULT_PARTITION__");
     }
 }
