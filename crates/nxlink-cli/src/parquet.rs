@@ -39,10 +39,11 @@ use crate::encode::EXTRA_COLUMN;
 use crate::error::CliError;
 use crate::signals::{CreateError, TempFileGuard};
 
-/// Records per row group: large enough for readers to scan well (a few MB per column
-/// chunk for call records), small enough that the arrays held before a flush stay in
-/// the tens of MB whatever the export's size.
-pub(crate) const ROW_GROUP_ROWS: usize = 65_536;
+/// Records per row group: large enough for readers to scan well (about 20 MB of call
+/// records before compression), small enough that the arrays held before a flush and
+/// the writer's encoding of them keep peak RSS about 70 MB whatever the export's size
+/// (65,536 took a 1,000,000-record export to 156 MB: BENCHMARKS.md, "Export: Parquet").
+pub(crate) const ROW_GROUP_ROWS: usize = 16_384;
 
 /// The field metadata key naming a code column's enum, e.g. `CallStatus`.
 pub(crate) const CODE_TABLE_KEY: &str = "nxlink.codeTable";
