@@ -673,4 +673,45 @@ BUGS = [
         caught_by=["crates/nxlink-cli/tests/stats.rs::the_figures_are_those_of_the_records"],
         test="-p nxlink-cli --test stats",
     ),
+    # --- Parquet export (issue 26) -----------------------------------------------------
+    dict(
+        name="parquet-extra-holds-the-known-fields",
+        planted="the `extra` column keeps the fields the spec knows instead of those it does not, so unknown fields are lost from a Parquet export",
+        kind="wrong argument",
+        file=CLI + "parquet.rs",
+        old="""            .filter(|(key, _)| !self.index.contains_key(key.as_str()))""",
+        new="""            .filter(|(key, _)| self.index.contains_key(key.as_str()))""",
+        caught_by=["crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it"],
+        test="-p nxlink-cli --test parquet",
+    ),
+    dict(
+        name="parquet-last-row-group-not-written",
+        planted="closing a Parquet file writes the footer without the records still held, so every export loses its last (often only) row group",
+        kind="dropped step",
+        file=CLI + "parquet.rs",
+        old="""    fn close(mut self) -> io::Result<W> {
+        self.flush()?;
+        self.writer""",
+        new="""    fn close(self) -> io::Result<W> {
+        self.writer""",
+        caught_by=[
+            "crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it",
+            "crates/nxlink-cli/tests/parquet.rs::a_day_partitioned_dataset_reads_as_one_table_equal_to_jsonl_each_record_under_its_day",
+        ],
+        test="-p nxlink-cli --test parquet",
+    ),
+    dict(
+        name="partition-by-queue-time",
+        planted="`--partition-by day` files a record under the day it was queued (`createTs`) instead of the day the call started, so a call dialled just after midnight lands in the day before",
+        kind="wrong variable",
+        file=CLI + "commands/calls.rs",
+        old="""fn partition_time(record: &CallRecord) -> Option<i64> {
+    record.call_start
+}""",
+        new="""fn partition_time(record: &CallRecord) -> Option<i64> {
+    record.create_ts
+}""",
+        caught_by=[CLI + "commands/calls.rs::a_call_queued_before_midnight_and_started_after_goes_under_the_day_it_started"],
+        test="-p nxlink-cli --bin nxlink",
+    ),
 ]

@@ -38,7 +38,7 @@ REPEAT=${REPEAT:-5}
 RECORDS=${RECORDS:-400000}
 SEED=${SEED:-7}
 PAGE_SIZE=${PAGE_SIZE:-1000}
-FORMATS=${FORMATS:-"jsonl csv"}
+FORMATS=${FORMATS:-"jsonl csv"}   # or "jsonl csv parquet" (needs python3 -m pip install pyarrow)
 # Extra mock flags, e.g. MOCK_FLAGS=--quirks for untidy JSON (the floor then fails:
 # a plain derive refuses it).
 MOCK_FLAGS=${MOCK_FLAGS:-}
@@ -98,7 +98,12 @@ digests = {}
 for name, binary in builds:
     for fmt in formats:
         proc = subprocess.run(export_cmd(binary, fmt), stdout=subprocess.PIPE, check=True)
-        lines = proc.stdout.count(b"\n")
+        if fmt == "parquet":
+            # Rows, not lines: read by pyarrow from the bytes written to stdout.
+            import io, pyarrow.parquet
+            lines = pyarrow.parquet.read_metadata(io.BytesIO(proc.stdout)).num_rows
+        else:
+            lines = proc.stdout.count(b"\n")
         want = task_len + (fmt == "csv")
         if lines != want:
             sys.exit(f"{name} {fmt}: {lines} lines, expected {want}")

@@ -540,6 +540,18 @@ pub(crate) struct ExportArgs {
     /// Pages fetched ahead at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub(crate) concurrency: u16,
+    /// With --format parquet: write a directory of files, one per UTC day of the call's
+    /// start (-o DIR/date=YYYY-MM-DD/part-0000.parquet), which DuckDB, Spark or pyarrow
+    /// read as one dataset
+    #[arg(long, value_enum, value_name = "BY")]
+    pub(crate) partition_by: Option<PartitionBy>,
+}
+
+/// What `--partition-by` splits an export on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PartitionBy {
+    /// One directory per UTC day of the call's start: `date=YYYY-MM-DD`
+    Day,
 }
 
 /// What `list` and `export` add to the request's flags: a relative start, output, limits.
@@ -578,6 +590,9 @@ pub(crate) enum Format {
     Jsonl,
     /// A header of the API's field names, one row per record
     Csv,
+    /// Apache Parquet: a typed column per field, codes as integers (needs -o FILE or a
+    /// redirected stdout)
+    Parquet,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ use std::ops::Range;
 use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 
 use crate::args::Format;
+use crate::error::CliError;
 use crate::table::{Column, Item};
 
 /// The last CSV column: the fields the SDK does not know, as a JSON object.
@@ -36,20 +37,28 @@ pub(crate) enum Encoder {
     Jsonl,
     /// A header of wire names, then one row per record.
     Csv(Box<CsvRows>),
+    /// An Apache Parquet file, a row group at a time.
+    #[cfg(feature = "parquet")]
+    Parquet(Box<crate::parquet::ParquetRows>),
 }
 
 impl Encoder {
-    pub(crate) fn new<T: Item>(format: Format) -> Self {
-        match format {
+    /// The encoder of `format`; an error for a format this build leaves out.
+    pub(crate) fn new<T: Item>(format: Format) -> Result<Self, CliError> {
+        Ok(match format {
             Format::Table => Self::Table(T::TABLE_COLUMNS),
             Format::Json => Self::Json { first: true },
             Format::Jsonl => Self::Jsonl,
             Format::Csv => Self::Csv(Box::new(CsvRows::new(T::FIELDS))),
-        }
+            #[cfg(feature = "parquet")]
+            Format::Parquet => Self::Parquet(Box::new(crate::parquet::ParquetRows::new(T::SHAPE))),
+            #[cfg(not(feature = "parquet"))]
+            Format::Parquet => return Err(parquet_left_out()),
+        })
     }
 
     /// What comes before the first record: the header, or `[`.
-    pub(crate) fn begin(&self, line: &mut Vec<u8>) -> io::Result<()> {
+    pub(crate) fn begin(&mut self, line: &mut Vec<u8>) -> io::Result<()> {
         match self {
             Self::Table(columns) => crate::table::write_header(line, columns),
             Self::Json { .. } => {
@@ -61,6 +70,8 @@ impl Encoder {
                 rows.header(line);
                 Ok(())
             }
+            #[cfg(feature = "parquet")]
+            Self::Parquet(rows) => rows.begin(line),
         }
     }
 
@@ -79,15 +90,30 @@ impl Encoder {
                 Ok(())
             }
             Self::Csv(rows) => rows.row(record, line),
+            #[cfg(feature = "parquet")]
+            Self::Parquet(rows) => rows.record(record, line),
         }
     }
 
     /// What follows the last record.
-    pub(crate) fn end(&self, line: &mut Vec<u8>) {
-        if let Self::Json { first } = self {
-            line.extend_from_slice(if *first { b"]\n" } else { b"\n]\n" });
+    pub(crate) fn end(&mut self, line: &mut Vec<u8>) -> io::Result<()> {
+        match self {
+            Self::Json { first } => line.extend_from_slice(if *first { b"]\n" } else { b"\n]\n" }),
+            #[cfg(feature = "parquet")]
+            Self::Parquet(rows) => rows.end(line)?,
+            _ => {}
         }
+        Ok(())
     }
+}
+
+/// The error of `--format parquet` in a build without the `parquet` feature.
+#[cfg_attr(feature = "parquet", allow(dead_code))]
+pub(crate) fn parquet_left_out() -> CliError {
+    CliError::usage(
+        "--format parquet: this nxlink was built without its `parquet` feature (on by default); \
+         reinstall with it, e.g. `cargo install nxlink-cli --features parquet`, or use --format jsonl or csv",
+    )
 }
 
 /// CSV rows of one record type: the known fields' wire names in the vendor's order, then
@@ -684,11 +710,19 @@ mod tests {
         assert!(key_order(br#""k""#, br#""k""#).is_eq());
     }
 
+    #[cfg(not(feature = "parquet"))]
+    #[test]
+    fn parquet_in_a_build_without_its_feature_is_a_usage_error_naming_the_feature() {
+        let Err(err) = Encoder::new::<CallRecord>(Format::Parquet) else { panic!("expected an error") };
+        assert_eq!(i32::from(err.exit.code()), 2);
+        assert!(err.to_string().contains("without its `parquet` feature"), "{err}");
+    }
+
     #[test]
     fn json_lines_are_serde_json_s_own() {
         let record: CallRecord =
             serde_json::from_value(json!({"id": 1, "attributes": [{"name": "n", "key": "k"}], "x": null})).unwrap();
-        let mut encoder = Encoder::new::<CallRecord>(Format::Jsonl);
+        let mut encoder = Encoder::new::<CallRecord>(Format::Jsonl).unwrap();
         let mut line = Vec::new();
         encoder.record(&record, &mut line).unwrap();
         assert_eq!(line, [serde_json::to_vec(&record).unwrap(), b"\n".to_vec()].concat());

@@ -44,6 +44,8 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 mod output;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod progress;
 mod request_args;
 mod signals;

@@ -113,9 +113,15 @@ impl RecordOutput {
     /// Opens the destination (for `--output`, its temporary file, so a path that cannot
     /// be written fails before any request is sent).
     pub(crate) fn create<T: Item>(format: Format, path: Option<&Path>) -> Result<Self, CliError> {
+        let encoder = Encoder::new::<T>(format)?;
         let (sink, target) = match path {
             None => {
                 let stdout = io::stdout();
+                if format == Format::Parquet && stdout.is_terminal() {
+                    return Err(CliError::usage(
+                        "--format parquet writes a binary file: give -o FILE, or redirect stdout (> FILE, | ...)",
+                    ));
+                }
                 // A person watching a terminal sees each row as it arrives; a pipe gets
                 // large writes.
                 let sink: Box<dyn Write> = if stdout.is_terminal() {
@@ -141,7 +147,7 @@ impl RecordOutput {
                 (Sink::File(BufWriter::with_capacity(64 * 1024, file)), target)
             }
         };
-        Ok(Self { encoder: Encoder::new::<T>(format), sink, line: Vec::new(), target, started: false })
+        Ok(Self { encoder, sink, line: Vec::new(), target, started: false })
     }
 
     /// Puts the header into the line, once. Deferred to the first record or the end,
@@ -193,7 +199,7 @@ impl RecordOutput {
 
     fn finish_inner(&mut self) -> io::Result<()> {
         self.begin()?;
-        self.encoder.end(&mut self.line);
+        self.encoder.end(&mut self.line)?;
         self.sink.write_all(&self.line)?;
         self.sink.flush()?;
         // Only a file about to be renamed is synced: a FIFO or a device refuses fsync.

@@ -147,7 +147,15 @@ fn exit_now(err: &CliError, _state: MutexGuard<'_, State>) -> ! {
 /// the signal thread never exits while one is on disk.
 #[derive(Debug)]
 pub(crate) struct TempFileGuard {
-    path: Option<tempfile::TempPath>,
+    path: Option<Temp>,
+}
+
+/// What a [`TempFileGuard`] removes: a file, or a directory with all it holds (the
+/// dataset of `--partition-by`).
+#[derive(Debug)]
+enum Temp {
+    File(tempfile::TempPath),
+    Dir(tempfile::TempDir),
 }
 
 impl TempFileGuard {
@@ -162,13 +170,30 @@ impl TempFileGuard {
         }
         let (file, path) = create().map_err(CreateError::Io)?;
         state.temp_files += 1;
-        Ok((file, Self { path: Some(path) }))
+        Ok((file, Self { path: Some(Temp::File(path)) }))
+    }
+
+    /// Creates a temporary directory with `create`, counted like a file; returns its path.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn create_dir(
+        create: impl FnOnce() -> std::io::Result<tempfile::TempDir>,
+    ) -> Result<(std::path::PathBuf, Self), CreateError> {
+        let mut state = state();
+        if let Some(signal) = RECEIVED.get().and_then(|sender| *sender.borrow()) {
+            return Err(CreateError::Signalled(signal));
+        }
+        let dir = create().map_err(CreateError::Io)?;
+        state.temp_files += 1;
+        Ok((dir.path().to_path_buf(), Self { path: Some(Temp::Dir(dir)) }))
     }
 
     /// The temporary file's path.
     #[cfg(test)]
     pub(crate) fn path(&self) -> Option<&std::path::Path> {
-        self.path.as_deref()
+        match self.path.as_ref()? {
+            Temp::File(path) => Some(path),
+            Temp::Dir(dir) => Some(dir.path()),
+        }
     }
 
     /// Renames the file to `target`; on failure the file is removed.
@@ -176,8 +201,16 @@ impl TempFileGuard {
         let mut state = state();
         let Some(path) = self.path.take() else { return Ok(()) };
         state.temp_files -= 1;
-        // On failure `PersistError` holds the TempPath; dropping it removes the file.
-        path.persist(target).map_err(|err| err.error)
+        match path {
+            // On failure `PersistError` holds the TempPath; dropping it removes the file.
+            Temp::File(path) => path.persist(target).map_err(|err| err.error),
+            Temp::Dir(dir) => {
+                let path = dir.keep();
+                std::fs::rename(&path, target).inspect_err(|_| {
+                    let _ = std::fs::remove_dir_all(&path);
+                })
+            }
+        }
     }
 }
 
@@ -185,7 +218,7 @@ impl Drop for TempFileGuard {
     fn drop(&mut self) {
         if let Some(path) = self.path.take() {
             let mut state = state();
-            drop(path); // removes the file
+            drop(path); // removes the file, or the directory and what it holds
             state.temp_files -= 1;
         }
     }

@@ -22,6 +22,9 @@ pub(crate) trait Item: serde::Serialize {
     const FIELDS: &'static [&'static str];
     /// The table's columns.
     const TABLE_COLUMNS: &'static [Column];
+    /// Every known field's type, from the spec (Parquet's columns).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    const SHAPE: &'static [nxlink_models::runtime::Column];
     /// Fields the spec does not know.
     fn extra(&self) -> &Extra;
     /// The table's cells, one per column.
@@ -43,6 +46,7 @@ fn extra_text(extra: &Extra, name: &str) -> String {
 
 impl Item for CallRecord {
     const FIELDS: &'static [&'static str] = CallRecord::FIELDS;
+    const SHAPE: &'static [nxlink_models::runtime::Column] = CallRecord::COLUMNS;
     const TABLE_COLUMNS: &'static [Column] = COLUMNS;
     fn extra(&self) -> &Extra {
         &self.extra
@@ -54,6 +58,7 @@ impl Item for CallRecord {
 
 impl Item for Agent {
     const FIELDS: &'static [&'static str] = Agent::FIELDS;
+    const SHAPE: &'static [nxlink_models::runtime::Column] = Agent::COLUMNS;
     const TABLE_COLUMNS: &'static [Column] = &[("AGENT ID", 10, true), ("NAME", 0, false)];
     fn extra(&self) -> &Extra {
         &self.extra
@@ -65,6 +70,7 @@ impl Item for Agent {
 
 impl Item for Route {
     const FIELDS: &'static [&'static str] = Route::FIELDS;
+    const SHAPE: &'static [nxlink_models::runtime::Column] = Route::COLUMNS;
     const TABLE_COLUMNS: &'static [Column] = &[("ROUTE ID", 34, false), ("NAME", 0, false)];
     fn extra(&self) -> &Extra {
         &self.extra
@@ -76,6 +82,7 @@ impl Item for Route {
 
 impl Item for Task {
     const FIELDS: &'static [&'static str] = Task::FIELDS;
+    const SHAPE: &'static [nxlink_models::runtime::Column] = Task::COLUMNS;
     const TABLE_COLUMNS: &'static [Column] = &[
         ("TASK ID", 36, false),
         ("STATUS", 28, false),

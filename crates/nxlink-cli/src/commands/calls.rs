@@ -3,11 +3,13 @@
 use futures_util::TryStreamExt;
 use nxlink_client::{Client, DriftReport, RequestBuilder};
 use nxlink_models::runtime::Operation;
-use nxlink_models::QueryCallRecords;
+use nxlink_models::{CallRecord, QueryCallRecords};
 
 use serde_json::{Map, Value};
 
-use crate::args::{ExportArgs, Format, ListArgs, QueryArgs};
+use clap::ValueEnum;
+
+use crate::args::{ExportArgs, Format, ListArgs, PartitionBy, QueryArgs};
 use crate::error::CliError;
 use crate::output::{RecordOutput, WriteError};
 use crate::progress::{self, Progress};
@@ -63,7 +65,7 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         }
     }
     let builder = request(client, table, fields, query.since)?;
-    let mut output = RecordOutput::create::<nxlink_models::CallRecord>(query.format, query.output.as_deref())?;
+    let mut output = ExportOutput::create(query, args.partition_by)?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
     let mut records = builder.records();
     let mut written = 0_u64;
@@ -96,11 +98,68 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         "export done"
     );
     signals::check()?;
-    if finish(output)? {
+    if output.finish()? {
         report_written(query, written, quiet);
         note_drift(&stats.drift, quiet);
     }
     Ok(())
+}
+
+/// Where `export` writes: the output every format shares, or the directory of
+/// `--partition-by`.
+enum ExportOutput {
+    Records(RecordOutput),
+    #[cfg(feature = "parquet")]
+    Partitioned(crate::parquet::PartitionedOutput<CallRecord>),
+}
+
+impl ExportOutput {
+    fn create(query: &QueryArgs, partition_by: Option<PartitionBy>) -> Result<Self, CliError> {
+        let Some(PartitionBy::Day) = partition_by else {
+            return Ok(Self::Records(RecordOutput::create::<CallRecord>(query.format, query.output.as_deref())?));
+        };
+        if query.format != Format::Parquet {
+            let format = query.format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default();
+            return Err(CliError::usage(format!(
+                "--partition-by goes with --format parquet (a directory of Parquet files), not --format {format}"
+            )));
+        }
+        #[cfg(not(feature = "parquet"))]
+        return Err(crate::encode::parquet_left_out());
+        #[cfg(feature = "parquet")]
+        {
+            let Some(dir) = query.output.as_deref() else {
+                return Err(CliError::usage(
+                    "--partition-by writes a directory: give it with -o DIR (standard output cannot hold one)",
+                ));
+            };
+            Ok(Self::Partitioned(crate::parquet::PartitionedOutput::create(CallRecord::COLUMNS, partition_time, dir)?))
+        }
+    }
+
+    fn write(&mut self, record: &CallRecord) -> Result<(), WriteError> {
+        match self {
+            Self::Records(output) => output.write(record),
+            #[cfg(feature = "parquet")]
+            Self::Partitioned(output) => output.write(record).map_err(WriteError::Failed),
+        }
+    }
+
+    fn finish(self) -> Result<bool, CliError> {
+        match self {
+            Self::Records(output) => finish(output),
+            #[cfg(feature = "parquet")]
+            Self::Partitioned(output) => output.finish().map(|()| true),
+        }
+    }
+}
+
+/// The time `--partition-by day` files a record under: the call's start (Unix seconds,
+/// the spec's `unixSeconds`), the time the record is about: a call queued one day and
+/// dialled the next belongs to the day it was made.
+#[cfg(feature = "parquet")]
+fn partition_time(record: &CallRecord) -> Option<i64> {
+    record.call_start
 }
 
 /// One line when the API sent fields or codes the SDK does not know: they are in the
@@ -154,5 +213,21 @@ fn finish(output: RecordOutput) -> Result<bool, CliError> {
         Ok(()) => Ok(true),
         Err(WriteError::ClosedPipe) => Ok(false),
         Err(WriteError::Failed(err)) => Err(err),
+    }
+}
+
+#[cfg(all(test, feature = "parquet"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_queued_before_midnight_and_started_after_goes_under_the_day_it_started() {
+        let mut record = CallRecord::default();
+        record.create_ts = Some(1_796_169_590); // 2026-12-01T23:59:50Z
+        record.call_start = Some(1_796_169_630); // 2026-12-02T00:00:30Z
+        record.op_ts = record.create_ts;
+        assert_eq!(crate::parquet::day_partition(partition_time(&record)), "date=2026-12-02");
+        record.call_start = None;
+        assert_eq!(crate::parquet::day_partition(partition_time(&record)), "date=__HIVE_DEFAULT_PARTITION__");
     }
 }
