@@ -473,6 +473,11 @@ pub(crate) enum CallsCommand {
         after_help = "Examples:\n  nxlink calls export --task-id $TASK --format csv -o calls.csv\n  nxlink calls export --task-id $TASK --since 7d --format jsonl | jq .callResult\n  nxlink --demo calls export --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --limit 20 --format table"
     )]
     Export(ExportArgs),
+    /// Keep a SQLite or PostgreSQL table of the records up to date (incremental, resumable)
+    #[command(
+        after_help = "Examples:\n  nxlink calls sync --task-id $TASK --db sqlite:calls.db\n  nxlink calls sync --all-tasks --db postgres://nxlink@db.internal/analytics\n  nxlink --demo calls sync --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --db sqlite:demo.db"
+    )]
+    Sync(crate::sync::SyncArgs),
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,7 @@ mod progress;
 mod request_args;
 mod signals;
 mod suggest;
+mod sync;
 mod table;
 mod time;
 
