@@ -274,12 +274,15 @@ fn a_second_run_fetches_only_the_overlap_and_adds_nothing() {
         assert_eq!(summary(&second), (0, 0, in_overlap as u64), "{}", db.name());
         let requests = list_requests(&mock, first_requests.len());
         assert_eq!(requests.len(), in_overlap.div_ceil(PAGE), "{}: {requests:?}", db.name());
-        for (index, body) in requests.iter().enumerate() {
+        for body in &requests {
             assert_eq!(body["taskId"], DEMO_TASK_ID);
             assert_eq!(body["startTs"], newest - overlap, "{}", db.name());
             assert!(body.get("endTs").is_none(), "{body}");
-            assert_eq!(body["pageNumber"], index + 1);
         }
+        // Each page once (pages are fetched concurrently, so they arrive in any order).
+        let mut pages: Vec<u64> = requests.iter().map(|body| body["pageNumber"].as_u64().unwrap()).collect();
+        pages.sort_unstable();
+        assert_eq!(pages, (1..=requests.len() as u64).collect::<Vec<_>>());
         assert_table_is(db, &expected);
         assert_eq!(db.watermark(DEMO_TASK_ID), Some(newest));
     });
@@ -414,4 +417,90 @@ fn bad_database_urls_are_usage_or_network_errors_in_one_line() {
     let output = run(nxlink().args(["calls", "sync", "--task-id", "t", "--db", "mysql://x"]));
     assert_eq!(failure(&output).0, 2);
     assert!(mock.server.requests().is_empty(), "no request for a bad --db");
+}
+
+#[test]
+fn several_tasks_each_get_their_watermark_and_all_tasks_lists_them_through_the_api() {
+    let mock = Mock::start();
+    let other = nxlink_mock::TASK_IDS.iter().copied().find(|id| *id != DEMO_TASK_ID).unwrap();
+    let of_task = |task: &str| -> Vec<CallRecord> { mock.server.dataset().task_records(task).cloned().collect() };
+    let (demo, second) = (of_task(DEMO_TASK_ID), of_task(other));
+    assert!(!second.is_empty());
+    let db = Db::sqlite();
+    let url = db.url();
+    let output = run(against(&mock).args(["calls", "sync", "--task-id", DEMO_TASK_ID, "--task-id", other]).args([
+        "--task-id",
+        DEMO_TASK_ID,
+        "--db",
+        &url,
+        "--page-size",
+        &PAGE.to_string(),
+    ]));
+    assert_ok(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let total = demo.len() + second.len();
+    assert!(stderr.contains(&format!("synced 2 tasks: {total} new, 0 updated, 0 unchanged")), "{stderr}");
+    let both: Vec<CallRecord> = demo.iter().chain(&second).cloned().collect();
+    assert_table_is(&db, &both);
+    for records in [&demo, &second] {
+        let task = records[0].task_id.clone().unwrap();
+        assert_eq!(db.watermark(&task), records.iter().map(create_ts).max(), "{task}");
+    }
+    // Each task's requests name it, and only the first run of each is unfiltered.
+    let tasks: Vec<String> = list_requests(&mock, 0).iter().map(|b| b["taskId"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(tasks.iter().filter(|t| *t == other).count(), second.len().div_ceil(PAGE));
+
+    // --all-tasks: the tasks the list-tasks endpoint gives, each synced from its watermark.
+    let output = run(against(&mock).args(["calls", "sync", "--all-tasks", "--db", &url]));
+    assert_ok(&output);
+    let listed = mock.server.requests().iter().filter(|r| r.path == nxlink_models::ListTasks::ENDPOINT.path).count();
+    assert!(listed >= 1, "the tasks were listed through the API");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("synced task {DEMO_TASK_ID}: 0 new, 0 updated")), "{stderr}");
+    let last = list_requests(&mock, tasks.len());
+    assert!(!last.is_empty() && last.iter().all(|b| b.get("startTs").is_some()), "{last:?}");
+    assert_table_is(&db, &both);
+}
+
+#[test]
+fn a_dropped_postgres_connection_is_exit_5_and_the_next_run_completes() {
+    let server = PgServer::start();
+    let db = Db::postgres(&server, "nxlink_dropped");
+    let faults = Faults { latency: std::time::Duration::from_millis(150), ..Faults::none() };
+    let mock = Mock::with(MockServer::builder().faults(faults));
+    let expected = mock.expected();
+    let url = db.url();
+    let child = against(&mock)
+        .args(["calls", "sync", "--task-id", DEMO_TASK_ID, "--db", &url, "--page-size", &PAGE.to_string()])
+        .args(["--concurrency", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = false;
+    for _ in 0..6_000 {
+        let table = db.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'nxlink_sync_state'") == Some(1);
+        if table && db.scalar("SELECT count(*) FROM call_records").unwrap_or(0) >= PAGE as i64 {
+            ready = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(ready, "the sync committed no page");
+    // The server ends the sync's connection, as a restart or a network cut would.
+    db.exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = 'nxlink_dropped' AND pid <> pg_backend_pid()",
+    );
+    let output = child.wait_with_output().unwrap();
+    let (exit, line) = failure(&output);
+    assert_eq!(exit, 5, "{line}");
+    assert!(line.contains("PostgreSQL at 127.0.0.1:"), "{line}");
+    let stored = db.ids().len();
+    assert!(stored >= PAGE && stored < expected.len(), "{stored}");
+
+    mock.server.handle().set_faults(Faults::none());
+    let (new, updated, _) = summary(&sync(&mock, &db, &[]));
+    assert_eq!((new + stored as u64, updated), (expected.len() as u64, 0));
+    assert_table_is(&db, &expected);
 }

@@ -34,16 +34,6 @@ impl Postgres {
         Ok(Self { client, shown })
     }
 
-    fn error(&self, err: &tokio_postgres::Error) -> StoreError {
-        let text = format!("PostgreSQL at {}: {}", self.shown, error_text(err));
-        // No SQL state: the connection failed (dropped, refused, closed), not a statement.
-        if err.code().is_none() {
-            StoreError::Network(text)
-        } else {
-            StoreError::Local(text)
-        }
-    }
-
     /// Creates the tables, adds the columns the spec has and the table lacks; returns
     /// the names added to an existing table.
     pub(crate) async fn migrate(&mut self) -> Result<Vec<String>, StoreError> {
@@ -84,7 +74,7 @@ impl Postgres {
 
     pub(crate) async fn state(&mut self, task: &str) -> Result<State, StoreError> {
         let sql = format!("SELECT watermark, scan_top, scan_resume FROM {} WHERE task_id = $1", quote(STATE_TABLE));
-        let row = self.client.query_opt(&sql, &[&task]).await.map_err(|e| self.error(&e))?;
+        let row = self.client.query_opt(&sql, &[&task]).await.map_err(|e| error_of(&self.shown, &e))?;
         Ok(row.map_or_else(State::default, |row| State {
             watermark: row.get(0),
             scan_top: row.get(1),
@@ -165,9 +155,13 @@ async fn write_state(
     tx.execute(&sql, &[&task, &state.watermark, &state.scan_top, &state.scan_resume]).await
 }
 
+/// A lost connection (closed, refused, reset, or ended by the server: SQL states 08xxx
+/// and 57Pxx) is exit 5, like a network error of the API; a refused statement is exit 1.
 fn error_of(shown: &str, err: &tokio_postgres::Error) -> StoreError {
     let text = format!("PostgreSQL at {shown}: {}", error_text(err));
-    if err.code().is_none() {
+    let lost = err.is_closed()
+        || err.code().is_none_or(|code| code.code().starts_with("08") || code.code().starts_with("57P"));
+    if lost {
         StoreError::Network(text)
     } else {
         StoreError::Local(text)
