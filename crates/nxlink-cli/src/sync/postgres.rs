@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use tokio_postgres::types::Json;
 use tokio_postgres::{Client, Config, NoTls};
 
 use super::schema::{self, quote, Dialect, Row, STATE_TABLE, TABLE};
@@ -88,8 +89,8 @@ impl Postgres {
         let shown = self.shown.clone();
         let fail = |e: tokio_postgres::Error| error_of(&shown, &e);
         let tx = self.client.transaction().await.map_err(fail)?;
-        let page =
-            serde_json::Value::Array(rows.iter().map(|row| serde_json::Value::Object(row.values.clone())).collect());
+        // Only the ids, to look up the stored hashes.
+        let ids = Json(rows.iter().map(|row| serde_json::json!({ id.wire: row.id })).collect::<Vec<_>>());
         let select = format!(
             "SELECT to_jsonb(t.{id})::text, t.{hash} FROM {table} t \
              WHERE t.{id} IN (SELECT r.{id} FROM jsonb_populate_recordset(NULL::{table}, $1::jsonb) r)",
@@ -98,7 +99,7 @@ impl Postgres {
             table = quote(TABLE)
         );
         let mut stored = HashMap::new();
-        for row in tx.query(&select, &[&page]).await.map_err(fail)? {
+        for row in tx.query(&select, &[&ids]).await.map_err(fail)? {
             let key: String = row.get(0);
             // The key of `Row::key`: the id's compact JSON text.
             let key = serde_json::from_str::<serde_json::Value>(&key).map_or(key, |value| value.to_string());
@@ -120,9 +121,8 @@ impl Postgres {
                 id = quote(id.wire),
                 updates = updates.join(", ")
             );
-            let values = serde_json::Value::Array(
-                writes.iter().map(|row| serde_json::Value::Object(row.values.clone())).collect(),
-            );
+            // Serialised straight from the rows, without a copy.
+            let values = Json(writes.iter().map(|row| &row.values).collect::<Vec<_>>());
             tx.execute(&upsert, &[&values]).await.map_err(fail)?;
         }
         write_state(&tx, task, state).await.map_err(fail)?;
