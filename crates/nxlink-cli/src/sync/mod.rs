@@ -45,7 +45,7 @@ pub(crate) struct SyncArgs {
     pub(crate) all_tasks: bool,
 
     /// Database: sqlite:PATH (a file, created when missing) or
-    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB
+    /// postgres://USER:PASSWORD@HOST:PORT/DB (password and port optional)
     #[arg(long, value_name = "URL", env = "NXLINK_DB", default_value = "sqlite:nxlink-calls.db")]
     pub(crate) db: String,
 
