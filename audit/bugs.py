@@ -714,4 +714,39 @@ BUGS = [
         caught_by=[CLI + "commands/calls.rs::a_call_queued_before_midnight_and_started_after_goes_under_the_day_it_started"],
         test="-p nxlink-cli --bin nxlink",
     ),
+    # --- calls sync ------------------------------------------------------------------
+    dict(
+        name="sync-watermark-moved-per-page",
+        planted="the watermark moves to the newest record with the first committed page instead of when the scan is complete, so a run killed half-way skips the older records next time",
+        kind="wrong variable",
+        file=CLI + "sync/mod.rs",
+        old="""            let page_counts = store.commit_page(task, &rows, &scan).await?;""",
+        new="""            let page_counts = store.commit_page(task, &rows, &State { watermark: scan.scan_top, ..scan }).await?;""",
+        caught_by=["crates/nxlink-cli/tests/sync.rs::a_run_killed_half_way_then_run_again_has_every_record_once"],
+        test="-p nxlink-cli --test sync",
+    ),
+    dict(
+        name="sync-sqlite-upsert-keeps-the-old-row",
+        planted="the SQLite upsert sets each column to its stored value on conflict (an insert that never updates), so a changed record or a new column is never written",
+        kind="wrong argument",
+        file=CLI + "sync/sqlite.rs",
+        old=""".map(|c| format!("{0} = excluded.{0}", quote(c)))""",
+        new=""".map(|c| format!("{0} = {0}", quote(c)))""",
+        caught_by=[
+            "crates/nxlink-cli/tests/sync.rs::a_column_missing_from_the_table_is_added_and_filled_then_rows_are_updated_in_place"
+        ],
+        test="-p nxlink-cli --test sync",
+    ),
+    dict(
+        name="sync-postgres-new-column-left-unfilled",
+        planted="PostgreSQL: adding a column no longer resets the stored hashes, so records already stored count as unchanged and the new column stays empty",
+        kind="dropped step",
+        file=CLI + "sync/postgres.rs",
+        old="""                let reset = format!("UPDATE {} SET {} = NULL", quote(TABLE), quote(schema::HASH));""",
+        new="""                let reset = format!("UPDATE {} SET {} = {1}", quote(TABLE), quote(schema::HASH));""",
+        caught_by=[
+            "crates/nxlink-cli/tests/sync.rs::a_column_missing_from_the_table_is_added_and_filled_then_rows_are_updated_in_place"
+        ],
+        test="-p nxlink-cli --test sync",
+    ),
 ]

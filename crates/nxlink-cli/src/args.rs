@@ -478,6 +478,11 @@ pub(crate) enum CallsCommand {
         after_help = "Examples:\n  nxlink calls stats --task-id $TASK\n  nxlink calls stats --task-id $TASK --since 7d --format json | jq .answerRate\n  nxlink calls stats --task-id $TASK --from calls.jsonl --html report.html\n  nxlink --demo calls stats --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --html report.html"
     )]
     Stats(StatsArgs),
+    /// Keep a SQLite or PostgreSQL table of the records up to date (incremental, resumable)
+    #[command(
+        after_help = "Examples:\n  nxlink calls sync --task-id $TASK --db sqlite:calls.db\n  nxlink calls sync --all-tasks --db postgres://nxlink@db.internal/analytics\n  nxlink --demo calls sync --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --db sqlite:demo.db"
+    )]
+    Sync(crate::sync::SyncArgs),
 }
 
 #[derive(Debug, Args)]

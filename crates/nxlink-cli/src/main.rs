@@ -51,6 +51,7 @@ mod request_args;
 mod signals;
 mod stats;
 mod suggest;
+mod sync;
 mod table;
 mod time;
 

@@ -53,6 +53,11 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                 CallsCommand::Stats(args) => {
                     ClientOptions { concurrency: usize::from(args.concurrency), retries: args.retries }
                 }
+                CallsCommand::Sync(args) => {
+                    crate::sync::check(args)?;
+                    let (concurrency, retries) = crate::sync::client_options(args);
+                    ClientOptions { concurrency, retries }
+                }
             };
             let command = async {
                 // The mock lives as long as the command runs: dropping it stops the server.
@@ -65,6 +70,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
                     CallsCommand::List(args) => calls::list(&client, args, global.quiet).await,
                     CallsCommand::Export(args) => calls::export(&client, args, global.quiet).await,
                     CallsCommand::Stats(args) => stats::from_api(&client, args, global.quiet).await,
+                    CallsCommand::Sync(args) => crate::sync::run(&client, args, global.quiet).await,
                 }
             };
             // A signal drops the command at its next await point, and with it the

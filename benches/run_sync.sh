@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# `nxlink calls sync` throughput (issue 26): a first (full) sync of one task into a fresh
+# SQLite file and into a fresh PostgreSQL database, against the plain JSONL export of the
+# same task in the same run, as records/s and as a ratio to the export. Release
+# binaries; a release `nxlink-mock` in its own process on 127.0.0.1, no added latency;
+# RECORDS=400000 gives the demo task 160,252 records (seed 7).
+#
+#   benches/run_sync.sh                  # REPEAT=3 RECORDS=400000 PAGE_SIZE=1000
+#
+# Each run: `nxlink -q --base-url URL calls export --task-id T --format jsonl
+# --page-size 1000 > /dev/null`, then `nxlink -q ... calls sync --task-id T --page-size
+# 1000 --db sqlite:FRESH.db` and `--db postgres://...FRESH` (concurrency 4, the
+# default), round-robin, medians of REPEAT rounds. Wall time and the child's user CPU.
+# PostgreSQL is a server this script starts (initdb, pg_ctl; as `nobody` under root,
+# since it refuses root) in a temporary directory with its default durability
+# (fsync on, synchronous_commit on): each page is one committed transaction in both
+# databases, as in real use. SQLite runs in WAL mode with synchronous=NORMAL.
+# Raw runs go to $OUT/runs.txt (default target/bench-sync).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+REPEAT=${REPEAT:-3}
+RECORDS=${RECORDS:-400000}
+PAGE_SIZE=${PAGE_SIZE:-1000}
+SEED=${SEED:-7}
+OUT=${OUT:-$ROOT/target/bench-sync}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+mkdir -p "$OUT"
+
+PG_BIN=${NXLINK_TEST_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+[ -x "$PG_BIN/pg_ctl" ] || { echo "no PostgreSQL server: apt-get update && apt-get install -y postgresql" >&2; exit 1; }
+
+echo "building release binaries..." >&2
+cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli --bin nxlink >&2
+MOCK=$TARGET_DIR/release/nxlink-mock
+NXLINK=${NXLINK:-$TARGET_DIR/release/nxlink}
+TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
+
+WORK=$(mktemp -d /tmp/nxlink-bench-sync.XXXXXX)
+PG_USER=""
+if [ "$(id -u)" = 0 ]; then PG_USER=nobody; chown "$PG_USER" "$WORK"; fi
+as_pg() { if [ -n "$PG_USER" ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
+PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+
+RUST_LOG=warn "$MOCK" --port 0 --records "$RECORDS" --seed "$SEED" >"$OUT/mock.out" 2>"$OUT/mock.err" &
+MOCK_PID=$!
+cleanup() {
+    kill "$MOCK_PID" 2>/dev/null || true
+    wait "$MOCK_PID" 2>/dev/null || true
+    (cd "$WORK" && as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1) || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+(cd "$WORK" && as_pg "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --no-instructions >"$OUT/initdb.log")
+(cd "$WORK" && as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
+    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null)
+for _ in $(seq 1 600); do
+    grep -q "$TASK" "$OUT/mock.out" 2>/dev/null && break
+    kill -0 "$MOCK_PID" 2>/dev/null || { cat "$OUT/mock.err" >&2; exit 1; }
+    sleep 0.1
+done
+BASE_URL=$(sed -n 's/^nxlink-mock listening on //p' "$OUT/mock.out")
+TASK_LEN=$(grep "$TASK" "$OUT/mock.out" | sed 's/.*(\([0-9]*\) records).*/\1/')
+echo "mock at $BASE_URL: task $TASK has $TASK_LEN records; PostgreSQL $("$PG_BIN/postgres" --version) on port $PG_PORT" >&2
+
+python3 - "$NXLINK" "$BASE_URL" "$TASK" "$TASK_LEN" "$PAGE_SIZE" "$REPEAT" "$WORK" "$PG_BIN" "$PG_PORT" "$OUT/runs.txt" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+
+nxlink, base_url, task, task_len, page_size, repeat, work, pg_bin, pg_port, runs_path = sys.argv[1:]
+task_len, repeat = int(task_len), int(repeat)
+env = dict(os.environ, NXLINK_ACCESS_KEY="AK-demo-0000000000000000001-0001", NXLINK_ACCESS_SECRET="nxlink-mock-demo-secret")
+for var in ("NXLINK_REGION", "NXLINK_BASE_URL", "NXLINK_CONFIG", "NXLINK_DB"):
+    env.pop(var, None)
+
+def psql(sql):
+    subprocess.run([f"{pg_bin}/psql", "-X", "-q", "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres",
+                    "-c", sql], check=True, capture_output=True)
+
+def timed(args):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    start = time.perf_counter()
+    done = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    user = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
+    if done.returncode != 0:
+        sys.exit(f"{args}: exit {done.returncode}: {done.stderr.decode()}")
+    return wall, user
+
+def count_sqlite(path):
+    import sqlite3
+    return sqlite3.connect(path).execute("SELECT count(*) FROM call_records").fetchone()[0]
+
+def count_pg(db):
+    out = subprocess.run([f"{pg_bin}/psql", "-X", "-A", "-t", "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", db,
+                          "-c", "SELECT count(*) FROM call_records"], check=True, capture_output=True, text=True)
+    return int(out.stdout.strip())
+
+common = [nxlink, "-q", "--base-url", base_url, "calls"]
+kinds = ["export jsonl", "sync sqlite", "sync postgres"]
+results = {kind: [] for kind in kinds}
+with open(runs_path, "w") as runs:
+    for rep in range(repeat):
+        order = kinds[rep % 3:] + kinds[:rep % 3]
+        for kind in order:
+            if kind == "export jsonl":
+                args = common + ["export", "--task-id", task, "--format", "jsonl", "--page-size", page_size]
+                check = lambda: task_len
+            elif kind == "sync sqlite":
+                path = f"{work}/bench-{rep}.db"
+                args = common + ["sync", "--task-id", task, "--page-size", page_size, "--db", f"sqlite:{path}"]
+                check = lambda path=path: count_sqlite(path)
+            else:
+                db = f"bench_{rep}"
+                psql(f"DROP DATABASE IF EXISTS {db}")
+                psql(f"CREATE DATABASE {db}")
+                args = common + ["sync", "--task-id", task, "--page-size", page_size, "--db",
+                                 f"postgres://postgres@127.0.0.1:{pg_port}/{db}"]
+                check = lambda db=db: count_pg(db)
+            wall, user = timed(args)
+            rows = check()
+            if rows != task_len:
+                sys.exit(f"{kind}: {rows} rows, expected {task_len}")
+            results[kind].append((wall, user))
+            print(f"{kind.replace(' ', '_')} rep={rep} wall_s={wall:.3f} user_s={user:.3f} records={rows}", file=runs, flush=True)
+            print(f"{kind} rep={rep} wall {wall:.2f} s user {user:.2f} s", file=sys.stderr)
+
+base = statistics.median(w for w, _ in results["export jsonl"])
+print(f"{task_len:,} records (one task), pageSize {page_size}, concurrency 4, medians of {repeat} runs")
+print()
+print("| command | records/s | wall s (runs) | user CPU µs/record | throughput vs JSONL export |")
+print("|---|---:|---:|---:|---:|")
+for kind in kinds:
+    walls = [w for w, _ in results[kind]]
+    wall = statistics.median(walls)
+    user = statistics.median(u for _, u in results[kind])
+    runs_text = "/".join(f"{w:.2f}" for w in walls)
+    print(f"| {kind} | {task_len / wall:,.0f} | {wall:.2f} ({runs_text}) | {user * 1e6 / task_len:.2f} | {base / wall:.2f} |")
+PY
