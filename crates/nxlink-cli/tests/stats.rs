@@ -137,6 +137,7 @@ fn a_file_that_is_not_json_lines_is_named_with_its_line() {
         ("array.json", "[{\"id\": 1}]\n", "JSON array"),
         ("broken.jsonl", "{\"id\": 1, \"taskId\": \"t\"}\n\n{\"id\": \n", "line 3"),
         ("text.jsonl", "id,taskId\n", "line 1"),
+        ("calls.parquet", "PAR1\0\0PAR1", "Parquet"),
     ];
     for (name, text, expected) in cases {
         let path = dir.path().join(name);
@@ -150,6 +151,9 @@ fn a_file_that_is_not_json_lines_is_named_with_its_line() {
         run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from"]).arg(dir.path().join("missing")));
     let (_, stderr) = failure(&output);
     assert!(stderr.contains("cannot open") && stderr.contains("missing"), "{stderr}");
+    let output = run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from", "sqlite:calls.db"]));
+    let (code, stderr) = failure(&output);
+    assert!(code == 2 && stderr.contains("database"), "{stderr}");
 }
 
 #[test]

@@ -70,8 +70,25 @@ pub(super) fn from_file(args: StatsArgs) -> Result<(), CliError> {
         Some(span) => Some(time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?),
         None => None,
     };
-    let file =
+    let text = path.to_string_lossy();
+    if text.starts_with("sqlite:") || text.starts_with("postgres://") || text.starts_with("postgresql://") {
+        return Err(CliError::usage(format!(
+            "--from {text}: a database is not read yet; --from reads JSON lines (`nxlink calls export --format jsonl`)"
+        )));
+    }
+    let mut file =
         std::fs::File::open(path).map_err(|err| CliError::local(format!("cannot open {}: {err}", path.display())))?;
+    let mut magic = [0_u8; 4];
+    let parquet = std::io::Read::read(&mut file, &mut magic).is_ok_and(|n| n == 4) && &magic == b"PAR1";
+    if parquet {
+        return Err(CliError::usage(format!(
+            "{} is a Parquet file, which --from does not read yet; --from reads JSON lines \
+             (`nxlink calls export --format jsonl`)",
+            path.display()
+        )));
+    }
+    std::io::Seek::rewind(&mut file)
+        .map_err(|err| CliError::local(format!("cannot read {}: {err}", path.display())))?;
     let mut stats = Stats::default();
     for (index, line) in BufReader::new(file).lines().enumerate() {
         let at = || format!("{} line {}", path.display(), index + 1);
