@@ -286,14 +286,100 @@ mod tests {
         assert_eq!(insert(&with_third, &third), with_third);
     }
 
+    /// A throw-away git repository holding this workspace's spec and a Cargo.toml at
+    /// version 0.3.1: the tests must not depend on where the workspace itself sits
+    /// (`.ci/docs-change` runs them in a copy that is no repository).
+    struct Repo(std::path::PathBuf);
+
+    impl Repo {
+        fn new() -> Self {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+            let dir = std::env::temp_dir().join(format!("nxlink-changelog-{}-{nanos}", std::process::id()));
+            copy_dir(&crate::codegen::workspace_root().join("spec"), &dir.join("spec"));
+            std::fs::write(dir.join("Cargo.toml"), "[workspace]\n\n[workspace.package]\nversion = \"0.3.1\"\n")
+                .unwrap();
+            let repo = Self(dir);
+            repo.git(&["init", "-q"]);
+            repo.commit("spec");
+            repo
+        }
+
+        fn git(&self, args: &[&str]) {
+            let status = std::process::Command::new("git")
+                .arg("-C")
+                .arg(&self.0)
+                .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+                .args(args)
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        }
+
+        fn commit(&self, message: &str) {
+            self.git(&["add", "-A"]);
+            self.git(&["commit", "-q", "-m", message]);
+        }
+    }
+
+    impl Drop for Repo {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            let target = to.join(path.file_name().unwrap());
+            if path.is_dir() {
+                copy_dir(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+
     #[test]
     fn ranges_are_checked_before_git_runs() {
-        let root = crate::codegen::workspace_root();
+        let repo = Repo::new();
         for bad in ["HEAD", "..HEAD", "HEAD...HEAD", "no-such-rev-xyz.."] {
-            let err = run(&root, bad, false).unwrap_err();
+            let err = run(&repo.0, bad, false).unwrap_err();
             assert!(err.contains(bad.trim_end_matches('.')), "{bad}: {err}");
         }
-        let (text, bump) = run(&root, "HEAD..HEAD", false).unwrap();
+        let (text, bump) = run(&repo.0, "HEAD..HEAD", false).unwrap();
         assert_eq!(bump, Bump::None, "{text}");
+    }
+
+    #[test]
+    fn a_committed_spec_change_is_written_once_with_the_version_it_calls_for() {
+        let repo = Repo::new();
+        // Drop the last field of the object with the most fields (the call record, which
+        // nothing refers to by that field): a removed field, breaking.
+        let read = |path: &Path| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        };
+        let file = std::fs::read_dir(repo.0.join("spec/objects"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .max_by_key(|path| read(path)["fields"].as_array().map_or(0, Vec::len))
+            .unwrap();
+        let mut object = read(&file);
+        let gone = object["fields"].as_array_mut().unwrap().pop().unwrap();
+        std::fs::write(&file, serde_json::to_string_pretty(&object).unwrap()).unwrap();
+        repo.commit("drop a field");
+
+        let (entry, bump) = run(&repo.0, "HEAD~1..HEAD", true).unwrap();
+        assert_eq!(bump, Bump::Major);
+        assert!(entry.starts_with("## 0.4.0 (proposed)"), "{entry}");
+        let wire = gone["wire"].as_str().unwrap();
+        assert!(entry.contains(&format!("`{wire}`")) && entry.contains("**Breaking**: a removed field"), "{entry}");
+        let written = std::fs::read_to_string(repo.0.join(CHANGELOG_FILE)).unwrap();
+        assert!(written.starts_with("# Changelog\n\n") && written.ends_with(&entry), "{written}");
+        // The working tree is the commit: the same change, under another range.
+        run(&repo.0, "HEAD~1..HEAD", true).unwrap();
+        assert_eq!(std::fs::read_to_string(repo.0.join(CHANGELOG_FILE)).unwrap(), written);
+        let (worktree, _) = run(&repo.0, "HEAD~1..", false).unwrap();
+        assert!(worktree.contains("to the working tree") && worktree.contains(&format!("`{wire}`")), "{worktree}");
     }
 }
