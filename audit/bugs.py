@@ -749,4 +749,36 @@ BUGS = [
         ],
         test="-p nxlink-cli --test sync",
     ),
+    # --- calls stats --from -----------------------------------------------------------
+    dict(
+        name="readback-dataset-not-walked",
+        planted="a Parquet dataset directory is listed one level deep, so the files under its `date=...` partitions are never read",
+        kind="dropped case",
+        file=CLI + "parquet/read.rs",
+        old="""            if entry.is_dir() {
+                pending.push(entry);
+            } else if""",
+        new="""            if""",
+        caught_by=[
+            CLI + "parquet/read.rs::a_dataset_is_its_visible_parquet_files_in_order",
+            "crates/nxlink-cli/tests/stats.rs::every_source_gives_the_api_figures_and_only_the_task_and_since_select_it",
+        ],
+        test="-p nxlink-cli --bin nxlink --test stats",
+    ),
+    dict(
+        name="readback-extra-dropped",
+        planted="a stored row reads back without the fields of its `extra` column, so what the spec does not know is lost on the way out of the database",
+        kind="partial input",
+        file=CLI + "sync/schema.rs",
+        old="""            for (name, value) in fields {
+                object.entry(name).or_insert(value);
+            }
+        }
+        other => return Err(format!("column {EXTRA}: expected a JSON object, got {other}")),""",
+        new="""            drop(fields);
+        }
+        other => return Err(format!("column {EXTRA}: expected a JSON object, got {other}")),""",
+        caught_by=[CLI + "sync/sqlite.rs::stored_rows_read_back_as_their_records"],
+        test="-p nxlink-cli --bin nxlink",
+    ),
 ]

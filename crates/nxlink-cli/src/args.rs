@@ -475,7 +475,7 @@ pub(crate) enum CallsCommand {
     Export(ExportArgs),
     /// What the records add up to: answer rate, outcomes, talk time, intents, calls per hour
     #[command(
-        after_help = "Examples:\n  nxlink calls stats --task-id $TASK\n  nxlink calls stats --task-id $TASK --since 7d --format json | jq .answerRate\n  nxlink calls stats --task-id $TASK --from calls.jsonl --html report.html\n  nxlink --demo calls stats --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --html report.html"
+        after_help = "Examples:\n  nxlink calls stats --task-id $TASK\n  nxlink calls stats --task-id $TASK --since 7d --format json | jq .answerRate\n  nxlink calls stats --task-id $TASK --from calls.jsonl --html report.html\n  nxlink calls stats --task-id $TASK --from sqlite:nxlink-calls.db --since 7d\n  nxlink --demo calls stats --task-id 8bdf2a84-fc89-483e-ba1e-35a54285c7d0 --html report.html"
     )]
     Stats(StatsArgs),
     /// Keep a SQLite or PostgreSQL table of the records up to date (incremental, resumable)
@@ -495,9 +495,10 @@ pub(crate) struct StatsArgs {
     #[arg(long, value_name = "SPAN", value_parser = parse_span, conflicts_with = "startTs")]
     pub(crate) since: Option<jiff::SignedDuration>,
 
-    /// Read the records from FILE, JSON lines as `calls export --format jsonl` writes them,
-    /// instead of the API; only the task id and --since select
-    #[arg(long, value_name = "FILE")]
+    /// Read the records from SOURCE instead of the API: a JSONL or Parquet export (a file,
+    /// or a --partition-by dataset directory), or a sync database (sqlite:PATH, a SQLite
+    /// file, postgres://...); only the task id and --since select
+    #[arg(long, value_name = "SOURCE")]
     pub(crate) from: Option<PathBuf>,
 
     /// Output format

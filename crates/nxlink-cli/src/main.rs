@@ -47,6 +47,7 @@ mod output;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod progress;
+mod readback;
 mod request_args;
 mod signals;
 mod stats;

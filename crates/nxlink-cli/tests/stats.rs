@@ -1,14 +1,18 @@
 //! `nxlink calls stats`: the figures against the mock's dataset worked out here from
-//! the records, the same figures from a JSONL export, and the report's page.
+//! the records, the same figures from every source `--from` reads (JSONL, Parquet, a
+//! sync database in SQLite or PostgreSQL), and the report's page.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "common/postgres.rs"]
+mod postgres;
 
 use std::collections::BTreeMap;
 
 use common::{against, assert_ok, failure, run, Mock};
 use nxlink_mock::DEMO_TASK_ID;
 use nxlink_models::{CallRecord, CallResult, CallStatus};
+use postgres::PgServer;
 use serde_json::Value;
 
 fn stats_json(mock: &Mock, extra: &[&str]) -> Value {
@@ -94,39 +98,85 @@ fn the_figures_are_those_of_the_records() {
     assert!(hours.iter().filter(|h| **h > 0).count() > 1, "calls spread over hours");
 }
 
+/// Runs `nxlink` against the mock and asserts it succeeded.
+#[track_caller]
+fn ok(mock: &Mock, args: &[&str]) {
+    assert_ok(&run(against(mock).args(args)));
+}
+
+/// What `--from` can read, each holding the demo task's records and another task's:
+/// a JSONL export, a Parquet file, a partitioned Parquet dataset, a SQLite database (by
+/// URL and by path) and a PostgreSQL database `calls sync` filled. Each gives the API's
+/// figures, for the whole task and for spans of `--since` that select part of it.
 #[test]
-fn a_jsonl_export_gives_the_same_figures_and_only_the_task_and_since_select_it() {
+fn every_source_gives_the_api_figures_and_only_the_task_and_since_select_it() {
     let mock = Mock::start();
+    let other = nxlink_mock::TASK_IDS.iter().copied().find(|id| *id != DEMO_TASK_ID).unwrap();
+    assert!(mock.server.dataset().task_records(other).next().is_some(), "another task with records");
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("calls.jsonl");
-    common::export_to(&mock, &file);
-    let from = file.to_str().unwrap();
-    assert_eq!(stats_json(&mock, &["--from", from]), stats_json(&mock, &[]));
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let mut sources = Vec::new();
+
+    // JSONL: the demo task's export, then the same records under another task id.
+    let jsonl = path("calls.jsonl");
+    common::export_to(&mock, std::path::Path::new(&jsonl));
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    std::fs::write(&jsonl, format!("{text}{}", text.replace(DEMO_TASK_ID, "another-task"))).unwrap();
+    sources.push(jsonl.clone());
+
+    if cfg!(feature = "parquet") {
+        let export = |task: &str, out: &str, extra: &[&str]| {
+            let mut args = vec!["calls", "export", "--task-id", task, "--format", "parquet", "-o", out];
+            args.extend_from_slice(extra);
+            ok(&mock, &args);
+        };
+        let (file, dataset) = (path("calls.parquet"), path("dataset"));
+        export(DEMO_TASK_ID, &file, &[]);
+        export(DEMO_TASK_ID, &dataset, &["--partition-by", "day"]);
+        export(other, &format!("{dataset}/other-task.parquet"), &[]);
+        sources.extend([file, dataset]);
+    }
+
+    let sqlite = path("calls.db");
+    let sync = |url: &str| ok(&mock, &["calls", "sync", "--task-id", DEMO_TASK_ID, "--task-id", other, "--db", url]);
+    sync(&format!("sqlite:{sqlite}"));
+    sources.extend([format!("sqlite:{sqlite}"), sqlite]);
+    let server = PgServer::start();
+    let postgres = server.create_database("nxlink_stats");
+    sync(&postgres);
+    sources.push(postgres);
+
     let all = stats_json(&mock, &[]);
     // Spans that reach back into the dataset's half year, which ends at a fixed date.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     let days_since_end = (now - nxlink_mock::DATASET_END_TS) / 86_400;
     let spans = [format!("{}d", days_since_end + 30), format!("{}h", (days_since_end + 90) * 24)];
-    for span in &spans {
-        let span = span.as_str();
-        let since = stats_json(&mock, &["--since", span]);
-        assert_eq!(stats_json(&mock, &["--from", from, "--since", span]), since, "--since {span}");
+    let by_span: Vec<(&str, Value)> =
+        spans.iter().map(|span| (span.as_str(), stats_json(&mock, &["--since", span]))).collect();
+    for (span, since) in &by_span {
         let n = since["records"].as_u64().unwrap();
         assert!(0 < n && n < all["records"].as_u64().unwrap(), "--since {span} selects some: {n}");
     }
+    for source in &sources {
+        let shown = source.replace(&server.port().to_string(), "PORT");
+        assert_eq!(stats_json(&mock, &["--from", source]), all, "--from {shown}");
+        for (span, since) in &by_span {
+            assert_eq!(
+                &stats_json(&mock, &["--from", source, "--since", span]),
+                since,
+                "--from {shown} --since {span}"
+            );
+        }
+    }
 
-    // Another task's records in the same file are not counted.
-    let text = std::fs::read_to_string(&file).unwrap();
-    let other = text.replace(DEMO_TASK_ID, "another-task");
-    std::fs::write(&file, format!("{text}{other}\n")).unwrap();
-    assert_eq!(stats_json(&mock, &["--from", from]), stats_json(&mock, &[]));
-
-    // A filter the file cannot apply is refused by its flag, not ignored.
-    let output =
-        run(against(&mock).args(["calls", "stats", "--task-id", DEMO_TASK_ID, "--from", from, "--result", "1"]));
-    let (code, stderr) = failure(&output);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("--result") && stderr.contains("--from"), "{stderr}");
+    // A filter a source cannot apply is refused by its flag, not ignored.
+    for source in &sources {
+        let output =
+            run(against(&mock).args(["calls", "stats", "--task-id", DEMO_TASK_ID, "--from", source, "--result", "1"]));
+        let (code, stderr) = failure(&output);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("--result") && stderr.contains("--from"), "{stderr}");
+    }
 }
 
 #[test]
@@ -137,7 +187,7 @@ fn a_file_that_is_not_json_lines_is_named_with_its_line() {
         ("array.json", "[{\"id\": 1}]\n", "JSON array"),
         ("broken.jsonl", "{\"id\": 1, \"taskId\": \"t\"}\n\n{\"id\": \n", "line 3"),
         ("text.jsonl", "id,taskId\n", "line 1"),
-        ("calls.parquet", "PAR1\0\0PAR1", "Parquet"),
+        ("calls.parquet", "PAR1\0\0PAR1", "cannot read"),
     ];
     for (name, text, expected) in cases {
         let path = dir.path().join(name);
@@ -151,9 +201,24 @@ fn a_file_that_is_not_json_lines_is_named_with_its_line() {
         run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from"]).arg(dir.path().join("missing")));
     let (_, stderr) = failure(&output);
     assert!(stderr.contains("cannot open") && stderr.contains("missing"), "{stderr}");
-    let output = run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from", "sqlite:calls.db"]));
+    // A database that is not there, or not one a sync wrote; nothing is created.
+    let missing = dir.path().join("missing.db");
+    let output = run(against(&mock)
+        .args(["calls", "stats", "--task-id", "t", "--from"])
+        .arg(format!("sqlite:{}", missing.display())));
     let (code, stderr) = failure(&output);
-    assert!(code == 2 && stderr.contains("database"), "{stderr}");
+    assert!(code != 0 && stderr.contains("missing.db"), "{stderr}");
+    assert!(!missing.exists(), "reading created the database");
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+    let output = run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from"]).arg(&other));
+    let (code, stderr) = failure(&output);
+    assert!(code != 0 && stderr.contains("no call_records table"), "{stderr}");
+    // An unreachable server is a network failure, and the URL's password is not shown.
+    let output =
+        run(against(&mock).args(["calls", "stats", "--task-id", "t", "--from", "postgres://u:hunter2@127.0.0.1:1/db"]));
+    let (code, stderr) = failure(&output);
+    assert!(code == 5 && stderr.contains("127.0.0.1:1") && !stderr.contains("hunter2"), "{stderr}");
 }
 
 #[test]

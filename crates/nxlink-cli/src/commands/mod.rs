@@ -62,7 +62,7 @@ pub(crate) async fn run(cli: Cli) -> Result<(), CliError> {
             let command = async {
                 // The mock lives as long as the command runs: dropping it stops the server.
                 let calls = match calls {
-                    CallsCommand::Stats(args) if args.from.is_some() => return stats::from_file(args),
+                    CallsCommand::Stats(args) if args.from.is_some() => return stats::from_local(args).await,
                     calls => calls,
                 };
                 let (client, _mock) = connect(&global, options).await?;

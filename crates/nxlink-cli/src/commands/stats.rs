@@ -1,17 +1,18 @@
-//! `nxlink calls stats`: the records of a task, from the API or a JSONL export, added
+//! `nxlink calls stats`: the records of a task, from the API or what `--from` names, added
 //! up ([`crate::stats`]) and printed as a table or JSON, with an HTML report on request.
 
-use std::io::{BufRead, BufReader, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 
 use futures_util::TryStreamExt;
 use nxlink_client::Client;
-use nxlink_models::{CallRecord, QueryCallRecords, QueryCallRecordsRequest};
+use nxlink_models::{QueryCallRecords, QueryCallRecordsRequest};
 use serde_json::Value;
 
 use crate::args::{StatsArgs, StatsFormat};
 use crate::error::CliError;
 use crate::progress::{self, Progress};
+use crate::readback::{self, Source};
 use crate::signals;
 use crate::stats::{html, Stats};
 use crate::time;
@@ -40,9 +41,10 @@ pub(super) async fn from_api(client: &Client, args: StatsArgs, quiet: bool) -> R
     write(stats, &args, &title)
 }
 
-/// From a file `calls export --format jsonl` wrote: only the task id and `--since`
-/// select, as the API would (`--since` on the record's creation time).
-pub(super) fn from_file(args: StatsArgs) -> Result<(), CliError> {
+/// From what `--from` names (a JSONL or Parquet export, or a sync database,
+/// [`readback`]): only the task id and `--since` select, as the API would (`--since` on
+/// the record's creation time).
+pub(super) async fn from_local(args: StatsArgs) -> Result<(), CliError> {
     let Some(path) = args.from.as_deref() else {
         return Err(CliError::usage("--from FILE names no file"));
     };
@@ -70,51 +72,24 @@ pub(super) fn from_file(args: StatsArgs) -> Result<(), CliError> {
         Some(span) => Some(time::since(jiff::Timestamp::now(), span).map_err(CliError::usage)?),
         None => None,
     };
-    let text = path.to_string_lossy();
-    if text.starts_with("sqlite:") || text.starts_with("postgres://") || text.starts_with("postgresql://") {
-        return Err(CliError::usage(format!(
-            "--from {text}: a database is not read yet; --from reads JSON lines (`nxlink calls export --format jsonl`)"
-        )));
-    }
-    let mut file =
-        std::fs::File::open(path).map_err(|err| CliError::local(format!("cannot open {}: {err}", path.display())))?;
-    let mut magic = [0_u8; 4];
-    let parquet = std::io::Read::read(&mut file, &mut magic).is_ok_and(|n| n == 4) && &magic == b"PAR1";
-    if parquet {
-        return Err(CliError::usage(format!(
-            "{} is a Parquet file, which --from does not read yet; --from reads JSON lines \
-             (`nxlink calls export --format jsonl`)",
-            path.display()
-        )));
-    }
-    std::io::Seek::rewind(&mut file)
-        .map_err(|err| CliError::local(format!("cannot read {}: {err}", path.display())))?;
+    let source = Source::of(path)?;
     let mut stats = Stats::default();
-    for (index, line) in BufReader::new(file).lines().enumerate() {
-        let at = || format!("{} line {}", path.display(), index + 1);
-        let line = line.map_err(|err| CliError::local(format!("cannot read {}: {err}", at())))?;
-        if line.trim().is_empty() {
-            continue;
+    readback::for_each(&source, |record| {
+        let other_task = record.task_id.as_deref() != Some(task.as_str());
+        let too_old = since.is_some_and(|start| record.create_ts.is_none_or(|created| created < start));
+        if !other_task && !too_old {
+            signals::check()?;
+            stats.add(&record);
         }
-        if index == 0 && line.trim_start().starts_with('[') {
-            return Err(CliError::usage(format!(
-                "{} is a JSON array; --from reads JSON lines (`nxlink calls export --format jsonl`)",
-                path.display()
-            )));
-        }
-        let record: CallRecord = serde_json::from_str(&line).map_err(|err| {
-            CliError::local(format!("{}: not a call record ({err}); expected one JSON object per line", at()))
-        })?;
-        if record.task_id.as_deref() != Some(task.as_str()) {
-            continue;
-        }
-        if since.is_some_and(|start| record.create_ts.is_none_or(|created| created < start)) {
-            continue;
-        }
-        signals::check()?;
-        stats.add(&record);
-    }
-    write(stats, &args, &path.display().to_string())
+        Ok(())
+    })
+    .await?;
+    // A URL may hold a password: the title shows the database, never the URL.
+    let title = match &source {
+        Source::Database(crate::sync::Target::Postgres(_)) => "a PostgreSQL database".to_owned(),
+        _ => path.display().to_string(),
+    };
+    write(stats, &args, &title)
 }
 
 fn as_map(request: &QueryCallRecordsRequest) -> Result<serde_json::Map<String, Value>, CliError> {

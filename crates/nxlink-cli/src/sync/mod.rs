@@ -160,32 +160,40 @@ pub(crate) fn classify<'a>(rows: &'a [Row], stored: &HashMap<String, Option<Stri
     (writes, counts)
 }
 
-/// Where `--db` points.
+/// A database: where `--db` points, or `calls stats --from` reads.
 #[derive(Debug, PartialEq, Eq)]
-enum Target {
+pub(crate) enum Target {
     Sqlite(PathBuf),
     Postgres(String),
 }
 
+/// The database `url` names (`sqlite:PATH`, `postgres://...`), or `None`.
+pub(crate) fn database(url: &str) -> Option<Target> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        return Some(Target::Sqlite(PathBuf::from(rest.strip_prefix("//").unwrap_or(rest))));
+    }
+    (url.starts_with("postgres://") || url.starts_with("postgresql://")).then(|| Target::Postgres(url.to_owned()))
+}
+
 /// Parses `--db`, checking what can be checked before connecting.
 fn target(url: &str) -> Result<Target, CliError> {
-    if let Some(rest) = url.strip_prefix("sqlite:") {
-        let path = PathBuf::from(rest.strip_prefix("//").unwrap_or(rest));
-        if path.as_os_str().is_empty() {
-            return Err(CliError::usage("--db sqlite: names no file; expected sqlite:PATH, e.g. sqlite:calls.db"));
+    match database(url) {
+        Some(Target::Sqlite(path)) => {
+            if path.as_os_str().is_empty() {
+                return Err(CliError::usage("--db sqlite: names no file; expected sqlite:PATH, e.g. sqlite:calls.db"));
+            }
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+            if !parent.is_dir() {
+                return Err(CliError::usage(format!(
+                    "--db sqlite:{}: the directory {} does not exist; create it or name a file in an existing directory",
+                    path.display(),
+                    parent.display()
+                )));
+            }
+            return Ok(Target::Sqlite(path));
         }
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        if !parent.is_dir() {
-            return Err(CliError::usage(format!(
-                "--db sqlite:{}: the directory {} does not exist; create it or name a file in an existing directory",
-                path.display(),
-                parent.display()
-            )));
-        }
-        return Ok(Target::Sqlite(path));
-    }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Target::Postgres(url.to_owned()));
+        Some(postgres) => return Ok(postgres),
+        None => {}
     }
     // Only the scheme: the rest may hold a password.
     let scheme = url.split_once(':').map_or(url, |(scheme, _)| scheme);
@@ -270,6 +278,18 @@ pub(crate) async fn run(client: &Client, args: SyncArgs, quiet: bool) -> Result<
         eprintln!("synced {} task{}: {total}", tasks.len(), if tasks.len() == 1 { "" } else { "s" });
     }
     Ok(())
+}
+
+/// Calls `visit` with every record a sync stored in `target`, as its JSON object (the
+/// record's JSONL line), without writing to the database.
+pub(crate) async fn read(
+    target: &Target,
+    visit: impl FnMut(serde_json::Map<String, serde_json::Value>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    match target {
+        Target::Sqlite(path) => sqlite::read(path, visit),
+        Target::Postgres(url) => postgres::Postgres::connect(url).await?.read(visit).await,
+    }
 }
 
 fn dedup(tasks: Vec<String>) -> Vec<String> {

@@ -6,11 +6,13 @@
 
 use std::collections::HashMap;
 
+use serde_json::{Map, Value};
 use tokio_postgres::types::Json;
 use tokio_postgres::{Client, Config, NoTls};
 
 use super::schema::{self, quote, Dialect, Row, STATE_TABLE, TABLE};
 use super::{classify, Counts, State, StoreError};
+use crate::error::CliError;
 
 /// An open PostgreSQL connection.
 pub(crate) struct Postgres {
@@ -136,6 +138,48 @@ impl Postgres {
         let fail = |e: tokio_postgres::Error| error_of(&shown, &e);
         let tx = self.client.transaction().await.map_err(fail)?;
         write_state(&tx, task, state).await.map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        Ok(())
+    }
+
+    /// Calls `visit` with every stored record as its JSON object
+    /// ([`schema::record_object`]), in a read-only transaction through a portal, so
+    /// memory is one fetch of rows whatever the table's size.
+    pub(crate) async fn read(
+        &mut self,
+        mut visit: impl FnMut(Map<String, Value>) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        /// Rows fetched from the portal at once.
+        const FETCH_ROWS: i32 = 2_000;
+        let shown = self.shown.clone();
+        let fail = |e: tokio_postgres::Error| error_of(&shown, &e);
+        let tx = self.client.build_transaction().read_only(true).start().await.map_err(fail)?;
+        let table: Option<String> =
+            tx.query_one("SELECT to_regclass($1)::text", &[&quote(TABLE)]).await.map_err(fail)?.get(0);
+        if table.is_none() {
+            return Err(StoreError::Local(format!(
+                "PostgreSQL at {shown} has no {TABLE} table; expected a database `nxlink calls sync` wrote"
+            ))
+            .into());
+        }
+        // Each row as one JSON object: JSONB columns nested, booleans and numbers typed.
+        let statement = tx.prepare(&format!("SELECT to_jsonb(t) FROM {} t", quote(TABLE))).await.map_err(fail)?;
+        let portal = tx.bind(&statement, &[]).await.map_err(fail)?;
+        loop {
+            let rows = tx.query_portal(&portal, FETCH_ROWS).await.map_err(fail)?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                let Json(value): Json<Value> = row.try_get(0).map_err(fail)?;
+                let Value::Object(object) = value else {
+                    return Err(StoreError::Local(format!("PostgreSQL at {shown}: a row that is not an object")).into());
+                };
+                let object = schema::record_object(object)
+                    .map_err(|err| StoreError::Local(format!("PostgreSQL at {shown}: {err}")))?;
+                visit(object)?;
+            }
+        }
         tx.commit().await.map_err(fail)?;
         Ok(())
     }

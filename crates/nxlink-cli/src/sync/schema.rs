@@ -75,15 +75,7 @@ pub(crate) fn sql_type(ty: ValueType, dialect: Dialect) -> &'static str {
 
 /// True when the column holds JSON (text in SQLite, JSONB in PostgreSQL).
 pub(crate) fn is_json(ty: ValueType) -> bool {
-    !matches!(
-        ty,
-        ValueType::Int32
-            | ValueType::Int64
-            | ValueType::Code(_)
-            | ValueType::Float64
-            | ValueType::Bool
-            | ValueType::String
-    )
+    !ty.is_scalar()
 }
 
 /// `"wire" TYPE` for `ALTER TABLE ADD COLUMN` and `CREATE TABLE`.
@@ -191,6 +183,26 @@ impl Row {
     pub(crate) fn key(&self) -> String {
         self.id.to_string()
     }
+}
+
+/// A stored row (column name to value, JSON columns already parsed) back as the JSON
+/// object of its record, the inverse of [`Row::of`]: NULL columns are absent fields, the
+/// fields in `extra` are merged back (a column wins over an extra field of its name),
+/// and the hash is dropped. A column the spec no longer has is kept as an unknown field.
+pub(crate) fn record_object(mut row: Map<String, Value>) -> Result<Map<String, Value>, String> {
+    row.remove(HASH);
+    let extra = row.remove(EXTRA).unwrap_or(Value::Null);
+    let mut object: Map<String, Value> = row.into_iter().filter(|(_, value)| !value.is_null()).collect();
+    match extra {
+        Value::Null => {}
+        Value::Object(fields) => {
+            for (name, value) in fields {
+                object.entry(name).or_insert(value);
+            }
+        }
+        other => return Err(format!("column {EXTRA}: expected a JSON object, got {other}")),
+    }
+    Ok(object)
 }
 
 #[cfg(test)]

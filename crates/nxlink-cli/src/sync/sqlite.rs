@@ -5,12 +5,14 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Connection, OptionalExtension, TransactionBehavior};
-use serde_json::Value;
+use nxlink_models::runtime::ValueType;
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde_json::{Map, Value};
 
 use super::schema::{self, quote, Dialect, Row, STATE_TABLE, TABLE};
 use super::{classify, Counts, State, StoreError};
+use crate::error::CliError;
 
 /// An open SQLite database.
 pub(crate) struct Sqlite {
@@ -129,6 +131,72 @@ impl Sqlite {
     }
 }
 
+/// Calls `visit` with every stored record as its JSON object ([`schema::record_object`]),
+/// reading the file without writing to it (a missing file is an error, not a new
+/// database).
+pub(crate) fn read(
+    path: &Path,
+    mut visit: impl FnMut(Map<String, Value>) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let shown = path.display();
+    let connection =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|err| StoreError::Local(format!("cannot open the SQLite database {shown}: {err}")))?;
+    let fail = |err: rusqlite::Error| StoreError::Local(format!("cannot read the SQLite database {shown}: {err}"));
+    if table_columns(&connection)
+        .map_err(|_| StoreError::Local(format!("{shown} is not a SQLite database")))?
+        .is_empty()
+    {
+        return Err(StoreError::Local(format!(
+            "{shown} has no {TABLE} table; expected a database `nxlink calls sync` wrote"
+        ))
+        .into());
+    }
+    let mut statement = connection.prepare(&format!("SELECT * FROM {}", quote(TABLE))).map_err(fail)?;
+    let names: Vec<String> = statement.column_names().into_iter().map(str::to_owned).collect();
+    let types: Vec<Option<ValueType>> = names
+        .iter()
+        .map(|name| match schema::columns().iter().find(|c| c.wire == name) {
+            Some(column) => Some(column.ty),
+            None if name == schema::EXTRA => Some(ValueType::Json),
+            None => None,
+        })
+        .collect();
+    let mut rows = statement.query([]).map_err(fail)?;
+    while let Some(row) = rows.next().map_err(fail)? {
+        let mut object = Map::new();
+        for (index, (name, ty)) in names.iter().zip(&types).enumerate() {
+            let value = row.get_ref(index).map_err(fail)?;
+            let value =
+                unbind(value, *ty).map_err(|err| StoreError::Local(format!("{shown}: column {name}: {err}")))?;
+            object.insert(name.clone(), value);
+        }
+        visit(schema::record_object(object).map_err(|err| StoreError::Local(format!("{shown}: {err}")))?)?;
+    }
+    Ok(())
+}
+
+/// A stored value back as JSON, the inverse of `bind`: JSON text parsed, 0/1 in a
+/// boolean column as `false`/`true`. `ty` is `None` for a column the spec does not know.
+fn unbind(value: ValueRef<'_>, ty: Option<ValueType>) -> Result<Value, String> {
+    Ok(match value {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(int) if ty == Some(ValueType::Bool) => Value::Bool(int != 0),
+        ValueRef::Integer(int) => Value::from(int),
+        ValueRef::Real(real) => serde_json::Number::from_f64(real).map_or(Value::Null, Value::Number),
+        ValueRef::Text(bytes) => {
+            let text = std::str::from_utf8(bytes).map_err(|err| format!("text that is not UTF-8 ({err})"))?;
+            match ty {
+                Some(ty) if schema::is_json(ty) => {
+                    serde_json::from_str(text).map_err(|err| format!("expected JSON text, got {text:?} ({err})"))?
+                }
+                _ => Value::String(text.to_owned()),
+            }
+        }
+        ValueRef::Blob(_) => return Err("a BLOB, which nxlink does not write".to_owned()),
+    })
+}
+
 fn no_id() -> StoreError {
     StoreError::Local("the spec names no id field for call records: rows cannot be upserted".to_owned())
 }
@@ -165,5 +233,65 @@ fn bind(value: &Value, json: bool) -> SqlValue {
         },
         Value::String(text) => SqlValue::Text(text.clone()),
         other => SqlValue::Text(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use nxlink_models::CallRecord;
+
+    use super::*;
+
+    /// Every kind of value, unknown fields (top level and nested) and a column the spec
+    /// does not have (an older spec's field): each row reads back as its record.
+    #[test]
+    fn stored_rows_read_back_as_their_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.db");
+        let full: CallRecord = serde_json::from_value(serde_json::json!({
+            "id": 1, "taskId": "t", "callStatus": 2, "callResult": 99, "callElapsed": 31,
+            "userIntent": "buy", "callStart": 1_796_169_600,
+            "attributes": [{"name": "a", "value": "1", "later": [1, {"x": true}]}],
+            "newField": {"nested": [1.5, null, "x"]}, "flag": false, "text": "{not json"
+        }))
+        .unwrap();
+        let mut bare = CallRecord::default();
+        bare.id = Some(2);
+        let records = [full, bare];
+        let id = schema::id_column().unwrap();
+        let rows: Vec<Row> = records.iter().map(|r| Row::of(r, id).unwrap().unwrap()).collect();
+        let mut db = Sqlite::open(&path).unwrap();
+        db.migrate().unwrap();
+        db.commit_page("t", &rows, &State::default()).unwrap();
+        db.connection.execute_batch("ALTER TABLE call_records ADD COLUMN \"oldField\" TEXT").unwrap();
+        db.connection.execute_batch("UPDATE call_records SET \"oldField\" = '[1]' WHERE id = 2").unwrap();
+        drop(db);
+
+        let mut read_back = Vec::new();
+        read(&path, |object| {
+            read_back.push(object);
+            Ok(())
+        })
+        .unwrap();
+        read_back.sort_by_key(|object| object["id"].as_i64());
+        assert_eq!(Value::Object(read_back[0].clone()), serde_json::to_value(&records[0]).unwrap());
+        let mut second = serde_json::to_value(&records[1]).unwrap();
+        // The old column's text is kept as text: nothing says it is JSON.
+        second["oldField"] = Value::from("[1]");
+        assert_eq!(Value::Object(read_back[1].clone()), second);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_sync_database_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.db");
+        let err = read(&missing, |_| Ok(())).unwrap_err().to_string();
+        assert!(err.contains("missing.db"), "{err}");
+        assert!(!missing.exists(), "reading created the file");
+        let other = dir.path().join("other.db");
+        Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+        let err = read(&other, |_| Ok(())).unwrap_err().to_string();
+        assert!(err.contains("has no call_records table"), "{err}");
     }
 }

@@ -29,6 +29,15 @@ pub enum ValueType {
     Json,
 }
 
+impl ValueType {
+    /// True for a single value a typed column holds as itself (a number, a boolean, a
+    /// string, a code); false for a list, an object or open JSON, which a store without
+    /// nested types keeps as JSON text.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Self::Int32 | Self::Int64 | Self::Float64 | Self::Bool | Self::String | Self::Code(_))
+    }
+}
+
 /// One field of an object, as a column: its wire name, Rust name and type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
@@ -82,6 +91,17 @@ mod tests {
     fn columns_follow_fields_in_order() {
         let wires: Vec<&str> = CallRecord::COLUMNS.iter().map(|c| c.wire).collect();
         assert_eq!(wires, CallRecord::FIELDS);
+    }
+
+    #[test]
+    fn scalars_are_the_types_a_column_holds_as_themselves() {
+        for ty in [ValueType::Int32, ValueType::Int64, ValueType::Float64, ValueType::Bool, ValueType::String] {
+            assert!(ty.is_scalar(), "{ty:?}");
+        }
+        assert!(column("callStatus").ty.is_scalar());
+        assert!(!column("attributes").ty.is_scalar());
+        assert!(!ValueType::Json.is_scalar());
+        assert!(!ValueType::Object(Attribute::COLUMNS).is_scalar());
     }
 
     #[test]

@@ -19,6 +19,8 @@
 //! other format; and [`PartitionedOutput`], the Hive-style directory of
 //! `--partition-by day`.
 
+pub(crate) mod read;
+
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
