@@ -678,7 +678,7 @@ BUGS = [
         name="parquet-extra-holds-the-known-fields",
         planted="the `extra` column keeps the fields the spec knows instead of those it does not, so unknown fields are lost from a Parquet export",
         kind="wrong argument",
-        file=CLI + "parquet.rs",
+        file=CLI + "parquet/mod.rs",
         old="""            .filter(|(key, _)| !self.index.contains_key(key.as_str()))""",
         new="""            .filter(|(key, _)| self.index.contains_key(key.as_str()))""",
         caught_by=["crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it"],
@@ -688,7 +688,7 @@ BUGS = [
         name="parquet-last-row-group-not-written",
         planted="closing a Parquet file writes the footer without the records still held, so every export loses its last (often only) row group",
         kind="dropped step",
-        file=CLI + "parquet.rs",
+        file=CLI + "parquet/mod.rs",
         old="""    fn close(mut self) -> io::Result<W> {
         self.flush()?;
         self.writer""",
