@@ -19,18 +19,11 @@ mkdir -p "$OUT"
 
 echo "building release binaries..." >&2
 cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli --bin nxlink >&2
-MOCK=$ROOT/target/release/nxlink-mock
 NXLINK=$ROOT/target/release/nxlink
-TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
 
-RUST_LOG=warn "$MOCK" --port 0 --records 1000 --latency-ms "$LATENCY_MS" >"$OUT/mock.out" 2>"$OUT/mock.err" &
-MOCK_PID=$!
-trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-    grep -q "listening on" "$OUT/mock.out" 2>/dev/null && break
-    sleep 0.1
-done
-BASE_URL=$(sed -n 's/^nxlink-mock listening on //p' "$OUT/mock.out")
+. benches/lib.sh
+start_mock "$OUT" --records 1000 --latency-ms "$LATENCY_MS"
+trap stop_mock EXIT
 
 python3 - "$N" >"$OUT/contacts.csv" <<'PY'
 import sys

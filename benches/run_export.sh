@@ -31,23 +31,11 @@ mkdir -p "$OUT"
 echo "building release binaries..." >&2
 cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-benches --bin nxlink-bench-export >&2
 # MOCK=path runs another nxlink-mock build (e.g. one from before a change) instead of this repo's.
-MOCK=${MOCK:-$ROOT/target/release/nxlink-mock}
 # HARNESS=path runs another nxlink-bench-export build (e.g. one from before a change).
 HARNESS=${HARNESS:-$ROOT/target/release/nxlink-bench-export}
-TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
-
-RUST_LOG=warn "$MOCK" --port 0 --records "$RECORDS" --seed "$SEED" --latency-ms "$LATENCY_MS" \
-    >"$OUT/mock.out" 2>"$OUT/mock.err" &
-MOCK_PID=$!
-trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-    grep -q "$TASK" "$OUT/mock.out" 2>/dev/null && break
-    kill -0 "$MOCK_PID" 2>/dev/null || { cat "$OUT/mock.err" >&2; exit 1; }
-    sleep 0.1
-done
-BASE_URL=$(sed -n 's/^nxlink-mock listening on //p' "$OUT/mock.out")
-TASK_LEN=$(grep "$TASK" "$OUT/mock.out" | sed 's/.*(\([0-9]*\) records).*/\1/')
-echo "mock at $BASE_URL (pid $MOCK_PID): task $TASK has $TASK_LEN records" >&2
+. benches/lib.sh
+start_mock "$OUT" --records "$RECORDS" --seed "$SEED" --latency-ms "$LATENCY_MS"
+trap stop_mock EXIT
 if [ "$TASK_LEN" -lt "$LIMIT" ]; then
     echo "task has fewer than $LIMIT records: raise RECORDS" >&2
     exit 1

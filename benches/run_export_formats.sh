@@ -48,25 +48,13 @@ mkdir -p "$OUT"
 echo "building release binaries..." >&2
 cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock \
     -p nxlink-cli --bin nxlink -p nxlink-benches --bin nxlink-bench-export >&2
-MOCK=${MOCK:-$ROOT/target/release/nxlink-mock}
 AFTER=${AFTER:-$ROOT/target/release/nxlink}
 BEFORE=${BEFORE:-}
 HARNESS=$ROOT/target/release/nxlink-bench-export
-TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
-
+. benches/lib.sh
 # shellcheck disable=SC2086 # MOCK_FLAGS is a list of flags
-RUST_LOG=warn "$MOCK" --port 0 --records "$RECORDS" --seed "$SEED" $MOCK_FLAGS \
-    >"$OUT/mock.out" 2>"$OUT/mock.err" &
-MOCK_PID=$!
-trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-    grep -q "$TASK" "$OUT/mock.out" 2>/dev/null && break
-    kill -0 "$MOCK_PID" 2>/dev/null || { cat "$OUT/mock.err" >&2; exit 1; }
-    sleep 0.1
-done
-BASE_URL=$(sed -n 's/^nxlink-mock listening on //p' "$OUT/mock.out")
-TASK_LEN=$(grep "$TASK" "$OUT/mock.out" | sed 's/.*(\([0-9]*\) records).*/\1/')
-echo "mock at $BASE_URL (pid $MOCK_PID): task $TASK has $TASK_LEN records" >&2
+start_mock "$OUT" --records "$RECORDS" --seed "$SEED" $MOCK_FLAGS
+trap stop_mock EXIT
 
 export NXLINK_ACCESS_KEY=AK-demo-0000000000000000001-0001
 export NXLINK_ACCESS_SECRET=nxlink-mock-demo-secret

@@ -28,41 +28,20 @@ OUT=${OUT:-$ROOT/target/bench-sync}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 mkdir -p "$OUT"
 
-PG_BIN=${NXLINK_TEST_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
-[ -x "$PG_BIN/pg_ctl" ] || { echo "no PostgreSQL server: apt-get update && apt-get install -y postgresql" >&2; exit 1; }
-
 echo "building release binaries..." >&2
 cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli --bin nxlink >&2
-MOCK=$TARGET_DIR/release/nxlink-mock
 NXLINK=${NXLINK:-$TARGET_DIR/release/nxlink}
-TASK=8bdf2a84-fc89-483e-ba1e-35a54285c7d0
+. benches/lib.sh
 
 WORK=$(mktemp -d /tmp/nxlink-bench-sync.XXXXXX)
-PG_USER=""
-if [ "$(id -u)" = 0 ]; then PG_USER=nobody; chown "$PG_USER" "$WORK"; fi
-as_pg() { if [ -n "$PG_USER" ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
-PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-
-RUST_LOG=warn "$MOCK" --port 0 --records "$RECORDS" --seed "$SEED" >"$OUT/mock.out" 2>"$OUT/mock.err" &
-MOCK_PID=$!
 cleanup() {
-    kill "$MOCK_PID" 2>/dev/null || true
-    wait "$MOCK_PID" 2>/dev/null || true
-    (cd "$WORK" && as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1) || true
+    stop_mock
+    stop_postgres "$WORK"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-(cd "$WORK" && as_pg "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --no-instructions >"$OUT/initdb.log")
-(cd "$WORK" && as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w \
-    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1" start >/dev/null)
-for _ in $(seq 1 600); do
-    grep -q "$TASK" "$OUT/mock.out" 2>/dev/null && break
-    kill -0 "$MOCK_PID" 2>/dev/null || { cat "$OUT/mock.err" >&2; exit 1; }
-    sleep 0.1
-done
-BASE_URL=$(sed -n 's/^nxlink-mock listening on //p' "$OUT/mock.out")
-TASK_LEN=$(grep "$TASK" "$OUT/mock.out" | sed 's/.*(\([0-9]*\) records).*/\1/')
-echo "mock at $BASE_URL: task $TASK has $TASK_LEN records; PostgreSQL $("$PG_BIN/postgres" --version) on port $PG_PORT" >&2
+start_mock "$OUT" --records "$RECORDS" --seed "$SEED"
+start_postgres "$WORK"
 
 python3 - "$NXLINK" "$BASE_URL" "$TASK" "$TASK_LEN" "$PAGE_SIZE" "$REPEAT" "$WORK" "$PG_BIN" "$PG_PORT" "$OUT/runs.txt" <<'PY'
 import os, resource, statistics, subprocess, sys, time

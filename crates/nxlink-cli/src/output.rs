@@ -132,9 +132,9 @@ impl RecordOutput {
                 (Sink::Stdout(sink), Target::Stdout)
             }
             Some(named) => {
-                let (file, target) = match plan(named)? {
+                let (file, target) = match plan(named, "--output")? {
                     Plan::Atomic { file, existing } => {
-                        let (handle, temp) = temp_file_for(named, &file, existing.as_ref())?;
+                        let (handle, temp) = temp_file_for(named, &file, existing.as_ref(), "--output")?;
                         (handle, Target::Atomic { temp, file, named: named.to_path_buf() })
                     }
                     Plan::Direct { file, append } => {
@@ -223,6 +223,32 @@ impl RecordOutput {
     }
 }
 
+/// Writes `bytes`, built whole beforehand (`calls stats --html`), to `named` as
+/// `--output` writes an export (see the module): through a temporary file renamed at the
+/// end for a file or a link to one, keeping an existing file's mode and owner; straight
+/// to a FIFO or a device. A new file gets `new_mode`. `flag` names the option in
+/// messages.
+pub(crate) fn write_whole(named: &Path, bytes: &[u8], new_mode: u32, flag: &str) -> Result<(), CliError> {
+    let fail = |err: io::Error| CliError::local(format!("{flag} {}: cannot write it: {err}", named.display()));
+    match plan(named, flag)? {
+        Plan::Atomic { file, existing } => {
+            let (mut handle, temp) = temp_file_for(named, &file, existing.as_ref(), flag)?;
+            if existing.is_none() {
+                handle.set_permissions(fs::Permissions::from_mode(new_mode)).map_err(fail)?;
+            }
+            handle.write_all(bytes).and_then(|()| handle.sync_all()).map_err(fail)?;
+            drop(handle);
+            temp.persist(&file).map_err(fail)
+        }
+        Plan::Direct { file, append } => OpenOptions::new()
+            .write(true)
+            .append(append)
+            .open(&file)
+            .and_then(|mut handle| handle.write_all(bytes))
+            .map_err(fail),
+    }
+}
+
 /// A write to a pipe whose reader has gone.
 fn is_closed_pipe(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::BrokenPipe
@@ -230,7 +256,7 @@ fn is_closed_pipe(err: &io::Error) -> bool {
 
 /// Decides how to write `named` from what is there, following symbolic links (at most
 /// [`MAX_LINKS`]) to the file they name, so that the link itself is never replaced.
-fn plan(named: &Path) -> Result<Plan, CliError> {
+fn plan(named: &Path, flag: &str) -> Result<Plan, CliError> {
     let mut current = named.to_path_buf();
     for _ in 0..=MAX_LINKS {
         let meta = match fs::symlink_metadata(&current) {
@@ -241,7 +267,7 @@ fn plan(named: &Path) -> Result<Plan, CliError> {
             }
             Err(err) => {
                 return Err(CliError::local(format!(
-                    "--output {}: cannot look at {}: {err}",
+                    "{flag} {}: cannot look at {}: {err}",
                     named.display(),
                     current.display()
                 )))
@@ -253,7 +279,7 @@ fn plan(named: &Path) -> Result<Plan, CliError> {
         }
         if kind.is_dir() {
             return Err(CliError::usage(format!(
-                "--output {}: {} is a directory; expected a file path",
+                "{flag} {}: {} is a directory; expected a file path",
                 named.display(),
                 current.display()
             )));
@@ -268,7 +294,7 @@ fn plan(named: &Path) -> Result<Plan, CliError> {
             return Ok(Plan::Direct { file: current, append: regular });
         }
         let link = fs::read_link(&current).map_err(|err| {
-            CliError::local(format!("--output {}: cannot read the link {}: {err}", named.display(), current.display()))
+            CliError::local(format!("{flag} {}: cannot read the link {}: {err}", named.display(), current.display()))
         })?;
         // A relative link is relative to the link's directory; an absolute one replaces.
         current = match current.parent() {
@@ -277,7 +303,7 @@ fn plan(named: &Path) -> Result<Plan, CliError> {
         };
     }
     Err(CliError::usage(format!(
-        "--output {}: more than {MAX_LINKS} symbolic links in a row; expected a path that leads to a file",
+        "{flag} {}: more than {MAX_LINKS} symbolic links in a row; expected a path that leads to a file",
         named.display()
     )))
 }
@@ -294,10 +320,15 @@ fn is_in_proc(path: &Path) -> bool {
 /// A hidden temporary file next to `file` (same directory, so the final rename stays
 /// on one file system and is atomic), with the mode and owner of `existing`, the file
 /// it will replace. `named` is the path the user gave, for messages.
-fn temp_file_for(named: &Path, file: &Path, existing: Option<&Metadata>) -> Result<(File, TempFileGuard), CliError> {
-    let name = file.file_name().ok_or_else(|| {
-        CliError::usage(format!("--output {}: expected a file path, not a directory", named.display()))
-    })?;
+fn temp_file_for(
+    named: &Path,
+    file: &Path,
+    existing: Option<&Metadata>,
+    flag: &str,
+) -> Result<(File, TempFileGuard), CliError> {
+    let name = file
+        .file_name()
+        .ok_or_else(|| CliError::usage(format!("{flag} {}: expected a file path, not a directory", named.display())))?;
     // A bare file name has `""` for its parent, which `tempfile_in` reads as the
     // current directory, as the final rename does.
     let dir = file.parent().unwrap_or(Path::new("."));
@@ -314,11 +345,9 @@ fn temp_file_for(named: &Path, file: &Path, existing: Option<&Metadata>) -> Resu
     };
     TempFileGuard::create(create).map_err(|err| match err {
         CreateError::Signalled(signal) => signal.error(),
-        CreateError::Io(err) => CliError::local(format!(
-            "cannot create a file in {} for --output {}: {err}",
-            dir.display(),
-            named.display()
-        )),
+        CreateError::Io(err) => {
+            CliError::local(format!("cannot create a file in {} for {flag} {}: {err}", dir.display(), named.display()))
+        }
     })
 }
 
@@ -393,5 +422,38 @@ mod tests {
             panic!("expected a failure");
         };
         assert!(err.to_string().contains("/nonexistent-dir"), "{err}");
+    }
+
+    /// A whole page written as `--output` writes: a new file gets the mode asked for, an
+    /// existing one keeps its own, a link stays a link to the rewritten file, a device
+    /// is written straight to, a directory is refused by the flag's name; no temporary
+    /// file is left in any case.
+    #[test]
+    fn a_whole_file_is_written_as_an_export_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+
+        let new = dir.path().join("report.html");
+        write_whole(&new, b"one", 0o644, "--html").unwrap();
+        assert_eq!((fs::read(&new).unwrap(), mode(&new)), (b"one".to_vec(), 0o644));
+
+        fs::set_permissions(&new, fs::Permissions::from_mode(0o600)).unwrap();
+        write_whole(&new, b"two", 0o644, "--html").unwrap();
+        assert_eq!((fs::read(&new).unwrap(), mode(&new)), (b"two".to_vec(), 0o600));
+
+        let link = dir.path().join("latest.html");
+        std::os::unix::fs::symlink("report.html", &link).unwrap();
+        write_whole(&link, b"three", 0o644, "--html").unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(&new).unwrap(), b"three");
+
+        write_whole(Path::new("/dev/null"), b"four", 0o644, "--html").unwrap();
+
+        let err = write_whole(dir.path(), b"five", 0o644, "--html").unwrap_err();
+        assert!(err.to_string().starts_with(&format!("--html {}", dir.path().display())), "{err}");
+        let mut names: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        assert_eq!(names, ["latest.html", "report.html"]);
     }
 }

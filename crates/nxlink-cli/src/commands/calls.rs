@@ -1,7 +1,7 @@
 //! `nxlink calls list` (one page) and `nxlink calls export` (every page, streamed).
 
 use futures_util::TryStreamExt;
-use nxlink_client::{Client, DriftReport, RequestBuilder};
+use nxlink_client::{Client, DriftReport, ItemStream, RequestBuilder, ScanStats};
 use nxlink_models::runtime::Operation;
 use nxlink_models::{CallRecord, QueryCallRecords};
 
@@ -67,29 +67,19 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
     let builder = request(client, table, fields, query.since)?;
     let mut output = ExportOutput::create(query, args.partition_by)?;
     let progress = Progress::new(progress::wanted_here(quiet, query.output.is_some()));
-    let mut records = builder.records();
+    let mut scan = Scan::new(client, builder, progress, limit);
     let mut written = 0_u64;
     while written < limit {
-        let next = records.try_next().await;
         // An error drops `output` on the way out, which removes a partial --output file.
-        let Some(record) = next.map_err(|err| call_error(client, &err))? else { break };
-        // `stats()` clones the scan's statistics, drift report included: only for a bar
-        // someone sees, not once per record of every export.
-        if progress.shown() {
-            if let Some(total) = records.stats().last_total {
-                progress.set_total(u64::try_from(total).unwrap_or(0).min(limit));
-            }
-        }
-        signals::check()?;
+        let Some(record) = scan.next().await? else { break };
         match output.write(&record) {
             Ok(()) => {}
             Err(WriteError::ClosedPipe) => return Ok(()),
             Err(WriteError::Failed(err)) => return Err(err),
         }
         written += 1;
-        progress.inc();
     }
-    let stats = records.stats();
+    let stats = scan.stats();
     tracing::debug!(
         records = written,
         pages = stats.pages,
@@ -103,6 +93,48 @@ pub(super) async fn export(client: &Client, args: ExportArgs, quiet: bool) -> Re
         note_drift(&stats.drift, quiet);
     }
     Ok(())
+}
+
+/// The records of a scan as a command hands them on: a signal checked before each, the
+/// progress bar counting them up to `limit` with its total kept from the scan's, and an
+/// error in the command's words.
+pub(super) struct Scan<'c> {
+    client: &'c Client,
+    records: ItemStream<QueryCallRecords>,
+    progress: Progress,
+    limit: u64,
+}
+
+impl<'c> Scan<'c> {
+    pub(super) fn new(
+        client: &'c Client,
+        builder: RequestBuilder<QueryCallRecords>,
+        progress: Progress,
+        limit: u64,
+    ) -> Self {
+        Self { client, records: builder.records(), progress, limit }
+    }
+
+    /// The next record, or `None` at the end of the scan.
+    pub(super) async fn next(&mut self) -> Result<Option<CallRecord>, CliError> {
+        let next = self.records.try_next().await;
+        let Some(record) = next.map_err(|err| call_error(self.client, &err))? else { return Ok(None) };
+        // `stats()` clones the scan's statistics, drift report included: only for a bar
+        // someone sees, not once per record of every export.
+        if self.progress.shown() {
+            if let Some(total) = self.records.stats().last_total {
+                self.progress.set_total(u64::try_from(total).unwrap_or(0).min(self.limit));
+            }
+        }
+        signals::check()?;
+        self.progress.inc();
+        Ok(Some(record))
+    }
+
+    /// What the scan has seen so far.
+    pub(super) fn stats(&self) -> ScanStats {
+        self.records.stats()
+    }
 }
 
 /// Where `export` writes: the output every format shares, or the directory of

@@ -2,9 +2,7 @@
 //! up ([`crate::stats`]) and printed as a table or JSON, with an HTML report on request.
 
 use std::io::Write as _;
-use std::path::Path;
 
-use futures_util::TryStreamExt;
 use nxlink_client::Client;
 use nxlink_models::{QueryCallRecords, QueryCallRecordsRequest};
 use serde_json::Value;
@@ -23,21 +21,12 @@ pub(super) async fn from_api(client: &Client, args: StatsArgs, quiet: bool) -> R
     let builder = super::calls::request(client, table, args.request.fields.clone(), args.since)?;
     let title = format!("task {}", builder.request().task_id);
     let progress = Progress::new(progress::wanted_here(quiet, false));
-    let mut records = builder.records();
+    let mut scan = super::calls::Scan::new(client, builder, progress, u64::MAX);
     let mut stats = Stats::default();
-    loop {
-        let next = records.try_next().await;
-        let Some(record) = next.map_err(|err| super::calls::call_error(client, &err))? else { break };
-        if progress.shown() {
-            if let Some(total) = records.stats().last_total {
-                progress.set_total(u64::try_from(total).unwrap_or(0));
-            }
-        }
-        signals::check()?;
+    while let Some(record) = scan.next().await? {
         stats.add(&record);
-        progress.inc();
     }
-    drop(progress);
+    drop(scan);
     write(stats, &args, &title)
 }
 
@@ -102,7 +91,8 @@ fn as_map(request: &QueryCallRecordsRequest) -> Result<serde_json::Map<String, V
 fn write(stats: Stats, args: &StatsArgs, title: &str) -> Result<(), CliError> {
     let summary = stats.summary();
     if let Some(path) = &args.html {
-        write_file(path, html::report(&summary, title).as_bytes())?;
+        // A report is for sharing: readable by others as any new file, not 0600 as an export.
+        crate::output::write_whole(path, html::report(&summary, title).as_bytes(), 0o644, "--html")?;
     }
     let text = match args.format {
         StatsFormat::Table => summary.table(),
@@ -120,23 +110,4 @@ fn write(stats: Stats, args: &StatsArgs, title: &str) -> Result<(), CliError> {
         }
         _ => Ok(()),
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a
-/// failure leaves what was there.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let fail = |err: &dyn std::fmt::Display| CliError::local(format!("cannot write {}: {err}", path.display()));
-    // A report is for sharing: readable by others as any new file, not 0600 as a temp file.
-    let mut temp = tempfile::Builder::new()
-        .prefix(".nxlink-report-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-        .tempfile_in(dir)
-        .map_err(|e| fail(&e))?;
-    temp.write_all(bytes).map_err(|e| fail(&e))?;
-    temp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
 }
