@@ -781,4 +781,16 @@ BUGS = [
         caught_by=[CLI + "sync/sqlite.rs::stored_rows_read_back_as_their_records"],
         test="-p nxlink-cli --bin nxlink",
     ),
+    dict(
+        name="sync-widen-keeps-the-hashes",
+        planted="PostgreSQL: after widening a column whose type the spec changed, the stored hashes are reset only when a column was added, so the stored rows keep the old type's values",
+        kind="wrong variable",
+        file=CLI + "sync/postgres.rs",
+        old="""            if !migration.is_empty() {""",
+        new="""            if !migration.added.is_empty() {""",
+        caught_by=[
+            "crates/nxlink-cli/tests/sync.rs::a_field_whose_type_the_spec_changed_gets_a_column_that_holds_old_and_new_values"
+        ],
+        test="-p nxlink-cli --test sync",
+    ),
 ]

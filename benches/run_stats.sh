@@ -51,7 +51,10 @@ echo "writing the sources..." >&2
 "${calls[@]}" sync "${scan[@]}" --db "$PG_URL"
 
 python3 - "$NXLINK" "$BASE_URL" "$TASK" "$TASK_LEN" "$REPEAT" "$WORK" "$PG_URL" "$OUT/runs.txt" <<'PY'
-import json, os, resource, statistics, subprocess, sys, time
+import json, os, sys
+
+sys.path.insert(0, os.path.join(os.getcwd(), "benches"))
+from rounds import rounds, table, timed
 
 nxlink, base_url, task, task_len, repeat, work, pg_url, runs_path = sys.argv[1:]
 task_len, repeat = int(task_len), int(repeat)
@@ -65,42 +68,22 @@ sources = {
 }
 kinds = list(sources)
 
-def timed(args):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
-    start = time.perf_counter()
-    done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - start
-    user = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
-    if done.returncode != 0:
-        sys.exit(f"{args}: exit {done.returncode}: {done.stderr.decode()}")
-    return wall, user, json.loads(done.stdout)
-
-results = {kind: [] for kind in kinds}
 expected = None
-with open(runs_path, "w") as runs:
-    for rep in range(repeat):
-        order = kinds[rep % len(kinds):] + kinds[:rep % len(kinds)]
-        for kind in order:
-            args = [nxlink, "-q", "--base-url", base_url, "calls", "stats", "--task-id", task, "--format", "json"]
-            wall, user, figures = timed(args + sources[kind])
-            if figures["records"] != task_len:
-                sys.exit(f"{kind}: {figures['records']} records, expected {task_len}")
-            expected = expected or figures
-            if figures != expected:
-                sys.exit(f"{kind}: figures differ from the first run's")
-            results[kind].append((wall, user))
-            print(f"{kind.replace(' ', '_')} rep={rep} wall_s={wall:.3f} user_s={user:.3f}", file=runs, flush=True)
-            print(f"{kind} rep={rep} wall {wall:.2f} s user {user:.2f} s", file=sys.stderr)
 
-base = statistics.median(w for w, _ in results["--from JSONL"])
+def run(kind, rep):
+    global expected
+    args = [nxlink, "-q", "--base-url", base_url, "calls", "stats", "--task-id", task, "--format", "json"]
+    wall, user, stdout = timed(args + sources[kind])
+    figures = json.loads(stdout)
+    if figures["records"] != task_len:
+        sys.exit(f"{kind}: {figures['records']} records, expected {task_len}")
+    expected = expected or figures
+    if figures != expected:
+        sys.exit(f"{kind}: figures differ from the first run's")
+    return wall, user
+
+results = rounds(kinds, repeat, run, runs_path)
 print(f"{task_len:,} records (one task), medians of {repeat} runs; every run printed the same figures")
 print()
-print("| source | records/s | wall s (runs) | user CPU µs/record | throughput vs `--from` JSONL |")
-print("|---|---:|---:|---:|---:|")
-for kind in kinds:
-    walls = [w for w, _ in results[kind]]
-    wall = statistics.median(walls)
-    user = statistics.median(u for _, u in results[kind])
-    runs_text = "/".join(f"{w:.2f}" for w in walls)
-    print(f"| {kind} | {task_len / wall:,.0f} | {wall:.2f} ({runs_text}) | {user * 1e6 / task_len:.2f} | {base / wall:.2f} |")
+table(results, task_len, "source", "--from JSONL", "`--from` JSONL")
 PY

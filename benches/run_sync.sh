@@ -44,7 +44,10 @@ start_mock "$OUT" --records "$RECORDS" --seed "$SEED"
 start_postgres "$WORK"
 
 python3 - "$NXLINK" "$BASE_URL" "$TASK" "$TASK_LEN" "$PAGE_SIZE" "$REPEAT" "$WORK" "$PG_BIN" "$PG_PORT" "$OUT/runs.txt" <<'PY'
-import os, resource, statistics, subprocess, sys, time
+import os, subprocess, sys
+
+sys.path.insert(0, os.path.join(os.getcwd(), "benches"))
+from rounds import rounds, table, timed
 
 nxlink, base_url, task, task_len, page_size, repeat, work, pg_bin, pg_port, runs_path = sys.argv[1:]
 task_len, repeat = int(task_len), int(repeat)
@@ -55,16 +58,6 @@ for var in ("NXLINK_REGION", "NXLINK_BASE_URL", "NXLINK_CONFIG", "NXLINK_DB"):
 def psql(sql):
     subprocess.run([f"{pg_bin}/psql", "-X", "-q", "-h", "127.0.0.1", "-p", pg_port, "-U", "postgres", "-d", "postgres",
                     "-c", sql], check=True, capture_output=True)
-
-def timed(args):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
-    start = time.perf_counter()
-    done = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    wall = time.perf_counter() - start
-    user = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
-    if done.returncode != 0:
-        sys.exit(f"{args}: exit {done.returncode}: {done.stderr.decode()}")
-    return wall, user
 
 def count_sqlite(path):
     import sqlite3
@@ -77,42 +70,30 @@ def count_pg(db):
 
 common = [nxlink, "-q", "--base-url", base_url, "calls"]
 kinds = ["export jsonl", "sync sqlite", "sync postgres"]
-results = {kind: [] for kind in kinds}
-with open(runs_path, "w") as runs:
-    for rep in range(repeat):
-        order = kinds[rep % 3:] + kinds[:rep % 3]
-        for kind in order:
-            if kind == "export jsonl":
-                args = common + ["export", "--task-id", task, "--format", "jsonl", "--page-size", page_size]
-                check = lambda: task_len
-            elif kind == "sync sqlite":
-                path = f"{work}/bench-{rep}.db"
-                args = common + ["sync", "--task-id", task, "--page-size", page_size, "--db", f"sqlite:{path}"]
-                check = lambda path=path: count_sqlite(path)
-            else:
-                db = f"bench_{rep}"
-                psql(f"DROP DATABASE IF EXISTS {db}")
-                psql(f"CREATE DATABASE {db}")
-                args = common + ["sync", "--task-id", task, "--page-size", page_size, "--db",
-                                 f"postgres://postgres@127.0.0.1:{pg_port}/{db}"]
-                check = lambda db=db: count_pg(db)
-            wall, user = timed(args)
-            rows = check()
-            if rows != task_len:
-                sys.exit(f"{kind}: {rows} rows, expected {task_len}")
-            results[kind].append((wall, user))
-            print(f"{kind.replace(' ', '_')} rep={rep} wall_s={wall:.3f} user_s={user:.3f} records={rows}", file=runs, flush=True)
-            print(f"{kind} rep={rep} wall {wall:.2f} s user {user:.2f} s", file=sys.stderr)
 
-base = statistics.median(w for w, _ in results["export jsonl"])
+def run(kind, rep):
+    if kind == "export jsonl":
+        args = common + ["export", "--task-id", task, "--format", "jsonl", "--page-size", page_size]
+        check = lambda: task_len
+    elif kind == "sync sqlite":
+        path = f"{work}/bench-{rep}.db"
+        args = common + ["sync", "--task-id", task, "--page-size", page_size, "--db", f"sqlite:{path}"]
+        check = lambda: count_sqlite(path)
+    else:
+        db = f"bench_{rep}"
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"CREATE DATABASE {db}")
+        args = common + ["sync", "--task-id", task, "--page-size", page_size, "--db",
+                         f"postgres://postgres@127.0.0.1:{pg_port}/{db}"]
+        check = lambda: count_pg(db)
+    wall, user, _ = timed(args, env)
+    rows = check()
+    if rows != task_len:
+        sys.exit(f"{kind}: {rows} rows, expected {task_len}")
+    return wall, user
+
+results = rounds(kinds, repeat, run, runs_path)
 print(f"{task_len:,} records (one task), pageSize {page_size}, concurrency 4, medians of {repeat} runs")
 print()
-print("| command | records/s | wall s (runs) | user CPU µs/record | throughput vs JSONL export |")
-print("|---|---:|---:|---:|---:|")
-for kind in kinds:
-    walls = [w for w, _ in results[kind]]
-    wall = statistics.median(walls)
-    user = statistics.median(u for _, u in results[kind])
-    runs_text = "/".join(f"{w:.2f}" for w in walls)
-    print(f"| {kind} | {task_len / wall:,.0f} | {wall:.2f} ({runs_text}) | {user * 1e6 / task_len:.2f} | {base / wall:.2f} |")
+table(results, task_len, "command", "export jsonl", "JSONL export")
 PY

@@ -394,6 +394,57 @@ fn a_column_missing_from_the_table_is_added_and_filled_then_rows_are_updated_in_
     });
 }
 
+/// As if the table were made by a spec that typed three fields otherwise: a string field
+/// as an integer and a list as text (narrower than the spec's types now: widened, every
+/// row rewritten), an int32 field as a bigint (wider already: kept).
+#[test]
+fn a_field_whose_type_the_spec_changed_gets_a_column_that_holds_old_and_new_values() {
+    let server = PgServer::start();
+    let db = Db::postgres(&server, "nxlink_types");
+    let mock = Mock::start();
+    let expected = mock.expected();
+    assert_ok(&sync(&mock, &db, &[]));
+    let filled = |ty: fn(&ValueType) -> bool| -> &'static str {
+        CallRecord::COLUMNS
+            .iter()
+            .find(|c| c.wire != id_wire() && ty(&c.ty) && expected.iter().any(|r| !expected_row(r)[c.wire].is_null()))
+            .unwrap_or_else(|| panic!("a column of the kind the records fill"))
+            .wire
+    };
+    let string = filled(|ty| *ty == ValueType::String);
+    let list = filled(|ty| matches!(ty, ValueType::List(_)));
+    let int32 = filled(|ty| *ty == ValueType::Int32);
+    db.exec(&format!(
+        "ALTER TABLE call_records ALTER COLUMN \"{string}\" TYPE INTEGER USING length(\"{string}\"), \
+         ALTER COLUMN \"{list}\" TYPE TEXT USING \"{list}\"::text, ALTER COLUMN \"{int32}\" TYPE BIGINT"
+    ));
+    let type_of = |column: &str| {
+        server.psql(
+            "nxlink_types",
+            &format!("SELECT data_type FROM information_schema.columns WHERE table_name = 'call_records' AND column_name = '{column}'"),
+        )
+        .trim()
+        .to_owned()
+    };
+    assert_eq!(type_of(string), "integer");
+
+    let (overlap, all) = overlap_for(&expected, expected.len());
+    assert_eq!(all, expected.len());
+    let output = sync(&mock, &db, &["--overlap", &format!("{}s", overlap + 1)]);
+    assert_eq!(summary(&output), (0, expected.len() as u64, 0), "every row rewritten");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for widened in [format!("{string} (integer to text)"), format!("{list} (text to jsonb)")] {
+        assert!(stderr.contains(&widened), "{widened}: {stderr}");
+    }
+    assert!(stderr.contains("widened columns of call_records: ") && !stderr.contains(int32), "{stderr}");
+    assert_eq!((type_of(string), type_of(list), type_of(int32)), ("text".into(), "jsonb".into(), "bigint".into()));
+    assert_table_is(&db, &expected);
+    // Nothing more to do the next time.
+    let output = sync(&mock, &db, &[]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("widened"));
+    assert_eq!(summary(&output).0, 0);
+}
+
 #[test]
 fn bad_database_urls_are_usage_or_network_errors_in_one_line() {
     let mock = Mock::start();

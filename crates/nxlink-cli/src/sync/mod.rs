@@ -101,6 +101,21 @@ pub(crate) struct State {
     pub(crate) scan_resume: Option<i64>,
 }
 
+/// What opening the table changed in it, for the user to hear about.
+#[derive(Debug, Default)]
+pub(crate) struct Migration {
+    /// Columns added (the spec has fields the table lacked).
+    pub(crate) added: Vec<String>,
+    /// Columns whose type was widened, as `name (old to new)`.
+    pub(crate) widened: Vec<String>,
+}
+
+impl Migration {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.widened.is_empty()
+    }
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Counts {
@@ -215,7 +230,7 @@ impl Store {
         })
     }
 
-    async fn migrate(&mut self) -> Result<Vec<String>, StoreError> {
+    async fn migrate(&mut self) -> Result<Migration, StoreError> {
         match self {
             Self::Sqlite(db) => db.migrate(),
             Self::Postgres(db) => db.migrate().await,
@@ -260,9 +275,16 @@ pub(crate) fn client_options(args: &SyncArgs) -> (usize, Option<u32>) {
 pub(crate) async fn run(client: &Client, args: SyncArgs, quiet: bool) -> Result<(), CliError> {
     let target = target(&args.db)?;
     let mut store = Store::open(&target).await?;
-    let added = store.migrate().await?;
-    if !quiet && !added.is_empty() {
-        eprintln!("added column{} to {}: {}", if added.len() == 1 { "" } else { "s" }, schema::TABLE, added.join(", "));
+    let migration = store.migrate().await?;
+    if !quiet {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let Migration { added, widened } = &migration;
+        if !added.is_empty() {
+            eprintln!("added column{} to {}: {}", plural(added.len()), schema::TABLE, added.join(", "));
+        }
+        if !widened.is_empty() {
+            eprintln!("widened column{} of {}: {}", plural(widened.len()), schema::TABLE, widened.join(", "));
+        }
     }
     let tasks = if args.all_tasks { all_tasks(client).await? } else { dedup(args.task_ids.clone()) };
     let mut total = Counts::default();

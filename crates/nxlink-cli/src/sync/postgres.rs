@@ -11,7 +11,7 @@ use tokio_postgres::types::Json;
 use tokio_postgres::{Client, Config, NoTls};
 
 use super::schema::{self, quote, Dialect, Row, STATE_TABLE, TABLE};
-use super::{classify, Counts, State, StoreError};
+use super::{classify, Counts, Migration, State, StoreError};
 use crate::error::CliError;
 
 /// An open PostgreSQL connection.
@@ -37,42 +37,52 @@ impl Postgres {
         Ok(Self { client, shown })
     }
 
-    /// Creates the tables, adds the columns the spec has and the table lacks; returns
-    /// the names added to an existing table.
-    pub(crate) async fn migrate(&mut self) -> Result<Vec<String>, StoreError> {
+    /// Creates the tables, adds the columns the spec has and the table lacks, and widens
+    /// those whose type the spec changed ([`schema::widen_postgres`]).
+    pub(crate) async fn migrate(&mut self) -> Result<Migration, StoreError> {
         let id = schema::id_column().ok_or_else(no_id)?;
-        let tx = self.client.transaction().await.map_err(|e| error_of(&self.shown, &e))?;
+        let shown = self.shown.clone();
+        let fail = |e: tokio_postgres::Error| error_of(&shown, &e);
+        let tx = self.client.transaction().await.map_err(fail)?;
         // Two syncs starting at once would both try to create or alter: one waits.
-        tx.execute("SELECT pg_advisory_xact_lock(7305710)", &[]).await.map_err(|e| error_of(&self.shown, &e))?;
-        let existed: Vec<String> = tx
+        tx.execute("SELECT pg_advisory_xact_lock(7305710)", &[]).await.map_err(fail)?;
+        let existed: Vec<(String, String)> = tx
             .query(
-                "SELECT column_name::text FROM information_schema.columns \
+                "SELECT column_name::text, data_type::text FROM information_schema.columns \
                  WHERE table_schema = current_schema() AND table_name = $1",
                 &[&TABLE],
             )
             .await
-            .map_err(|e| error_of(&self.shown, &e))?
+            .map_err(fail)?
             .iter()
-            .map(|row| row.get(0))
+            .map(|row| (row.get(0), row.get(1)))
             .collect();
-        tx.batch_execute(&schema::create_table(Dialect::Postgres, id)).await.map_err(|e| error_of(&self.shown, &e))?;
-        tx.batch_execute(&schema::create_state_table(Dialect::Postgres))
-            .await
-            .map_err(|e| error_of(&self.shown, &e))?;
-        let mut added = Vec::new();
+        tx.batch_execute(&schema::create_table(Dialect::Postgres, id)).await.map_err(fail)?;
+        tx.batch_execute(&schema::create_state_table(Dialect::Postgres)).await.map_err(fail)?;
+        let mut migration = Migration::default();
         if !existed.is_empty() {
-            for (name, statement) in schema::missing_columns(&existed, Dialect::Postgres) {
-                tx.batch_execute(&statement).await.map_err(|e| error_of(&self.shown, &e))?;
-                added.push(name);
+            let names: Vec<String> = existed.iter().map(|(name, _)| name.clone()).collect();
+            for (name, statement) in schema::missing_columns(&names, Dialect::Postgres) {
+                tx.batch_execute(&statement).await.map_err(fail)?;
+                migration.added.push(name);
             }
-            if !added.is_empty() {
-                // The stored rows lack the new columns: the next fetch of each rewrites it.
+            for column in schema::columns() {
+                let Some((_, existing)) = existed.iter().find(|(name, _)| name == column.wire) else { continue };
+                let wanted = schema::sql_type(column.ty, Dialect::Postgres);
+                if let Some(statement) = schema::widen_postgres(column.wire, existing, wanted) {
+                    tx.batch_execute(&statement).await.map_err(fail)?;
+                    migration.widened.push(format!("{} ({existing} to {})", column.wire, wanted.to_ascii_lowercase()));
+                }
+            }
+            if !migration.is_empty() {
+                // The stored rows lack the new columns or hold the old type's values: the
+                // next fetch of each rewrites it.
                 let reset = format!("UPDATE {} SET {} = NULL", quote(TABLE), quote(schema::HASH));
-                tx.execute(&reset, &[]).await.map_err(|e| error_of(&self.shown, &e))?;
+                tx.execute(&reset, &[]).await.map_err(fail)?;
             }
         }
-        tx.commit().await.map_err(|e| error_of(&self.shown, &e))?;
-        Ok(added)
+        tx.commit().await.map_err(fail)?;
+        Ok(migration)
     }
 
     pub(crate) async fn state(&mut self, task: &str) -> Result<State, StoreError> {

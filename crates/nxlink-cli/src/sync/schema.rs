@@ -139,6 +139,38 @@ pub(crate) fn missing_columns(existing: &[String], dialect: Dialect) -> Vec<(Str
         .collect()
 }
 
+/// How an existing PostgreSQL column of type `existing` (as `information_schema` names
+/// it) changes so that it holds values of the spec's type `wanted` as well as the values
+/// it has, as when the vendor changes a field's type: `None` when it holds them already
+/// (the same type, or a wider one), else `ALTER TABLE ... ALTER COLUMN ... TYPE ...
+/// USING ...` to the narrowest type that holds both, which never fails and loses nothing
+/// (integer < bigint < double precision; anything else meets in text; JSON holds all). A
+/// type nxlink does not write (set by hand) is left alone.
+pub(crate) fn widen_postgres(column: &str, existing: &str, wanted: &str) -> Option<String> {
+    const NUMBERS: [&str; 3] = ["integer", "bigint", "double precision"];
+    const OURS: [&str; 6] = ["integer", "bigint", "double precision", "boolean", "text", "jsonb"];
+    let (existing, wanted) = (existing.to_ascii_lowercase(), wanted.to_ascii_lowercase());
+    if existing == wanted || !OURS.contains(&existing.as_str()) || !OURS.contains(&wanted.as_str()) {
+        return None;
+    }
+    let rank = |ty: &str| NUMBERS.iter().position(|n| *n == ty);
+    let target = match (rank(&existing), rank(&wanted)) {
+        (Some(have), Some(want)) => NUMBERS[have.max(want)],
+        _ if existing == "jsonb" || wanted == "jsonb" => "jsonb",
+        _ => "text",
+    };
+    if target == existing {
+        return None;
+    }
+    let quoted = quote(column);
+    let using = if target == "jsonb" { format!("to_jsonb({quoted})") } else { format!("{quoted}::{target}") };
+    Some(format!(
+        "ALTER TABLE {} ALTER COLUMN {quoted} TYPE {} USING {using}",
+        quote(TABLE),
+        target.to_ascii_uppercase()
+    ))
+}
+
 /// Every column a row writes, in order: the spec's, then `extra` and the hash.
 pub(crate) fn row_columns() -> Vec<&'static str> {
     columns().iter().map(|c| c.wire).chain([EXTRA, HASH]).collect()
@@ -237,6 +269,46 @@ mod tests {
         assert_eq!(added.len(), 1);
         assert_eq!(added[0].0, last);
         assert!(added[0].1.starts_with("ALTER TABLE \"call_records\" ADD COLUMN"), "{}", added[0].1);
+    }
+
+    /// Every pair of the types nxlink writes: the column keeps its type when it holds the
+    /// new values already, else it becomes the narrowest type that holds both.
+    #[test]
+    fn a_changed_type_widens_the_column_to_hold_old_and_new_values() {
+        let types = ["INTEGER", "BIGINT", "DOUBLE PRECISION", "BOOLEAN", "TEXT", "JSONB"];
+        let expected = |have: &'static str, want: &'static str| -> Option<&'static str> {
+            let order = |t: &str| types.iter().position(|x| *x == t).unwrap();
+            let number = |t: &str| order(t) < 3;
+            let target = if have == want {
+                have
+            } else if number(have) && number(want) {
+                types[order(have).max(order(want))]
+            } else if have == "JSONB" || want == "JSONB" {
+                "JSONB"
+            } else {
+                "TEXT"
+            };
+            (target != have).then_some(target)
+        };
+        for have in types {
+            for want in types {
+                let statement = widen_postgres("callElapsed", &have.to_lowercase(), want);
+                match expected(have, want) {
+                    None => assert_eq!(statement, None, "{have} -> {want}"),
+                    Some(target) => {
+                        let statement = statement.unwrap_or_else(|| panic!("{have} -> {want}: no change"));
+                        let prefix =
+                            format!("ALTER TABLE \"call_records\" ALTER COLUMN \"callElapsed\" TYPE {target} USING ");
+                        assert!(statement.starts_with(&prefix), "{have} -> {want}: {statement}");
+                    }
+                }
+            }
+        }
+        assert_eq!(widen_postgres("a", "integer", "TEXT").unwrap().rsplit("USING ").next(), Some("\"a\"::text"));
+        assert_eq!(widen_postgres("a", "text", "JSONB").unwrap().rsplit("USING ").next(), Some("to_jsonb(\"a\")"));
+        // A type set by hand is the user's.
+        assert_eq!(widen_postgres("a", "character varying", "INTEGER"), None);
+        assert_eq!(widen_postgres("a", "numeric", "TEXT"), None);
     }
 
     #[test]

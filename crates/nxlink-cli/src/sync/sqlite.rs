@@ -11,7 +11,7 @@ use rusqlite::{params_from_iter, Connection, OpenFlags, OptionalExtension, Trans
 use serde_json::{Map, Value};
 
 use super::schema::{self, quote, Dialect, Row, STATE_TABLE, TABLE};
-use super::{classify, Counts, State, StoreError};
+use super::{classify, Counts, Migration, State, StoreError};
 use crate::error::CliError;
 
 /// An open SQLite database.
@@ -41,9 +41,8 @@ impl Sqlite {
         Ok(Self { connection, json_columns })
     }
 
-    /// Creates the tables, adds the columns the spec has and the table lacks; returns
-    /// the names added to an existing table.
-    pub(crate) fn migrate(&mut self) -> Result<Vec<String>, StoreError> {
+    /// Creates the tables and adds the columns the spec has and the table lacks.
+    pub(crate) fn migrate(&mut self) -> Result<Migration, StoreError> {
         let id = schema::id_column().ok_or_else(no_id)?;
         let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let existed = table_columns(&tx)?;
@@ -61,7 +60,8 @@ impl Sqlite {
             }
         }
         tx.commit()?;
-        Ok(added)
+        // A changed type needs nothing: a SQLite column holds a value of any type.
+        Ok(Migration { added, widened: Vec::new() })
     }
 
     pub(crate) fn state(&mut self, task: &str) -> Result<State, StoreError> {
