@@ -104,8 +104,10 @@ fn jsonl(path: &Path, mut visit: impl FnMut(CallRecord) -> Result<(), CliError>)
 #[cfg(feature = "parquet")]
 fn parquet(path: &Path, mut visit: impl FnMut(CallRecord) -> Result<(), CliError>) -> Result<(), CliError> {
     for file in crate::parquet::read::files(path)? {
-        crate::parquet::read::read(&file, CallRecord::COLUMNS, |object, row| {
-            visit(decode(object, &|| format!("{} row {row}", file.display()))?)
+        crate::parquet::read::read(&file, CallRecord::COLUMNS, |line, row| {
+            let record = serde_json::from_slice(line)
+                .map_err(|err| CliError::local(format!("{} row {row}: not a call record ({err})", file.display())))?;
+            visit(record)
         })?;
     }
     Ok(())

@@ -13,7 +13,10 @@ use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type};
-use arrow_array::{Array, GenericListArray, OffsetSizeTrait, StructArray};
+use arrow_array::{
+    Array, BooleanArray, GenericListArray, GenericStringArray, OffsetSizeTrait, PrimitiveArray, StringViewArray,
+    StructArray,
+};
 use arrow_schema::DataType;
 use nxlink_models::runtime::{Column, ValueType};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -60,12 +63,16 @@ pub(crate) fn files(path: &Path) -> Result<Vec<PathBuf>, CliError> {
     Ok(found)
 }
 
-/// Calls `visit` with each row of the Parquet file `path` as a record's JSON object
-/// (null fields absent), and the row's number in the file, from 1.
+/// Calls `visit` with each row of the Parquet file `path` as the JSON text of a record
+/// (null fields absent, as a JSONL line), and the row's number in the file, from 1.
+///
+/// JSON text rather than a `serde_json::Value`: the record's own decoder then reads it as
+/// it reads a JSONL line, without a map and a string per field in between (which made
+/// this four times slower: BENCHMARKS.md, "Stats by source").
 pub(crate) fn read(
     path: &Path,
     columns: &'static [Column],
-    mut visit: impl FnMut(Map<String, Value>, usize) -> Result<(), CliError>,
+    mut visit: impl FnMut(&[u8], usize) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     let fail = |err: &dyn std::fmt::Display| CliError::local(format!("cannot read {}: {err}", path.display()));
     let file = File::open(path).map_err(|err| fail(&err))?;
@@ -74,16 +81,16 @@ pub(crate) fn read(
         .with_batch_size(BATCH_ROWS)
         .build()
         .map_err(|err| fail(&err))?;
-    let record = ValueType::Object(columns);
     let mut row = 0;
+    let mut line = Vec::new();
     for batch in reader {
         let batch = StructArray::from(batch.map_err(|err| fail(&err))?);
-        for value in values(&batch, Some(&record)).map_err(|err| fail(&err))? {
+        let plan = Object::plan(&batch, Some(columns)).map_err(|err| fail(&err))?;
+        for index in 0..batch.len() {
             row += 1;
-            match value {
-                Value::Object(object) => visit(object, row)?,
-                _ => return Err(fail(&format!("row {row} is null"))),
-            }
+            line.clear();
+            plan.write(index, &mut line).map_err(|err| fail(&format!("row {row}: {err}")))?;
+            visit(&line, row)?;
         }
     }
     Ok(())
@@ -95,112 +102,228 @@ fn is_json_text(ty: &ValueType) -> bool {
     !ty.is_scalar() && !matches!(ty, ValueType::List(_) | ValueType::Object(_))
 }
 
-/// The values of `array`, one per row (`Null` for a null); `ty` is the spec's type of
-/// the column, `None` for a column the spec does not know.
-fn values(array: &dyn Array, ty: Option<&ValueType>) -> Result<Vec<Value>, String> {
-    let each = |value: &dyn Fn(usize) -> Value| -> Vec<Value> {
-        (0..array.len()).map(|i| if array.is_valid(i) { value(i) } else { Value::Null }).collect()
-    };
-    let float = |n: f64| serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number);
-    let unexpected = || format!("a {} column, which nxlink does not read", array.data_type());
-    match array.data_type() {
-        DataType::Int8 => array.as_primitive_opt::<Int8Type>().map(|a| each(&|i| a.value(i).into())),
-        DataType::Int16 => array.as_primitive_opt::<Int16Type>().map(|a| each(&|i| a.value(i).into())),
-        DataType::Int32 => array.as_primitive_opt::<Int32Type>().map(|a| each(&|i| a.value(i).into())),
-        DataType::Int64 => array.as_primitive_opt::<Int64Type>().map(|a| each(&|i| a.value(i).into())),
-        DataType::Float32 => array.as_primitive_opt::<Float32Type>().map(|a| each(&|i| float(a.value(i).into()))),
-        DataType::Float64 => array.as_primitive_opt::<Float64Type>().map(|a| each(&|i| float(a.value(i)))),
-        DataType::Boolean => array.as_boolean_opt().map(|a| each(&|i| a.value(i).into())),
-        DataType::Utf8 => array.as_string_opt::<i32>().map(|a| texts(a.iter(), ty)).transpose()?,
-        DataType::LargeUtf8 => array.as_string_opt::<i64>().map(|a| texts(a.iter(), ty)).transpose()?,
-        DataType::Utf8View => array.as_string_view_opt().map(|a| texts(a.iter(), ty)).transpose()?,
-        DataType::List(_) => array.as_list_opt::<i32>().map(|a| list(a, ty)).transpose()?,
-        DataType::LargeList(_) => array.as_list_opt::<i64>().map(|a| list(a, ty)).transpose()?,
-        DataType::Struct(_) => array.as_struct_opt().map(|a| object(a, ty)).transpose()?,
-        _ => None,
-    }
-    .ok_or_else(unexpected)
+/// The text arrays a column may come as: Arrow's string, large string (Polars) and
+/// string view.
+enum Texts<'a> {
+    Small(&'a GenericStringArray<i32>),
+    Large(&'a GenericStringArray<i64>),
+    View(&'a StringViewArray),
 }
 
-/// Text values: JSON text parsed when the spec's type is written as JSON, else strings.
-fn texts<'a>(items: impl Iterator<Item = Option<&'a str>>, ty: Option<&ValueType>) -> Result<Vec<Value>, String> {
-    let json = ty.is_some_and(is_json_text);
-    items
-        .map(|item| match item {
-            None => Ok(Value::Null),
-            Some(text) if json => {
-                serde_json::from_str(text).map_err(|err| format!("expected JSON text, got {text:?} ({err})"))
-            }
-            Some(text) => Ok(Value::String(text.to_owned())),
-        })
-        .collect()
-}
-
-fn list<O: OffsetSizeTrait>(array: &GenericListArray<O>, ty: Option<&ValueType>) -> Result<Vec<Value>, String> {
-    let item = match ty {
-        Some(ValueType::List(item)) => Some(*item),
-        _ => None,
-    };
-    let offsets = array.value_offsets();
-    let start = offsets.first().map_or(0, |o| o.as_usize());
-    let mut items = values(array.values().as_ref(), item).map_err(|err| format!("a list item: {err}"))?.into_iter();
-    items.by_ref().take(start).for_each(drop);
-    Ok(offsets
-        .windows(2)
-        .enumerate()
-        .map(|(row, pair)| {
-            let taken: Vec<Value> = items.by_ref().take(pair[1].as_usize() - pair[0].as_usize()).collect();
-            if array.is_valid(row) {
-                Value::Array(taken)
-            } else {
-                Value::Null
-            }
-        })
-        .collect())
-}
-
-/// The rows of a struct column as objects: null fields left out, the fields of its
-/// [`EXTRA_COLUMN`] merged back (a named column wins over an extra field of its name).
-fn object(array: &StructArray, ty: Option<&ValueType>) -> Result<Vec<Value>, String> {
-    let columns = match ty {
-        Some(ValueType::Object(columns)) => Some(*columns),
-        _ => None,
-    };
-    let mut children = Vec::new();
-    let mut extra = None;
-    for (field, child) in array.fields().iter().zip(array.columns()) {
-        let name = field.name().as_str();
-        let known = columns.and_then(|columns| columns.iter().find(|c| c.wire == name)).map(|c| &c.ty);
-        if known.is_none() && name == EXTRA_COLUMN {
-            extra = Some(values(child.as_ref(), None).map_err(|err| format!("column {name}: {err}"))?.into_iter());
-            continue;
+impl Texts<'_> {
+    fn array(&self) -> &dyn Array {
+        match self {
+            Self::Small(array) => *array,
+            Self::Large(array) => *array,
+            Self::View(array) => *array,
         }
-        let column = values(child.as_ref(), known).map_err(|err| format!("column {name}: {err}"))?;
-        children.push((name, column.into_iter()));
     }
-    let mut rows = Vec::with_capacity(array.len());
-    for row in 0..array.len() {
-        let mut object = Map::new();
-        for (name, column) in &mut children {
-            if let Some(value) = column.next().filter(|v| !v.is_null()) {
-                object.insert((*name).to_owned(), value);
-            }
+
+    fn get(&self, row: usize) -> &str {
+        match self {
+            Self::Small(array) => array.value(row),
+            Self::Large(array) => array.value(row),
+            Self::View(array) => array.value(row),
         }
-        match extra.as_mut().and_then(Iterator::next) {
-            None | Some(Value::Null) => {}
-            Some(Value::String(text)) => match serde_json::from_str::<Map<String, Value>>(&text) {
-                Ok(fields) => {
-                    for (name, value) in fields {
-                        object.entry(name).or_insert(value);
+    }
+}
+
+/// How one column's values are written as JSON: the array, typed once per batch.
+enum Values<'a> {
+    Int8(&'a PrimitiveArray<Int8Type>),
+    Int16(&'a PrimitiveArray<Int16Type>),
+    Int32(&'a PrimitiveArray<Int32Type>),
+    Int64(&'a PrimitiveArray<Int64Type>),
+    Float32(&'a PrimitiveArray<Float32Type>),
+    Float64(&'a PrimitiveArray<Float64Type>),
+    Bool(&'a BooleanArray),
+    /// `json`: the text is a value's JSON (a `Json` field), checked and written as is.
+    Text {
+        texts: Texts<'a>,
+        json: bool,
+    },
+    List {
+        array: &'a dyn Array,
+        offsets: Vec<usize>,
+        items: Box<Values<'a>>,
+    },
+    Object(Object<'a>),
+}
+
+/// An object's fields: each named column with its key already written as JSON, and the
+/// [`EXTRA_COLUMN`] of fields the spec does not know.
+struct Object<'a> {
+    array: &'a StructArray,
+    fields: Vec<(&'a str, Vec<u8>, Values<'a>)>,
+    extra: Option<Texts<'a>>,
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(value: &T, out: &mut Vec<u8>) {
+    // Writing to a Vec cannot fail, and these values (numbers, strings) always serialise.
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.extend_from_slice(b"null");
+    }
+}
+
+impl<'a> Values<'a> {
+    /// The writer of `array`; `ty` is the spec's type of the column, `None` for a column
+    /// the spec does not know.
+    fn plan(array: &'a dyn Array, ty: Option<&ValueType>) -> Result<Self, String> {
+        let unexpected = || format!("a {} column, which nxlink does not read", array.data_type());
+        let json = ty.is_some_and(is_json_text);
+        let texts = |texts: Option<Texts<'a>>| texts.map(|texts| Self::Text { texts, json });
+        let values = match array.data_type() {
+            DataType::Int8 => array.as_primitive_opt().map(Self::Int8),
+            DataType::Int16 => array.as_primitive_opt().map(Self::Int16),
+            DataType::Int32 => array.as_primitive_opt().map(Self::Int32),
+            DataType::Int64 => array.as_primitive_opt().map(Self::Int64),
+            DataType::Float32 => array.as_primitive_opt().map(Self::Float32),
+            DataType::Float64 => array.as_primitive_opt().map(Self::Float64),
+            DataType::Boolean => array.as_boolean_opt().map(Self::Bool),
+            DataType::Utf8 => texts(array.as_string_opt().map(Texts::Small)),
+            DataType::LargeUtf8 => texts(array.as_string_opt().map(Texts::Large)),
+            DataType::Utf8View => texts(array.as_string_view_opt().map(Texts::View)),
+            DataType::List(_) => array.as_list_opt::<i32>().map(|list| Self::list(list, ty)).transpose()?,
+            DataType::LargeList(_) => array.as_list_opt::<i64>().map(|list| Self::list(list, ty)).transpose()?,
+            DataType::Struct(_) => {
+                let columns = match ty {
+                    Some(ValueType::Object(columns)) => Some(*columns),
+                    _ => None,
+                };
+                array.as_struct_opt().map(|object| Object::plan(object, columns).map(Self::Object)).transpose()?
+            }
+            _ => None,
+        };
+        values.ok_or_else(unexpected)
+    }
+
+    fn list<O: OffsetSizeTrait>(list: &'a GenericListArray<O>, ty: Option<&ValueType>) -> Result<Self, String> {
+        let item = match ty {
+            Some(ValueType::List(item)) => Some(*item),
+            _ => None,
+        };
+        let items = Self::plan(list.values().as_ref(), item).map_err(|err| format!("a list item: {err}"))?;
+        let offsets = list.value_offsets().iter().map(|offset| offset.as_usize()).collect();
+        Ok(Self::List { array: list, offsets, items: Box::new(items) })
+    }
+
+    /// The array the values are in, for its nulls.
+    fn array(&self) -> &dyn Array {
+        match self {
+            Self::Int8(array) => *array,
+            Self::Int16(array) => *array,
+            Self::Int32(array) => *array,
+            Self::Int64(array) => *array,
+            Self::Float32(array) => *array,
+            Self::Float64(array) => *array,
+            Self::Bool(array) => *array,
+            Self::Text { texts, .. } => texts.array(),
+            Self::List { array, .. } => *array,
+            Self::Object(object) => object.array,
+        }
+    }
+
+    /// Writes the value at `row` (`null` for a null).
+    fn write(&self, row: usize, out: &mut Vec<u8>) -> Result<(), String> {
+        if self.array().is_null(row) {
+            out.extend_from_slice(b"null");
+            return Ok(());
+        }
+        match self {
+            Self::Int8(array) => write_json(&array.value(row), out),
+            Self::Int16(array) => write_json(&array.value(row), out),
+            Self::Int32(array) => write_json(&array.value(row), out),
+            Self::Int64(array) => write_json(&array.value(row), out),
+            Self::Float32(array) => write_json(&array.value(row), out),
+            Self::Float64(array) => write_json(&array.value(row), out),
+            Self::Bool(array) => write_json(&array.value(row), out),
+            Self::Text { texts, json: false } => write_json(texts.get(row), out),
+            Self::Text { texts, json: true } => {
+                let text = texts.get(row).trim();
+                serde_json::from_str::<serde::de::IgnoredAny>(text)
+                    .map_err(|err| format!("expected JSON text, got {text:?} ({err})"))?;
+                out.extend_from_slice(text.as_bytes());
+            }
+            Self::List { offsets, items, .. } => {
+                let (Some(start), Some(end)) = (offsets.get(row), offsets.get(row + 1)) else {
+                    return Err(format!("list {row} has no offsets"));
+                };
+                out.push(b'[');
+                for (n, item) in (*start..*end).enumerate() {
+                    if n > 0 {
+                        out.push(b',');
                     }
+                    items.write(item, out).map_err(|err| format!("a list item: {err}"))?;
                 }
-                Err(err) => return Err(format!("column {EXTRA_COLUMN}: expected a JSON object, got {text:?} ({err})")),
-            },
-            Some(other) => return Err(format!("column {EXTRA_COLUMN}: expected JSON text, got {other}")),
+                out.push(b']');
+            }
+            Self::Object(object) => object.write(row, out)?,
         }
-        rows.push(if array.is_valid(row) { Value::Object(object) } else { Value::Null });
+        Ok(())
     }
-    Ok(rows)
+}
+
+impl<'a> Object<'a> {
+    /// The writer of a struct column (or a batch's rows): `columns` are the spec's
+    /// fields of the object, `None` when the spec does not know it.
+    fn plan(array: &'a StructArray, columns: Option<&'static [Column]>) -> Result<Self, String> {
+        let mut fields = Vec::new();
+        let mut extra = None;
+        for (field, child) in array.fields().iter().zip(array.columns()) {
+            let name = field.name().as_str();
+            let known = columns.and_then(|columns| columns.iter().find(|c| c.wire == name)).map(|c| &c.ty);
+            if known.is_none() && name == EXTRA_COLUMN {
+                let texts = match Values::plan(child.as_ref(), None) {
+                    Ok(Values::Text { texts, .. }) => texts,
+                    _ => return Err(format!("column {name}: expected text, got {}", child.data_type())),
+                };
+                extra = Some(texts);
+                continue;
+            }
+            let values = Values::plan(child.as_ref(), known).map_err(|err| format!("column {name}: {err}"))?;
+            let mut key = Vec::new();
+            write_json(name, &mut key);
+            key.push(b':');
+            fields.push((name, key, values));
+        }
+        Ok(Self { array, fields, extra })
+    }
+
+    /// Writes the object at `row`: its non-null fields, then those of its extra column
+    /// that no column names (a column wins over an extra field of its name).
+    fn write(&self, row: usize, out: &mut Vec<u8>) -> Result<(), String> {
+        out.push(b'{');
+        let mut first = true;
+        let mut comma = |out: &mut Vec<u8>| {
+            if !std::mem::replace(&mut first, false) {
+                out.push(b',');
+            }
+        };
+        for (name, key, values) in &self.fields {
+            if values.array().is_null(row) {
+                continue;
+            }
+            comma(out);
+            out.extend_from_slice(key);
+            values.write(row, out).map_err(|err| format!("column {name}: {err}"))?;
+        }
+        if let Some(extra) = self.extra.as_ref().filter(|extra| extra.array().is_valid(row)) {
+            let text = extra.get(row);
+            let fields: Map<String, Value> = serde_json::from_str(text)
+                .map_err(|err| format!("column {EXTRA_COLUMN}: expected a JSON object, got {text:?} ({err})"))?;
+            for (name, value) in &fields {
+                if self.fields.iter().any(|(known, ..)| known == name) {
+                    continue;
+                }
+                comma(out);
+                write_json(name, out);
+                out.push(b':');
+                write_json(value, out);
+            }
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -224,11 +347,11 @@ mod tests {
         file
     }
 
-    fn read_all(path: &Path) -> Vec<Map<String, Value>> {
+    fn read_all(path: &Path) -> Vec<Value> {
         let mut objects = Vec::new();
-        read(path, CallRecord::COLUMNS, |object, row| {
+        read(path, CallRecord::COLUMNS, |line, row| {
             assert_eq!(row, objects.len() + 1);
-            objects.push(object);
+            objects.push(serde_json::from_slice(line).unwrap());
             Ok(())
         })
         .unwrap();
@@ -262,9 +385,9 @@ mod tests {
         let objects = read_all(file.path());
         assert_eq!(objects.len(), records.len());
         for (object, record) in objects.iter().zip(&records) {
-            let back: CallRecord = serde_json::from_value(Value::Object(object.clone())).unwrap();
+            let back: CallRecord = serde_json::from_value(object.clone()).unwrap();
             assert_eq!(&back, record);
-            assert_eq!(Value::Object(object.clone()), serde_json::to_value(record).unwrap());
+            assert_eq!(object, &serde_json::to_value(record).unwrap());
         }
     }
 
@@ -308,13 +431,54 @@ mod tests {
         assert!(err.to_string().contains(&file.path().display().to_string()), "{err}");
     }
 
+    fn written(values: &Values<'_>, rows: usize) -> Result<Vec<String>, String> {
+        (0..rows)
+            .map(|row| {
+                let mut out = Vec::new();
+                values.write(row, &mut out)?;
+                Ok(String::from_utf8(out).unwrap())
+            })
+            .collect()
+    }
+
     #[test]
-    fn json_text_that_does_not_parse_is_an_error_naming_the_column() {
-        let array = arrow_array::StringArray::from(vec![Some("{"), None]);
-        let err = values(&array, Some(&ValueType::Json)).unwrap_err();
+    fn json_text_is_written_as_is_and_text_that_does_not_parse_is_an_error() {
+        let array = arrow_array::StringArray::from(vec![Some("{"), None, Some(" [1, {\"a\": null}] ")]);
+        let json = Values::plan(&array, Some(&ValueType::Json)).unwrap();
+        let err = written(&json, 1).unwrap_err();
         assert!(err.contains("expected JSON text"), "{err}");
-        // The same text in a string column is a string.
-        assert_eq!(values(&array, Some(&ValueType::String)).unwrap(), [Value::from("{"), Value::Null]);
-        assert_eq!(values(&array, None).unwrap(), [Value::from("{"), Value::Null]);
+        assert_eq!(json.write(1, &mut Vec::new()), Ok(()));
+        let mut out = Vec::new();
+        json.write(2, &mut out).unwrap();
+        assert_eq!(out, b"[1, {\"a\": null}]");
+        // The same text in a string column, or a column the spec does not know, is a string.
+        for ty in [Some(&ValueType::String), None] {
+            let text = Values::plan(&array, ty).unwrap();
+            assert_eq!(written(&text, 3).unwrap(), ["\"{\"", "null", "\" [1, {\\\"a\\\": null}] \""]);
+        }
+    }
+
+    /// An extra field named like a column does not write the key twice: the column wins.
+    #[test]
+    fn a_column_wins_over_an_extra_field_of_its_name() {
+        let id = arrow_array::Int64Array::from(vec![Some(1), None]);
+        let extra = arrow_array::StringArray::from(vec![Some(r#"{"id": 9, "new": [true]}"#), Some(r#"{"id": 9}"#)]);
+        let fields = vec![
+            (std::sync::Arc::new(arrow_schema::Field::new("id", DataType::Int64, true)), std::sync::Arc::new(id) as _),
+            (
+                std::sync::Arc::new(arrow_schema::Field::new(EXTRA_COLUMN, DataType::Utf8, true)),
+                std::sync::Arc::new(extra) as _,
+            ),
+        ];
+        let array = StructArray::from(fields);
+        let object = Object::plan(&array, Some(CallRecord::COLUMNS)).unwrap();
+        let rows: Vec<String> = (0..2)
+            .map(|row| {
+                let mut out = Vec::new();
+                object.write(row, &mut out).unwrap();
+                String::from_utf8(out).unwrap()
+            })
+            .collect();
+        assert_eq!(rows, [r#"{"id":1,"new":[true]}"#, r#"{}"#]);
     }
 }
