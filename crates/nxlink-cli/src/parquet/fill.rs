@@ -163,6 +163,15 @@ fn variant_object(variant: &str, value: Value) -> Value {
     Value::Object(object)
 }
 
+/// Integers narrower than 64 bits, taken as an `i64` (as a `Value` holds them).
+macro_rules! widened {
+    ($($method:ident($ty:ty)),*) => {
+        $(fn $method(self, value: $ty) -> Result<(), Error> {
+            self.int(value.into())
+        })*
+    };
+}
+
 impl<'a> ser::Serializer for Fill<'a> {
     type Ok = ();
     type Error = Error;
@@ -182,17 +191,14 @@ impl<'a> ser::Serializer for Fill<'a> {
         Err(self.reject(&Value::Bool(value)))
     }
 
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.int(value.into())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.int(value.into())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.int(value.into())
-    }
+    widened!(
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32)
+    );
 
     fn serialize_i64(self, value: i64) -> Result<(), Error> {
         self.int(value)
@@ -206,18 +212,6 @@ impl<'a> ser::Serializer for Fill<'a> {
         } else {
             Err(invalid(format!("field {}: number out of range", self.path)))
         }
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.int(value.into())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.int(value.into())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.int(value.into())
     }
 
     fn serialize_u64(self, value: u64) -> Result<(), Error> {
@@ -396,57 +390,30 @@ impl Seq<'_> {
     }
 }
 
-impl ser::SerializeSeq for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
+/// serde's traits of a list, a tuple and a tuple variant: each item filed, then the end.
+macro_rules! items {
+    ($($trait:ident::$method:ident),*) => {
+        $(impl ser::$trait for Seq<'_> {
+            type Ok = ();
+            type Error = Error;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.element(value)
+            }
 
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.element(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// An object's fields being filed into its batch, or a value of another shape being
 /// captured.
@@ -475,9 +442,8 @@ impl<'a> Fields<'a> {
     }
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.batch.key.clear();
-        key.serialize(KeyName(&mut self.batch.key))?;
         let batch = &mut *self.batch;
+        key_name(key, &mut batch.key_json, &mut batch.key)?;
         let key = batch.key.as_str();
         // Fields come in column order: the column after the last one is tried first.
         self.column = match batch.columns.get(batch.next) {
@@ -577,33 +543,26 @@ impl ser::SerializeMap for Object<'_> {
     }
 }
 
-impl ser::SerializeStruct for Object<'_> {
-    type Ok = ();
-    type Error = Error;
+/// serde's traits of a struct and a struct variant: each field as a map's entry.
+macro_rules! fields {
+    ($($trait:ident),*) => {
+        $(impl ser::$trait for Object<'_> {
+            type Ok = ();
+            type Error = Error;
 
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.key(key)?;
-        self.value(value)
-    }
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+                self.key(key)?;
+                self.value(value)
+            }
 
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        })*
+    };
 }
 
-impl ser::SerializeStructVariant for Object<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.key(key)?;
-        self.value(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.finish()
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 /// A list or an object where the slot takes neither (or an enum variant holding data),
 /// held as serde_json would hold it: shown in the error, or (a variant, which is a
@@ -625,7 +584,7 @@ impl<'a> Capture<'a> {
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         let mut name = String::new();
-        key.serialize(KeyName(&mut name))?;
+        key_name(key, &mut Vec::new(), &mut name)?;
         self.key = Some(name);
         Ok(())
     }
@@ -652,145 +611,27 @@ impl<'a> Capture<'a> {
     }
 }
 
-/// Reads a map key as serde_json does: a string, or a number or boolean as its text.
-struct KeyName<'a>(&'a mut String);
+/// Reads a map key as serde_json takes one: a string, or a number or a boolean as its
+/// text. Written by serde_json into `json` (kept from key to key: no allocation per
+/// field), then unquoted into `name`.
+fn key_name<T: Serialize + ?Sized>(key: &T, json: &mut Vec<u8>, name: &mut String) -> Result<(), Error> {
+    json.clear();
+    name.clear();
+    key.serialize(&mut serde_json::Serializer::new(&mut *json))?;
+    let text = std::str::from_utf8(json).map_err(|_| key_error())?;
+    match text.as_bytes().first() {
+        Some(b'"') if !text.contains('\\') => {
+            name.push_str(text.get(1..text.len().saturating_sub(1)).ok_or_else(key_error)?);
+        }
+        Some(b'"') => name.push_str(&serde_json::from_str::<String>(text)?),
+        Some(b'-' | b'0'..=b'9' | b't' | b'f') => name.push_str(text),
+        _ => return Err(key_error()),
+    }
+    Ok(())
+}
 
 fn key_error() -> Error {
     invalid("an object's key must be a string".to_owned())
-}
-
-macro_rules! key_as_text {
-    ($($method:ident($ty:ty)),* $(,)?) => {
-        $(
-            fn $method(self, value: $ty) -> Result<(), Error> {
-                self.0.push_str(&value.to_string());
-                Ok(())
-            }
-        )*
-    };
-}
-
-impl ser::Serializer for KeyName<'_> {
-    type Ok = ();
-    type Error = Error;
-    type SerializeSeq = ser::Impossible<(), Error>;
-    type SerializeTuple = ser::Impossible<(), Error>;
-    type SerializeTupleStruct = ser::Impossible<(), Error>;
-    type SerializeTupleVariant = ser::Impossible<(), Error>;
-    type SerializeMap = ser::Impossible<(), Error>;
-    type SerializeStruct = ser::Impossible<(), Error>;
-    type SerializeStructVariant = ser::Impossible<(), Error>;
-
-    key_as_text!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_char(char),
-    );
-
-    fn serialize_str(self, value: &str) -> Result<(), Error> {
-        self.0.push_str(value);
-        Ok(())
-    }
-
-    fn serialize_f32(self, value: f32) -> Result<(), Error> {
-        self.serialize_f64(value.into())
-    }
-
-    /// A finite float as its JSON text; serde_json refuses the others as keys too.
-    fn serialize_f64(self, value: f64) -> Result<(), Error> {
-        if !value.is_finite() {
-            return Err(key_error());
-        }
-        self.0.push_str(&Value::from(value).to_string());
-        Ok(())
-    }
-
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Error> {
-        Err(key_error())
-    }
-
-    fn serialize_none(self) -> Result<(), Error> {
-        Err(key_error())
-    }
-
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
-        Err(key_error())
-    }
-
-    fn serialize_unit(self) -> Result<(), Error> {
-        Err(key_error())
-    }
-
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
-        Err(key_error())
-    }
-
-    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<(), Error> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<(), Error> {
-        value.serialize(self)
-    }
-
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), Error> {
-        Err(key_error())
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(key_error())
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(key_error())
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(key_error())
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(key_error())
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(key_error())
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
-        Err(key_error())
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(key_error())
-    }
 }
 
 #[cfg(test)]
@@ -1078,8 +919,18 @@ mod tests {
 
     /// Shapes a generated record never has, each in every column: filed or refused as
     /// through serde_json.
-    #[derive(Debug, Clone, Copy)]
-    enum Odd {
+    macro_rules! odd {
+        ($($shape:ident),*) => {
+            #[derive(Debug, Clone, Copy)]
+            enum Odd {
+                $($shape),*
+            }
+
+            const ODD: &[Odd] = &[$(Odd::$shape),*];
+        };
+    }
+
+    odd!(
         Nan,
         Infinite,
         Float32,
@@ -1096,8 +947,8 @@ mod tests {
         Unit,
         Newtype,
         IntKeys,
-        Struct,
-    }
+        Struct
+    );
 
     #[derive(Serialize)]
     enum Shape {
@@ -1174,39 +1025,19 @@ mod tests {
 
     #[test]
     fn shapes_no_record_has_go_where_serde_json_would_put_them() {
-        use Odd::*;
-        let odd = [
-            Nan,
-            Infinite,
-            Float32,
-            HugeUnsigned,
-            HugeSigned,
-            SmallWide,
-            Char,
-            Tuple,
-            Bytes,
-            UnitVariant,
-            NewtypeVariant,
-            TupleVariant,
-            StructVariant,
-            Unit,
-            Newtype,
-            IntKeys,
-            Struct,
-        ];
         let mut filed = 0;
         for column in EVERY_KIND {
-            for value in odd {
+            for &value in ODD {
                 filed += usize::from(assert_same(EVERY_KIND, &[Probe { wire: column.wire, value }], "odd"));
             }
             // A field no column has, in a record and in a nested object.
-            for value in odd {
+            for &value in ODD {
                 assert_same(EVERY_KIND, &[Probe { wire: "unknown", value }], "odd unknown");
             }
         }
         assert!(filed > 20, "{filed}");
         // Records that are no object.
-        for value in odd {
+        for value in ODD {
             assert_same(EVERY_KIND, &[value], "odd record");
         }
     }

@@ -241,10 +241,11 @@ pub(crate) struct Batch {
     rows: usize,
     /// Scratch of the object being filed ([`fill`]), kept from row to row: which
     /// columns have their value, the column the next field is looked for at first, the
-    /// name of the field being read, and the fields no column holds.
+    /// name of the field being read (and its JSON), and the fields no column holds.
     seen: Vec<bool>,
     next: usize,
     key: String,
+    key_json: Vec<u8>,
     unknown: Map<String, Value>,
 }
 
@@ -270,6 +271,7 @@ impl Batch {
             seen: vec![false; columns.len()],
             next: 0,
             key: String::new(),
+            key_json: Vec::new(),
             unknown: Map::new(),
         }
     }
