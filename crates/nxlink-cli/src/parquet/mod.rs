@@ -14,6 +14,9 @@
 //! Memory stays bounded: at most [`ROW_GROUP_ROWS`] records are held (as arrays), then
 //! written out as one row group.
 //!
+//! A record goes into the arrays through its own `Serialize`, each value straight into
+//! its column's builder ([`fill`]): no `serde_json::Value` of the record.
+//!
 //! Two ways out: [`ParquetRows`], the [`Encoder`](crate::encode::Encoder) of
 //! `--format parquet`, which hands the file's bytes to the same safe output as every
 //! other format; and [`PartitionedOutput`], the Hive-style directory of
