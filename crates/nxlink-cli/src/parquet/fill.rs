@@ -443,7 +443,10 @@ impl<'a> Fields<'a> {
 
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         let batch = &mut *self.batch;
-        key_name(key, &mut batch.key_json, &mut batch.key)?;
+        batch.key.clear();
+        if key.serialize(KeyText(&mut batch.key)).is_err() {
+            key_name(key, &mut batch.key_json, &mut batch.key)?;
+        }
         let key = batch.key.as_str();
         // Fields come in column order: the column after the last one is tried first.
         self.column = match batch.columns.get(batch.next) {
@@ -632,6 +635,94 @@ fn key_name<T: Serialize + ?Sized>(key: &T, json: &mut Vec<u8>, name: &mut Strin
 
 fn key_error() -> Error {
     invalid("an object's key must be a string".to_owned())
+}
+
+/// A map key that is text (every key a record has), taken as it is: the fast way of
+/// [`key_name`], which reads any other key.
+struct KeyText<'a>(&'a mut String);
+
+/// Not text: the key goes to [`key_name`] (the message is never shown).
+fn not_text() -> Error {
+    invalid(String::new())
+}
+
+/// Methods of a key that is not text.
+macro_rules! not_text {
+    ($($method:ident($($arg:ty),*)),* $(,)?) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<(), Error> {
+            Err(not_text())
+        })*
+    };
+    ($($method:ident($($arg:ty),*) -> $out:ident),* $(,)?) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<Self::$out, Error> {
+            Err(not_text())
+        })*
+    };
+}
+
+impl ser::Serializer for KeyText<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, value: &str) -> Result<(), Error> {
+        self.0.push_str(value);
+        Ok(())
+    }
+
+    not_text!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_bytes(&[u8]),
+        serialize_none(),
+        serialize_unit(),
+        serialize_unit_struct(&'static str),
+        serialize_unit_variant(&'static str, u32, &'static str),
+    );
+
+    not_text!(
+        serialize_seq(Option<usize>) -> SerializeSeq,
+        serialize_tuple(usize) -> SerializeTuple,
+        serialize_tuple_struct(&'static str, usize) -> SerializeTupleStruct,
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> SerializeTupleVariant,
+        serialize_map(Option<usize>) -> SerializeMap,
+        serialize_struct(&'static str, usize) -> SerializeStruct,
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> SerializeStructVariant,
+    );
+
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
+        Err(not_text())
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, _: &T) -> Result<(), Error> {
+        Err(not_text())
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(not_text())
+    }
 }
 
 #[cfg(test)]
