@@ -11,7 +11,9 @@
 //! a `serde_json::Value` of that value alone, so they end as they did before: a field
 //! the spec does not know (into the object's [`EXTRA_COLUMN`](crate::encode::EXTRA_COLUMN)
 //! as JSON text), a value of a `Json` column (its compact JSON text), an enum variant
-//! holding data, and a value of the wrong shape (shown in the error).
+//! holding data, and a value of the wrong shape (shown in the error). One difference
+//! from a `Value`, which kept the last: a known field given twice in one object is an
+//! error, since a builder takes one value per row (no generated record does that).
 
 use std::fmt;
 use std::io;
