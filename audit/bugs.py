@@ -675,14 +675,17 @@ BUGS = [
     ),
     # --- Parquet export (issue 26) -----------------------------------------------------
     dict(
-        name="parquet-extra-holds-the-known-fields",
-        planted="the `extra` column keeps the fields the spec knows instead of those it does not, so unknown fields are lost from a Parquet export",
-        kind="wrong argument",
-        file=CLI + "parquet/mod.rs",
-        old="""            .filter(|(key, _)| !self.index.contains_key(key.as_str()))""",
-        new="""            .filter(|(key, _)| self.index.contains_key(key.as_str()))""",
-        caught_by=["crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it"],
-        test="-p nxlink-cli --test parquet",
+        name="parquet-extra-drops-the-unknown-fields",
+        planted="a field the spec does not know is read and dropped instead of kept for the `extra` column, so unknown fields are lost from a Parquet export",
+        kind="dropped step",
+        file=CLI + "parquet/fill.rs",
+        old="""            batch.unknown.insert(batch.key.clone(), serde_json::to_value(value)?);""",
+        new="""            serde_json::to_value(value)?;""",
+        caught_by=[
+            "crates/nxlink-cli/tests/parquet.rs::parquet_holds_what_jsonl_holds_record_by_record_as_pyarrow_reads_it",
+            CLI + "parquet/fill.rs::call_records_are_filed_as_their_json_was",
+        ],
+        test="-p nxlink-cli --bin nxlink --test parquet",
     ),
     dict(
         name="parquet-last-row-group-not-written",
@@ -792,5 +795,21 @@ BUGS = [
             "crates/nxlink-cli/tests/sync.rs::a_field_whose_type_the_spec_changed_gets_a_column_that_holds_old_and_new_values"
         ],
         test="-p nxlink-cli --test sync",
+    ),
+    # --- Parquet: records filed by a serde Serializer ------------------------------------
+    dict(
+        name="parquet-fill-empty-list-null",
+        planted="the Parquet serializer writes an empty list as null, so a record's `attributes: []` comes back as a list never sent",
+        kind="dropped case",
+        file=CLI + "parquet/fill.rs",
+        old="""                valid.push(true);
+                offsets.push(end);""",
+        new="""                valid.push(count > 0);
+                offsets.push(end);""",
+        caught_by=[
+            CLI + "parquet/fill.rs::call_records_are_filed_as_their_json_was",
+            CLI + "parquet/read.rs::every_record_reads_back_as_it_was_written",
+        ],
+        test="-p nxlink-cli --bin nxlink",
     ),
 ]

@@ -14,11 +14,17 @@
 //! Memory stays bounded: at most [`ROW_GROUP_ROWS`] records are held (as arrays), then
 //! written out as one row group.
 //!
+//! A record goes into the arrays through its own `Serialize`, each value straight into
+//! its column's builder ([`fill`]): no `serde_json::Value` of the record.
+//!
 //! Two ways out: [`ParquetRows`], the [`Encoder`](crate::encode::Encoder) of
 //! `--format parquet`, which hands the file's bytes to the same safe output as every
 //! other format; and [`PartitionedOutput`], the Hive-style directory of
 //! `--partition-by day`.
 
+mod fill;
+#[cfg(test)]
+mod oracle;
 pub(crate) mod read;
 
 use std::collections::HashMap;
@@ -119,7 +125,7 @@ enum ColumnBuilder {
 }
 
 /// Why a value does not fit its column: the record's field and what was expected.
-fn mismatch(path: &dyn Fn() -> String, expected: &str, value: &Value) -> io::Error {
+fn mismatch(path: &str, expected: &str, value: &Value) -> io::Error {
     let mut shown = value.to_string();
     if shown.len() > 40 {
         let mut end = 40;
@@ -129,11 +135,13 @@ fn mismatch(path: &dyn Fn() -> String, expected: &str, value: &Value) -> io::Err
         shown.truncate(end);
         shown.push('…');
     }
-    io::Error::new(io::ErrorKind::InvalidData, format!("field {}: expected {expected}, got {shown}", path()))
+    io::Error::new(io::ErrorKind::InvalidData, format!("field {path}: expected {expected}, got {shown}"))
 }
 
 impl ColumnBuilder {
-    fn new(ty: &ValueType) -> Self {
+    /// A builder for values of `ty`; `path` names the field (for a nested object's
+    /// fields in errors).
+    fn new(ty: &ValueType, path: &str) -> Self {
         match ty {
             ValueType::Int32 => Self::Int32(Int32Builder::new()),
             ValueType::Int64 | ValueType::Code(_) => Self::Int64(Int64Builder::new()),
@@ -143,12 +151,12 @@ impl ColumnBuilder {
                 field: Arc::new(Field::new("item", data_type(item), true)),
                 offsets: vec![0],
                 valid: Vec::new(),
-                item: Box::new(Self::new(item)),
+                item: Box::new(Self::new(item, path)),
             },
             ValueType::Object(columns) => Self::Struct {
                 fields: object_fields(columns),
                 valid: Vec::new(),
-                object: Box::new(Batch::new(columns)),
+                object: Box::new(Batch::at(columns, path)),
             },
             ValueType::String => Self::Utf8 { builder: StringBuilder::new(), json: false },
             _ => Self::Utf8 { builder: StringBuilder::new(), json: true },
@@ -174,70 +182,17 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends one value (`None` or JSON `null`: a null). `path` names the field in errors.
-    fn append(&mut self, value: Option<&Value>, path: &dyn Fn() -> String) -> io::Result<()> {
-        let value = value.filter(|v| !v.is_null());
+    /// What a value must be to go into this column, for errors.
+    fn expected(&self) -> &'static str {
         match self {
-            Self::Int32(builder) => match value {
-                None => builder.append_null(),
-                Some(v) => {
-                    let n = v.as_i64().and_then(|n| i32::try_from(n).ok());
-                    builder.append_value(n.ok_or_else(|| mismatch(path, "a 32-bit integer", v))?);
-                }
-            },
-            Self::Int64(builder) => match value {
-                None => builder.append_null(),
-                Some(v) => builder.append_value(v.as_i64().ok_or_else(|| mismatch(path, "a 64-bit integer", v))?),
-            },
-            Self::Float64(builder) => match value {
-                None => builder.append_null(),
-                Some(v) => builder.append_value(v.as_f64().ok_or_else(|| mismatch(path, "a number", v))?),
-            },
-            Self::Bool(builder) => match value {
-                None => builder.append_null(),
-                Some(v) => builder.append_value(v.as_bool().ok_or_else(|| mismatch(path, "true or false", v))?),
-            },
-            Self::Utf8 { builder, json } => match value {
-                None => builder.append_null(),
-                Some(Value::String(text)) if !*json => builder.append_value(text),
-                Some(v) if *json => builder.append_value(v.to_string()),
-                Some(v) => return Err(mismatch(path, "a string", v)),
-            },
-            Self::List { offsets, valid, item, .. } => {
-                let last = offsets.last().copied().unwrap_or(0);
-                match value {
-                    None => {
-                        valid.push(false);
-                        offsets.push(last);
-                    }
-                    Some(Value::Array(values)) => {
-                        for element in values {
-                            item.append(Some(element), path)?;
-                        }
-                        let len = i32::try_from(values.len()).ok();
-                        let end = len.and_then(|len| last.checked_add(len));
-                        let end = end.ok_or_else(|| {
-                            io::Error::new(io::ErrorKind::InvalidData, format!("field {}: too many list items", path()))
-                        })?;
-                        valid.push(true);
-                        offsets.push(end);
-                    }
-                    Some(v) => return Err(mismatch(path, "a list", v)),
-                }
-            }
-            Self::Struct { valid, object, .. } => match value {
-                None => {
-                    valid.push(false);
-                    object.push_null();
-                }
-                Some(Value::Object(fields)) => {
-                    valid.push(true);
-                    object.push_at(fields, &path())?;
-                }
-                Some(v) => return Err(mismatch(path, "an object", v)),
-            },
+            Self::Int32(_) => "a 32-bit integer",
+            Self::Int64(_) => "a 64-bit integer",
+            Self::Float64(_) => "a number",
+            Self::Bool(_) => "true or false",
+            Self::Utf8 { .. } => "a string",
+            Self::List { .. } => "a list",
+            Self::Struct { .. } => "an object",
         }
-        Ok(())
     }
 
     /// The values appended since the last call, as one array; the builder starts over.
@@ -284,61 +239,50 @@ pub(crate) struct Batch {
     extra: StringBuilder,
     /// Which column each known wire name is.
     index: HashMap<&'static str, usize>,
+    /// Each column's field path, for errors (`attributes.name` in a nested object).
+    paths: Vec<String>,
     rows: usize,
+    /// Scratch of the object being filed ([`fill`]), kept from row to row: which
+    /// columns have their value, the column the next field is looked for at first, the
+    /// name of the field being read (and its JSON), and the fields no column holds.
+    seen: Vec<bool>,
+    next: usize,
+    key: String,
+    key_json: Vec<u8>,
+    unknown: Map<String, Value>,
 }
 
 impl Batch {
     pub(crate) fn new(columns: &'static [Column]) -> Self {
+        Self::at(columns, "")
+    }
+
+    /// The batch of objects found at `path` (empty for records).
+    fn at(columns: &'static [Column], path: &str) -> Self {
+        let paths: Vec<String> = columns
+            .iter()
+            .map(|c| if path.is_empty() { c.wire.to_owned() } else { format!("{path}.{}", c.wire) })
+            .collect();
         Self {
             schema: schema(columns),
             columns,
-            builders: columns.iter().map(|c| ColumnBuilder::new(&c.ty)).collect(),
+            builders: columns.iter().zip(&paths).map(|(c, path)| ColumnBuilder::new(&c.ty, path)).collect(),
             extra: StringBuilder::new(),
             index: columns.iter().enumerate().map(|(i, c)| (c.wire, i)).collect(),
+            paths,
             rows: 0,
+            seen: vec![false; columns.len()],
+            next: 0,
+            key: String::new(),
+            key_json: Vec::new(),
+            unknown: Map::new(),
         }
     }
 
-    /// The record as the JSON object its `Serialize` writes: the same fields and values
-    /// as a JSONL line, known ones and unknown ones.
-    pub(crate) fn to_object<T: serde::Serialize>(record: &T) -> io::Result<Map<String, Value>> {
-        match serde_json::to_value(record)? {
-            Value::Object(object) => Ok(object),
-            other => Err(mismatch(&|| "(record)".into(), "an object", &other)),
-        }
-    }
-
-    /// Appends one record, given as [`Self::to_object`] made it.
-    pub(crate) fn push(&mut self, object: &Map<String, Value>) -> io::Result<()> {
-        self.push_at(object, "")
-    }
-
-    /// Appends one object; `path` names it in errors (empty for a record).
-    fn push_at(&mut self, object: &Map<String, Value>, path: &str) -> io::Result<()> {
-        for (column, builder) in self.columns.iter().zip(&mut self.builders) {
-            let value = object.get(column.wire);
-            // Only made for an error or a nested object: not a string per field per record.
-            let path = || if path.is_empty() { column.wire.to_owned() } else { format!("{path}.{}", column.wire) };
-            if column.required && value.is_none_or(Value::is_null) {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("field {}: required by the spec, absent from the record", path()),
-                ));
-            }
-            builder.append(value, &path)?;
-        }
-        let extra: Map<String, Value> = object
-            .iter()
-            .filter(|(key, _)| !self.index.contains_key(key.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if extra.is_empty() {
-            self.extra.append_null();
-        } else {
-            self.extra.append_value(Value::Object(extra).to_string());
-        }
-        self.rows += 1;
-        Ok(())
+    /// Appends one record, as its `Serialize` writes it: the same fields and values as
+    /// its JSONL line, known ones into their columns, unknown ones into the extra one.
+    pub(crate) fn push<T: serde::Serialize + ?Sized>(&mut self, record: &T) -> io::Result<()> {
+        fill::record(self, record)
     }
 
     /// A null object (inside a struct column, whose children still need a slot).
@@ -402,8 +346,8 @@ impl<W: Write + Send> FileRows<W> {
         self.writer.flush().map_err(parquet_error)
     }
 
-    fn push(&mut self, object: &Map<String, Value>) -> io::Result<()> {
-        self.batch.push(object)?;
+    fn push<T: serde::Serialize + ?Sized>(&mut self, record: &T) -> io::Result<()> {
+        self.batch.push(record)?;
         if self.batch.rows() >= ROW_GROUP_ROWS {
             self.flush()?;
         }
@@ -443,7 +387,7 @@ impl ParquetRows {
     /// Adds one record; a full row group's bytes go into `line`.
     pub(crate) fn record<T: serde::Serialize>(&mut self, record: &T, line: &mut Vec<u8>) -> io::Result<()> {
         let rows = self.rows.as_mut().ok_or_else(|| io::Error::other("parquet: a record before the header"))?;
-        rows.push(&Batch::to_object(record)?)?;
+        rows.push(record)?;
         // The writer counts the bytes it wrote itself, so taking them is safe.
         line.append(rows.writer.inner_mut());
         Ok(())
@@ -553,7 +497,6 @@ impl<T: serde::Serialize> PartitionedOutput<T> {
 
     fn write_inner(&mut self, record: &T) -> io::Result<()> {
         let partition = day_partition((self.timestamp)(record));
-        let object = Batch::to_object(record)?;
         self.clock += 1;
         if !self.open.contains_key(&partition) {
             if self.open.len() >= MAX_OPEN_PARTITIONS {
@@ -565,7 +508,7 @@ impl<T: serde::Serialize> PartitionedOutput<T> {
         let part = self.open.get_mut(&partition).ok_or_else(|| io::Error::other("partition not open"))?;
         part.last_used = self.clock;
         let before = part.rows.batch.rows();
-        part.rows.push(&object)?;
+        part.rows.push(record)?;
         // A full row group was written: what it held is no longer held.
         self.held = self.held + part.rows.batch.rows() - before;
         if self.held >= ROW_GROUP_ROWS {
@@ -756,15 +699,5 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the temporary directory");
         drop(out); // what a failed or interrupted export does
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "left behind");
-    }
-
-    #[test]
-    fn a_value_of_the_wrong_type_is_an_error_naming_the_field() {
-        let mut builder = ColumnBuilder::new(&ValueType::Int32);
-        let err = builder.append(Some(&Value::from(1_i64 << 40)), &|| "orderHead".into()).unwrap_err();
-        assert!(err.to_string().contains("field orderHead: expected a 32-bit integer"), "{err}");
-        let mut builder = ColumnBuilder::new(&ValueType::String);
-        let err = builder.append(Some(&Value::from(1)), &|| "taskId".into()).unwrap_err();
-        assert!(err.to_string().contains("taskId"), "{err}");
     }
 }
