@@ -70,6 +70,8 @@ fn append(builder: &mut ColumnBuilder, value: Option<&Value>, path: &dyn Fn() ->
         ColumnBuilder::Utf8 { builder, json } => match value {
             None => builder.append_null(),
             Some(Value::String(text)) if !*json => builder.append_value(text),
+            // A string field sent as a number (and so written back as one): its digits.
+            Some(number @ Value::Number(_)) if !*json => builder.append_value(number.to_string()),
             Some(v) if *json => builder.append_value(v.to_string()),
             Some(v) => return Err(mismatch(&path(), "a string", v)),
         },
