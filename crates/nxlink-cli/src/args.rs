@@ -496,8 +496,9 @@ pub(crate) struct StatsArgs {
     pub(crate) since: Option<jiff::SignedDuration>,
 
     /// Read the records from SOURCE instead of the API: a JSONL or Parquet export (a file,
-    /// or a --partition-by dataset directory), or a sync database (sqlite:PATH, a SQLite
-    /// file, postgres://...); only the task id and --since select
+    /// or a --partition-by dataset directory), a sync database (sqlite:PATH, a SQLite
+    /// file, postgres://...), or - for JSON lines on stdin; only the task id and --since
+    /// select
     #[arg(long, value_name = "SOURCE")]
     pub(crate) from: Option<PathBuf>,
 

@@ -25,13 +25,19 @@ pub(crate) enum Source {
     Parquet(PathBuf),
     /// A database `calls sync` wrote.
     Database(Target),
+    /// `-`: JSON lines on standard input (`nxlink calls export ... | nxlink calls stats
+    /// --from -`).
+    Stdin,
 }
 
 impl Source {
-    /// What `from` names: a database URL (`sqlite:PATH`, `postgres://...`), a directory
-    /// (a Parquet dataset), or a file told by its first bytes: Parquet's `PAR1`, SQLite's
-    /// header, else JSON lines.
+    /// What `from` names: `-` (standard input), a database URL (`sqlite:PATH`,
+    /// `postgres://...`), a directory (a Parquet dataset), or a file told by its first
+    /// bytes: Parquet's `PAR1`, SQLite's header, else JSON lines.
     pub(crate) fn of(from: &Path) -> Result<Self, CliError> {
+        if from == Path::new("-") {
+            return Ok(Self::Stdin);
+        }
         if let Some(target) = from.to_str().and_then(sync::database) {
             return Ok(Self::Database(target));
         }
@@ -59,7 +65,22 @@ pub(crate) async fn for_each(
     mut visit: impl FnMut(CallRecord) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
     match source {
-        Source::Jsonl(path) => jsonl(path, visit),
+        Source::Jsonl(path) => {
+            let file = std::fs::File::open(path)
+                .map_err(|err| CliError::local(format!("cannot open {}: {err}", path.display())))?;
+            jsonl(BufReader::new(file), &path.display().to_string(), visit)
+        }
+        Source::Stdin => {
+            let mut input = std::io::stdin().lock();
+            // Only JSON lines can stream: Parquet and SQLite are read by seeking.
+            let head = input.fill_buf().map_err(|err| CliError::local(format!("cannot read standard input: {err}")))?;
+            if head.starts_with(PARQUET_MAGIC) || head.starts_with(&SQLITE_HEADER[..6]) {
+                return Err(CliError::usage(
+                    "standard input holds Parquet or SQLite, which --from reads from a file: save it and give its path",
+                ));
+            }
+            jsonl(input, "standard input", visit)
+        }
         Source::Parquet(path) => parquet(path, visit),
         Source::Database(target) => {
             let mut row = 0_usize;
@@ -77,20 +98,21 @@ fn decode(object: Map<String, Value>, at: &dyn Fn() -> String) -> Result<CallRec
         .map_err(|err| CliError::local(format!("{}: not a call record ({err})", at())))
 }
 
-fn jsonl(path: &Path, mut visit: impl FnMut(CallRecord) -> Result<(), CliError>) -> Result<(), CliError> {
-    let file =
-        std::fs::File::open(path).map_err(|err| CliError::local(format!("cannot open {}: {err}", path.display())))?;
-    for (index, line) in BufReader::new(file).lines().enumerate() {
-        let at = || format!("{} line {}", path.display(), index + 1);
+fn jsonl(
+    input: impl BufRead,
+    name: &str,
+    mut visit: impl FnMut(CallRecord) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    for (index, line) in input.lines().enumerate() {
+        let at = || format!("{name} line {}", index + 1);
         let line = line.map_err(|err| CliError::local(format!("cannot read {}: {err}", at())))?;
         if line.trim().is_empty() {
             continue;
         }
         if index == 0 && line.trim_start().starts_with('[') {
             return Err(CliError::usage(format!(
-                "{} is a JSON array; --from reads JSON lines (`nxlink calls export --format jsonl`), \
-                 Parquet, or a database `nxlink calls sync` wrote",
-                path.display()
+                "{name} is a JSON array; --from reads JSON lines (`nxlink calls export --format jsonl`), \
+                 Parquet, or a database `nxlink calls sync` wrote"
             )));
         }
         let record: CallRecord = serde_json::from_str(&line).map_err(|err| {
@@ -146,6 +168,8 @@ mod tests {
         assert_eq!(Source::of(&short).unwrap(), Source::Jsonl(short));
         assert_eq!(Source::of(&empty).unwrap(), Source::Jsonl(empty));
         assert_eq!(Source::of(dir.path()).unwrap(), Source::Parquet(dir.path().to_owned()));
+        assert_eq!(Source::of(Path::new("-")).unwrap(), Source::Stdin);
+        assert_eq!(Source::of(&dir.path().join("-")).unwrap_err().exit, crate::error::Exit::Local);
         // A SQLite header cut one byte short is not SQLite.
         let near = file("near", b"SQLite format 3");
         assert_eq!(Source::of(&near).unwrap(), Source::Jsonl(near));

@@ -169,6 +169,25 @@ fn every_source_gives_the_api_figures_and_only_the_task_and_since_select_it() {
         }
     }
 
+    // `-`: the JSONL export on standard input, as from a pipe.
+    let piped = |file: &str, extra: &[&str]| {
+        let stdin = std::fs::File::open(file).unwrap();
+        let mut command = against(&mock);
+        command.args(["calls", "stats", "--task-id", DEMO_TASK_ID, "--format", "json", "--from", "-"]).args(extra);
+        run(command.stdin(stdin))
+    };
+    let output = piped(&jsonl, &[]);
+    assert_ok(&output);
+    assert_eq!(serde_json::from_slice::<Value>(&output.stdout).unwrap(), all, "--from -");
+    let (span, since) = &by_span[0];
+    let output = piped(&jsonl, &["--since", span]);
+    assert_eq!(&serde_json::from_slice::<Value>(&output.stdout).unwrap(), since, "--from - --since {span}");
+    // Parquet cannot stream: said so, not read as broken JSON lines.
+    if cfg!(feature = "parquet") {
+        let (code, stderr) = failure(&piped(&sources[1], &[]));
+        assert!(code == 2 && stderr.contains("standard input holds Parquet"), "{stderr}");
+    }
+
     // A filter a source cannot apply is refused by its flag, not ignored.
     for source in &sources {
         let output =

@@ -76,6 +76,7 @@ pub(super) async fn from_local(args: StatsArgs) -> Result<(), CliError> {
     // A URL may hold a password: the title shows the database, never the URL.
     let title = match &source {
         Source::Database(crate::sync::Target::Postgres(_)) => "a PostgreSQL database".to_owned(),
+        Source::Stdin => "standard input".to_owned(),
         _ => path.display().to_string(),
     };
     write(stats, &args, &title)
