@@ -733,8 +733,8 @@ BUGS = [
         planted="the SQLite upsert sets each column to its stored value on conflict (an insert that never updates), so a changed record or a new column is never written",
         kind="wrong argument",
         file=CLI + "sync/sqlite.rs",
-        old=""".map(|c| format!("{0} = excluded.{0}", quote(c)))""",
-        new=""".map(|c| format!("{0} = {0}", quote(c)))""",
+        old=""".map(|(c, _)| format!("{0} = excluded.{0}", quote(c)))""",
+        new=""".map(|(c, _)| format!("{0} = {0}", quote(c)))""",
         caught_by=[
             "crates/nxlink-cli/tests/sync.rs::a_column_missing_from_the_table_is_added_and_filled_then_rows_are_updated_in_place"
         ],

@@ -12,6 +12,10 @@
 #   start_postgres "$WORK"      # a PostgreSQL server in $WORK/data; sets PG_BIN, PG_PORT
 #   stop_postgres "$WORK"
 #
+#   start_mock_and_postgres NAME "$OUT" [mock flags]   # both, in a new $WORK
+#                                                      # (/tmp/nxlink-bench-NAME.*), all
+#                                                      # stopped and removed on exit
+#
 # The server runs as `nobody` under root (PostgreSQL refuses root), on a free port of
 # 127.0.0.1, with its default durability (fsync and synchronous_commit on), and trusts
 # local connections: `postgres://postgres@127.0.0.1:$PG_PORT/DB`.
@@ -63,3 +67,12 @@ stop_postgres() {
 
 # Runs a PostgreSQL tool as the server's owner.
 as_pg() { if [ -n "${PG_USER:-}" ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
+
+start_mock_and_postgres() {
+    local name=$1 out=$2
+    shift 2
+    WORK=$(mktemp -d "/tmp/nxlink-bench-$name.XXXXXX")
+    trap 'stop_mock; stop_postgres "$WORK"; rm -rf "$WORK"' EXIT
+    start_mock "$out" "$@"
+    start_postgres "$WORK"
+}

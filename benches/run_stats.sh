@@ -26,15 +26,7 @@ cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli
 NXLINK=${NXLINK:-$TARGET_DIR/release/nxlink}
 . benches/lib.sh
 
-WORK=$(mktemp -d /tmp/nxlink-bench-stats.XXXXXX)
-cleanup() {
-    stop_mock
-    stop_postgres "$WORK"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-start_mock "$OUT" --records "$RECORDS" --seed 7
-start_postgres "$WORK"
+start_mock_and_postgres stats "$OUT" --records "$RECORDS" --seed 7
 
 export NXLINK_ACCESS_KEY=AK-demo-0000000000000000001-0001
 export NXLINK_ACCESS_SECRET=nxlink-mock-demo-secret

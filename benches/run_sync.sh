@@ -33,15 +33,7 @@ cargo build --release --quiet -p nxlink-mock-cli --bin nxlink-mock -p nxlink-cli
 NXLINK=${NXLINK:-$TARGET_DIR/release/nxlink}
 . benches/lib.sh
 
-WORK=$(mktemp -d /tmp/nxlink-bench-sync.XXXXXX)
-cleanup() {
-    stop_mock
-    stop_postgres "$WORK"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-start_mock "$OUT" --records "$RECORDS" --seed "$SEED"
-start_postgres "$WORK"
+start_mock_and_postgres sync "$OUT" --records "$RECORDS" --seed "$SEED"
 
 python3 - "$NXLINK" "$BASE_URL" "$TASK" "$TASK_LEN" "$PAGE_SIZE" "$REPEAT" "$WORK" "$PG_BIN" "$PG_PORT" "$OUT/runs.txt" <<'PY'
 import os, subprocess, sys

@@ -17,8 +17,9 @@ use crate::error::CliError;
 /// An open SQLite database.
 pub(crate) struct Sqlite {
     connection: Connection,
-    /// The JSON-typed columns (stored as text) by name, for binding.
-    json_columns: Vec<&'static str>,
+    /// Every column a row writes ([`schema::row_columns`]), with whether it holds JSON
+    /// (stored as text): worked out once, not per value of every row.
+    columns: Vec<(&'static str, bool)>,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -36,9 +37,11 @@ impl Sqlite {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_timeout(std::time::Duration::from_secs(30))?;
-        let json_columns =
-            schema::columns().iter().filter(|c| schema::is_json(c.ty)).map(|c| c.wire).chain([schema::EXTRA]).collect();
-        Ok(Self { connection, json_columns })
+        let json = |name: &str| {
+            name == schema::EXTRA || schema::columns().iter().any(|c| c.wire == name && schema::is_json(c.ty))
+        };
+        let columns = schema::row_columns().into_iter().map(|name| (name, json(name))).collect();
+        Ok(Self { connection, columns })
     }
 
     /// Creates the tables and adds the columns the spec has and the table lacks.
@@ -79,7 +82,6 @@ impl Sqlite {
     /// Upserts `rows` and writes `state`, in one transaction.
     pub(crate) fn commit_page(&mut self, task: &str, rows: &[Row], state: &State) -> Result<Counts, StoreError> {
         let id = schema::id_column().ok_or_else(no_id)?;
-        let json_columns = self.json_columns.clone();
         let tx = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut stored = HashMap::new();
         {
@@ -98,11 +100,14 @@ impl Sqlite {
         }
         let (writes, counts) = classify(rows, &stored);
         {
-            let columns = schema::row_columns();
-            let names: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+            let columns = &self.columns;
+            let names: Vec<String> = columns.iter().map(|(c, _)| quote(c)).collect();
             let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-            let updates: Vec<String> =
-                columns.iter().filter(|c| **c != id.wire).map(|c| format!("{0} = excluded.{0}", quote(c))).collect();
+            let updates: Vec<String> = columns
+                .iter()
+                .filter(|(c, _)| *c != id.wire)
+                .map(|(c, _)| format!("{0} = excluded.{0}", quote(c)))
+                .collect();
             let mut upsert = tx.prepare_cached(&format!(
                 "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
                 quote(TABLE),
@@ -112,8 +117,7 @@ impl Sqlite {
                 updates.join(", ")
             ))?;
             for row in writes {
-                let values =
-                    columns.iter().map(|c| bind(row.values.get(*c).unwrap_or(&Value::Null), json_columns.contains(c)));
+                let values = columns.iter().map(|(c, json)| bind(row.values.get(*c).unwrap_or(&Value::Null), *json));
                 upsert.execute(params_from_iter(values))?;
             }
         }
